@@ -1,0 +1,105 @@
+package chain
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/transparency-dev/merkle/rfc6962"
+)
+
+// Actor is who caused an event: a party id and the role it acted in.
+// The system itself acts as party "system" with role "system".
+type Actor struct {
+	Party string `json:"party"`
+	Role  string `json:"role"`
+}
+
+// Event is one entry of the log. Its JSON encoding, with the fields in this
+// order, is the canonical byte form that is hashed (see the package doc).
+type Event struct {
+	Index      uint64          `json:"index"`
+	ID         string          `json:"id"`
+	Type       string          `json:"type"`
+	RecordedAt time.Time       `json:"recorded_at"`
+	OccurredAt time.Time       `json:"occurred_at"`
+	Actor      Actor           `json:"actor"`
+	Subject    string          `json:"subject"`
+	Data       json.RawMessage `json:"data"`
+	Prev       string          `json:"prev"`
+}
+
+// Draft is what a caller supplies to append an event; the writer fills in
+// index, id, recorded_at and prev. A zero OccurredAt means "now".
+type Draft struct {
+	Type       string
+	OccurredAt time.Time
+	Actor      Actor
+	Subject    string
+	Data       any // marshalled with encoding/json; nil becomes {}
+}
+
+// ZeroPrev is the prev of the first event.
+const ZeroPrev = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// HashLeaf returns the RFC 6962 leaf hash of event bytes.
+func HashLeaf(b []byte) []byte { return rfc6962.DefaultHasher.HashLeaf(b) }
+
+// Encode returns the canonical bytes of e. Times are normalised to UTC with
+// microsecond precision and Data is compacted.
+func (e *Event) Encode() ([]byte, error) {
+	e.RecordedAt = canonTime(e.RecordedAt)
+	e.OccurredAt = canonTime(e.OccurredAt)
+	if len(e.Data) == 0 {
+		e.Data = json.RawMessage("{}")
+	}
+	return json.Marshal(e)
+}
+
+func canonTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// Decode parses canonical event bytes and checks that they are canonical:
+// re-encoding the parsed event must give the same bytes.
+func Decode(b []byte) (*Event, error) {
+	var e Event
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&e); err != nil {
+		return nil, fmt.Errorf("not an event: %w", err)
+	}
+	again, err := e.Encode()
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(again, b) {
+		return nil, errors.New("event bytes are not canonical")
+	}
+	return &e, nil
+}
+
+// peek reads index and prev (as hex) from canonical event bytes without a full parse:
+// the canonical form starts with {"index":N, and ends with ,"prev":"<hex>"}.
+func peek(b []byte) (index uint64, prev []byte, err error) {
+	const head = `{"index":`
+	const tail = len(`,"prev":"`) + 64 + len(`"}`)
+	if !bytes.HasPrefix(b, []byte(head)) || len(b) < len(head)+tail {
+		return 0, nil, errors.New("event bytes do not start with the index field")
+	}
+	rest := b[len(head):]
+	n := bytes.IndexByte(rest, ',')
+	if n <= 0 {
+		return 0, nil, errors.New("malformed index field")
+	}
+	index, err = strconv.ParseUint(string(rest[:n]), 10, 64)
+	if err != nil {
+		return 0, nil, errors.New("malformed index field")
+	}
+	t := b[len(b)-tail:]
+	if !bytes.HasPrefix(t, []byte(`,"prev":"`)) || !bytes.HasSuffix(t, []byte(`"}`)) {
+		return 0, nil, errors.New("event bytes do not end with the prev field")
+	}
+	return index, t[len(`,"prev":"`) : len(`,"prev":"`)+64], nil
+}

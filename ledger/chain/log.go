@@ -1,0 +1,302 @@
+package chain
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+	"github.com/google/uuid"
+	"github.com/transparency-dev/merkle/compact"
+	"github.com/transparency-dev/merkle/rfc6962"
+)
+
+// Options configure Open. Zero values give the documented defaults.
+type Options struct {
+	// Dir is the data directory: Badger lives in Dir/store, the checkpoint
+	// key in Dir/ledger.key. Ignored when InMemory.
+	Dir string
+	// InMemory keeps everything in memory (tests); Key is then required or
+	// a fresh key is made.
+	InMemory bool
+	// ReadOnly opens an existing store without changing it (verify). Submit
+	// answers ErrReadOnly.
+	ReadOnly bool
+	// Origin is the first line of every checkpoint. Default "hwledger".
+	Origin string
+	// Key signs checkpoints. Default: Dir/ledger.key, created on first start.
+	Key *Key
+	// Clock gives recorded_at. Default time.Now.
+	Clock func() time.Time
+	// NewID gives event ids. Default random UUIDs.
+	NewID func() string
+	// MaxBatch caps the commands applied in one transaction. Default 512.
+	MaxBatch int
+	// MaxBatchBytes caps the bytes written by one transaction, far below
+	// Badger's limit (~9.6 MB with 64 MB memtables). Default 2 MiB.
+	MaxBatchBytes int
+	// GCInterval is how often the value-log GC runs. Default 5 minutes.
+	GCInterval time.Duration
+	// Logger receives Badger's warnings and the writer's errors.
+	Logger *slog.Logger
+	// AfterCommit, if set, is called by the writer after each durable
+	// commit with the events it made, in index order. It must not block.
+	AfterCommit func([]*Event)
+}
+
+// Errors returned by Log.
+var (
+	// ErrClosed: the log was closed before the command ran.
+	ErrClosed = errors.New("ledger is closed")
+	// ErrReadOnly: the log was opened read-only.
+	ErrReadOnly = errors.New("ledger is read-only")
+	// ErrTooLarge: one command writes more than MaxBatchBytes.
+	ErrTooLarge = errors.New("command writes too much for one transaction")
+	// ErrChainKey: a command tried to write a key in the chain's namespace.
+	ErrChainKey = errors.New("keys starting with c/ belong to the chain")
+)
+
+// Log is an open ledger. All methods are safe for concurrent use.
+type Log struct {
+	db   *badger.DB
+	opts Options
+	key  Key
+
+	queue  chan *request
+	stop   chan struct{}
+	wg     sync.WaitGroup
+	closed sync.Once
+
+	mu    sync.RWMutex // guards the fields below, written only by the writer
+	size  uint64
+	last  []byte         // leaf hash of the event at size-1
+	rng   *compact.Range // compact range [0, size)
+	root  []byte
+	cp    []byte // latest signed checkpoint
+	bytes int64  // not persisted; bytes appended since open (metrics)
+}
+
+var rangeFactory = &compact.RangeFactory{Hash: rfc6962.DefaultHasher.HashChildren}
+
+// Open opens (or creates) the ledger described by opts.
+func Open(opts Options) (*Log, error) {
+	if opts.Origin == "" {
+		opts.Origin = "hwledger"
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.NewID == nil {
+		opts.NewID = func() string { return uuid.NewString() }
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 512
+	}
+	if opts.MaxBatchBytes <= 0 {
+		opts.MaxBatchBytes = 2 << 20
+	}
+	if opts.GCInterval <= 0 {
+		opts.GCInterval = 5 * time.Minute
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	l := &Log{opts: opts, queue: make(chan *request, 4096), stop: make(chan struct{})}
+
+	switch {
+	case opts.Key != nil:
+		l.key = *opts.Key
+	case opts.InMemory:
+		k, err := NewKey(opts.Origin)
+		if err != nil {
+			return nil, err
+		}
+		l.key = k
+	default:
+		if !opts.ReadOnly {
+			if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+				return nil, err
+			}
+		}
+		k, err := LoadOrCreateKey(opts.Dir, opts.Origin, !opts.ReadOnly)
+		if err != nil {
+			return nil, err
+		}
+		l.key = k
+	}
+
+	bo := badger.DefaultOptions(filepath.Join(opts.Dir, "store")).
+		// Acknowledge nothing that is not on disk.
+		WithSyncWrites(true).
+		// One writer: Badger's conflict tracking would only cost time.
+		WithDetectConflicts(false).
+		// Catch bit rot in SSTables on every read, not only at compaction.
+		WithChecksumVerificationMode(options.OnTableAndBlockRead).
+		// Events and projections are small: keep them in the LSM tree.
+		WithValueThreshold(1 << 10).
+		WithReadOnly(opts.ReadOnly).
+		WithLogger(badgerLogger{opts.Logger}).
+		WithCompactL0OnClose(!opts.ReadOnly)
+	if opts.InMemory {
+		bo = bo.WithInMemory(true).WithDir("").WithValueDir("")
+	} else if opts.ReadOnly {
+		if _, err := os.Stat(filepath.Join(opts.Dir, "store")); err != nil {
+			return nil, fmt.Errorf("no ledger in %s: %w", opts.Dir, err)
+		}
+	}
+	db, err := badger.Open(bo)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	l.db = db
+	if err := l.load(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if !opts.ReadOnly {
+		l.wg.Add(2)
+		go l.writer()
+		go l.gcLoop()
+	}
+	return l, nil
+}
+
+// load reads the head and rebuilds the compact range from stored nodes.
+func (l *Log) load() error {
+	return l.db.View(func(txn *badger.Txn) error {
+		var size uint64
+		var last []byte
+		item, err := txn.Get(keyHead)
+		switch {
+		case errors.Is(err, badger.ErrKeyNotFound):
+			size, last = 0, nil
+		case err != nil:
+			return err
+		default:
+			v, err := item.ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			var ok bool
+			if size, last, ok = decodeHead(v); !ok {
+				return errors.New("corrupt ledger head")
+			}
+		}
+		ids := compact.RangeNodes(0, size, nil)
+		hashes := make([][]byte, len(ids))
+		for i, id := range ids {
+			h, err := readNode(txn, id)
+			if err != nil {
+				return fmt.Errorf("load tree: %w", err)
+			}
+			hashes[i] = h
+		}
+		rng, err := rangeFactory.NewRange(0, size, hashes)
+		if err != nil {
+			return err
+		}
+		root, err := rootOf(rng)
+		if err != nil {
+			return err
+		}
+		l.size, l.last, l.rng, l.root = size, last, rng, root
+		if item, err := txn.Get(keyCheckpoint); err == nil {
+			l.cp, err = item.ValueCopy(nil)
+			return err
+		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		return nil
+	})
+}
+
+func rootOf(r *compact.Range) ([]byte, error) {
+	if r.End() == 0 {
+		return rfc6962.DefaultHasher.EmptyRoot(), nil
+	}
+	return r.GetRootHash(nil)
+}
+
+// Close stops the writer after it has committed everything queued, and
+// closes the store.
+func (l *Log) Close() error {
+	var err error
+	l.closed.Do(func() {
+		close(l.stop)
+		l.wg.Wait()
+		err = l.db.Close()
+	})
+	return err
+}
+
+// DB exposes the store for snapshot reads of projections (db.View). Never
+// write through it: all writes go through Submit.
+func (l *Log) DB() *badger.DB { return l.db }
+
+// Key returns the checkpoint key.
+func (l *Log) Key() Key { return l.key }
+
+// Origin returns the checkpoint origin line.
+func (l *Log) Origin() string { return l.opts.Origin }
+
+// Now returns the log's clock.
+func (l *Log) Now() time.Time { return l.opts.Clock() }
+
+// Size returns the number of committed events.
+func (l *Log) Size() uint64 {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.size
+}
+
+// Head returns the size, root and latest signed checkpoint, all consistent.
+func (l *Log) Head() (size uint64, root []byte, signed []byte) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.size, l.root, l.cp
+}
+
+// Checkpoint returns the latest signed checkpoint, signing one for the
+// empty log if nothing was committed yet.
+func (l *Log) Checkpoint() ([]byte, error) {
+	size, root, cp := l.Head()
+	if cp != nil {
+		return cp, nil
+	}
+	return l.sign(size, root)
+}
+
+func (l *Log) gcLoop() {
+	defer l.wg.Done()
+	if l.opts.InMemory {
+		<-l.stop
+		return
+	}
+	t := time.NewTicker(l.opts.GCInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-l.stop:
+			return
+		case <-t.C:
+			// Projections are rewritten as state changes; reclaim the space.
+			for l.db.RunValueLogGC(0.5) == nil {
+			}
+		}
+	}
+}
+
+// badgerLogger routes Badger's messages to slog, dropping its debug chatter.
+type badgerLogger struct{ l *slog.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any) { b.l.Error(fmt.Sprintf(f, a...), "src", "badger") }
+func (b badgerLogger) Warningf(f string, a ...any) {
+	b.l.Warn(fmt.Sprintf(f, a...), "src", "badger")
+}
+func (b badgerLogger) Infof(string, ...any)  {}
+func (b badgerLogger) Debugf(string, ...any) {}

@@ -1,0 +1,210 @@
+package chain
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Command is a unit of work for the writer: it reads current state through
+// tx, checks its rules, writes projection keys and appends events. If it
+// returns an error, everything it wrote and appended is discarded and the
+// error is returned to its Submit caller; other commands in the same batch
+// are unaffected. A command must not keep tx after it returns.
+type Command func(tx *Tx) error
+
+// Tx is a command's view of the ledger: committed state, plus the effects of
+// earlier commands in the same batch, plus its own writes.
+type Tx struct {
+	txn     *badger.Txn
+	now     time.Time
+	writes  map[string][]byte // pending writes of this command; nil value = delete
+	order   []string          // keys of writes in first-write order
+	bytes   int
+	next    uint64 // index the next appended event gets
+	prev    []byte // leaf hash of the event before next
+	events  []*Event
+	hashes  [][]byte
+	encoded [][]byte
+	newID   func() string
+}
+
+// Now is the writer's clock reading for this batch: use it for recorded
+// times and deadline checks so a command is judged against one instant.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Size is the number of events in the log including those this command and
+// earlier commands in the batch have appended.
+func (tx *Tx) Size() uint64 { return tx.next }
+
+// Get returns the value of key. ok is false when the key does not exist.
+// The returned slice is the caller's.
+func (tx *Tx) Get(key []byte) (val []byte, ok bool, err error) {
+	if v, hit := tx.writes[string(key)]; hit {
+		if v == nil {
+			return nil, false, nil
+		}
+		return append([]byte(nil), v...), true, nil
+	}
+	item, err := tx.txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	v, err := item.ValueCopy(nil)
+	return v, err == nil, err
+}
+
+// GetJSON decodes the JSON value of key into v. ok is false when absent.
+func (tx *Tx) GetJSON(key []byte, v any) (ok bool, err error) {
+	b, ok, err := tx.Get(key)
+	if !ok || err != nil {
+		return ok, err
+	}
+	return true, json.Unmarshal(b, v)
+}
+
+// Set writes key. Keys starting with "c/" belong to the chain.
+func (tx *Tx) Set(key, val []byte) error {
+	if isChainKey(key) {
+		return ErrChainKey
+	}
+	if val == nil {
+		val = []byte{}
+	}
+	tx.put(string(key), append([]byte(nil), val...))
+	return nil
+}
+
+// SetJSON writes the JSON encoding of v under key.
+func (tx *Tx) SetJSON(key []byte, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return tx.Set(key, b)
+}
+
+// Delete removes key.
+func (tx *Tx) Delete(key []byte) error {
+	if isChainKey(key) {
+		return ErrChainKey
+	}
+	tx.put(string(key), nil)
+	return nil
+}
+
+func (tx *Tx) put(k string, v []byte) {
+	if _, seen := tx.writes[k]; !seen {
+		tx.order = append(tx.order, k)
+	}
+	tx.writes[k] = v
+	tx.bytes += len(k) + len(v) + 16
+}
+
+// Scan calls fn for every key with prefix, in key order, as this command
+// sees them (committed state, earlier commands, own writes). fn must not
+// keep key or val. It stops at the first error fn returns.
+func (tx *Tx) Scan(prefix []byte, fn func(key, val []byte) error) error {
+	own := make([]string, 0)
+	for k := range tx.writes {
+		if bytes.HasPrefix([]byte(k), prefix) {
+			own = append(own, k)
+		}
+	}
+	sort.Strings(own)
+	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+	defer it.Close()
+	it.Rewind()
+	for {
+		var k []byte
+		if it.Valid() {
+			k = it.Item().Key()
+		}
+		// Emit own writes that sort before the stored key.
+		for len(own) > 0 && (k == nil || own[0] <= string(k)) {
+			o := own[0]
+			own = own[1:]
+			if v := tx.writes[o]; v != nil {
+				if err := fn([]byte(o), v); err != nil {
+					return err
+				}
+			}
+			if k != nil && o == string(k) {
+				it.Next()
+				k = nil
+				if it.Valid() {
+					k = it.Item().Key()
+				}
+			}
+		}
+		if k == nil {
+			return nil
+		}
+		v, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		if err := fn(k, v); err != nil {
+			return err
+		}
+		it.Next()
+	}
+}
+
+// Append adds an event to the log and returns it with its index, id,
+// recorded_at and prev filled in. The event is durable only once Submit
+// returns without error.
+func (tx *Tx) Append(d Draft) (*Event, error) {
+	if d.Type == "" {
+		return nil, errors.New("event type is required")
+	}
+	var data []byte
+	if d.Data == nil {
+		data = []byte("{}")
+	} else {
+		var err error
+		if data, err = json.Marshal(d.Data); err != nil {
+			return nil, fmt.Errorf("event data: %w", err)
+		}
+	}
+	occurred := d.OccurredAt
+	if occurred.IsZero() {
+		occurred = tx.now
+	}
+	prev := ZeroPrev
+	if tx.prev != nil {
+		prev = hex.EncodeToString(tx.prev)
+	}
+	e := &Event{
+		Index:      tx.next,
+		ID:         tx.newID(),
+		Type:       d.Type,
+		RecordedAt: tx.now,
+		OccurredAt: occurred,
+		Actor:      d.Actor,
+		Subject:    d.Subject,
+		Data:       data,
+		Prev:       prev,
+	}
+	b, err := e.Encode()
+	if err != nil {
+		return nil, err
+	}
+	h := HashLeaf(b)
+	tx.events = append(tx.events, e)
+	tx.encoded = append(tx.encoded, b)
+	tx.hashes = append(tx.hashes, h)
+	tx.bytes += len(b) + 128
+	tx.next++
+	tx.prev = h
+	return e, nil
+}

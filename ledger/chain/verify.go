@@ -1,0 +1,237 @@
+package chain
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/transparency-dev/merkle/compact"
+)
+
+// Fault is what Verify found wrong. Index is the first bad event, or -1 when
+// the fault is not about one event (head, checkpoint, saved checkpoint).
+type Fault struct {
+	Index int64
+	What  string
+}
+
+func (f *Fault) Error() string {
+	if f.Index < 0 {
+		return f.What
+	}
+	return fmt.Sprintf("event %d: %s", f.Index, f.What)
+}
+
+// IsFault reports whether err is a verification fault (as opposed to an
+// I/O error that stopped verification).
+func IsFault(err error) bool {
+	var f *Fault
+	return errors.As(err, &f)
+}
+
+// VerifyOptions tune Verify.
+type VerifyOptions struct {
+	// Trusted is a signed checkpoint saved earlier, outside the store. When
+	// set, the log must be an append-only extension of it: this catches a
+	// truncated tail and a restored-and-appended (forked) log.
+	Trusted []byte
+	// OnEvent, if set, is called for every event in order after its hash
+	// and link checked out (the domain replays projections here). An error
+	// it returns is reported as a fault at that index.
+	OnEvent func(index uint64, b []byte) error
+}
+
+// Report summarises a successful verification.
+type Report struct {
+	Size       uint64
+	Root       []byte
+	Bytes      int64
+	Checkpoint Checkpoint
+}
+
+// Verify re-derives every leaf hash, every prev link and index, every stored
+// tree node, the root, and the signature of the stored checkpoint, which
+// must cover exactly the stored log. It reads one snapshot and writes
+// nothing. It returns a *Fault naming the first bad index and what is wrong.
+func (l *Log) Verify(opts VerifyOptions) (Report, error) {
+	var trusted *Checkpoint
+	if opts.Trusted != nil {
+		c, err := OpenCheckpoint(opts.Trusted, l.key.Verifier)
+		if err != nil {
+			return Report{}, &Fault{-1, "saved checkpoint: " + err.Error()}
+		}
+		if c.Origin != l.opts.Origin {
+			return Report{}, &Fault{-1, fmt.Sprintf("saved checkpoint is for log %q, this is %q", c.Origin, l.opts.Origin)}
+		}
+		trusted = &c
+	}
+	var rep Report
+	err := l.db.View(func(txn *badger.Txn) error {
+		evIt := txn.NewIterator(badger.IteratorOptions{Prefix: eventPrefix, PrefetchValues: true, PrefetchSize: 512})
+		defer evIt.Close()
+		ndIt := txn.NewIterator(badger.IteratorOptions{Prefix: nodePrefix, PrefetchValues: true, PrefetchSize: 512})
+		defer ndIt.Close()
+		ndIt.Rewind()
+
+		rng := rangeFactory.NewEmptyRange(0)
+		prevHex := []byte(ZeroPrev)
+		var trustedRoot []byte
+		var i uint64
+		var nodes []byte
+		visit := func(_ compact.NodeID, h []byte) { nodes = append(nodes, h...) }
+		for evIt.Rewind(); evIt.Valid(); evIt.Next() {
+			item := evIt.Item()
+			if k, _ := keyIndex(eventPrefix, item.Key()); k != i {
+				if k > i {
+					return &Fault{int64(i), fmt.Sprintf("missing: the next stored event is %d", k)}
+				}
+				return &Fault{int64(i), "stored under a wrong key"}
+			}
+			var leaf []byte
+			err := item.Value(func(b []byte) error {
+				idx, prev, err := peek(b)
+				if err != nil {
+					return &Fault{int64(i), err.Error()}
+				}
+				if idx != i {
+					return &Fault{int64(i), fmt.Sprintf("says it is event %d (moved or swapped)", idx)}
+				}
+				if !bytes.Equal(prev, prevHex) {
+					return &Fault{int64(i), fmt.Sprintf("prev is %s but event %d hashes to %s", prev, int64(i)-1, prevHex)}
+				}
+				leaf = HashLeaf(b)
+				rep.Bytes += int64(len(b))
+				if opts.OnEvent != nil {
+					if err := opts.OnEvent(i, b); err != nil {
+						return &Fault{int64(i), err.Error()}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			nodes = nodes[:0]
+			if err := rng.Append(leaf, visit); err != nil {
+				return err
+			}
+			if err := checkNodes(ndIt, i, nodes); err != nil {
+				return err
+			}
+			prevHex = hexAppend(prevHex[:0], leaf)
+			i++
+			if trusted != nil && i == trusted.Size {
+				if trustedRoot, err = rng.GetRootHash(nil); err != nil {
+					return err
+				}
+			}
+		}
+		if ndIt.Valid() {
+			k, _ := keyIndex(nodePrefix, ndIt.Item().Key())
+			return &Fault{int64(k), "tree nodes stored for an event that does not exist"}
+		}
+		root, err := rootOf(rng)
+		if err != nil {
+			return err
+		}
+		rep.Size, rep.Root = i, root
+		if err := checkHead(txn, i, prevHex); err != nil {
+			return err
+		}
+		cp, err := storedCheckpoint(txn, l.key)
+		if err != nil {
+			return err
+		}
+		if cp != nil {
+			if cp.Origin != l.opts.Origin || cp.Size != i || !bytes.Equal(cp.Root, root) {
+				return &Fault{-1, fmt.Sprintf("signed checkpoint (size %d) does not match the stored log (size %d, root %x)", cp.Size, i, root)}
+			}
+			rep.Checkpoint = *cp
+		} else if i > 0 {
+			return &Fault{-1, "no signed checkpoint is stored"}
+		}
+		if trusted != nil {
+			switch {
+			case trusted.Size > i:
+				return &Fault{-1, fmt.Sprintf("truncated: saved checkpoint has %d events, the log only %d", trusted.Size, i)}
+			case trusted.Size == 0:
+				trustedRoot = rootOfEmpty()
+			}
+			if !bytes.Equal(trustedRoot, trusted.Root) {
+				return &Fault{-1, fmt.Sprintf("forked: the first %d events hash to %x, the saved checkpoint says %x", trusted.Size, trustedRoot, trusted.Root)}
+			}
+		}
+		return nil
+	})
+	return rep, err
+}
+
+func hexAppend(dst, h []byte) []byte {
+	dst = append(dst, make([]byte, hex.EncodedLen(len(h)))...)
+	hex.Encode(dst[len(dst)-hex.EncodedLen(len(h)):], h)
+	return dst
+}
+
+// checkNodes compares the stored tree nodes of leaf i with the recomputed.
+func checkNodes(it *badger.Iterator, i uint64, want []byte) error {
+	if !it.Valid() {
+		return &Fault{int64(i), "tree nodes are missing"}
+	}
+	if k, _ := keyIndex(nodePrefix, it.Item().Key()); k != i {
+		return &Fault{int64(i), "tree nodes are missing"}
+	}
+	err := it.Item().Value(func(v []byte) error {
+		if !bytes.Equal(v, want) {
+			if len(v) >= 32 && !bytes.Equal(v[:32], want[:32]) {
+				return &Fault{int64(i), "content changed: its leaf hash differs from the one in the Merkle tree"}
+			}
+			return &Fault{int64(i), "stored Merkle tree nodes differ from the recomputed ones"}
+		}
+		return nil
+	})
+	it.Next()
+	return err
+}
+
+func checkHead(txn *badger.Txn, size uint64, lastHex []byte) error {
+	item, err := txn.Get(keyHead)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		if size == 0 {
+			return nil
+		}
+		return &Fault{-1, "ledger head is missing"}
+	}
+	if err != nil {
+		return err
+	}
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return err
+	}
+	hs, last, ok := decodeHead(v)
+	if !ok || hs != size || (size > 0 && hex.EncodeToString(last) != string(lastHex)) {
+		return &Fault{-1, fmt.Sprintf("ledger head says %d events, %d are stored", hs, size)}
+	}
+	return nil
+}
+
+func storedCheckpoint(txn *badger.Txn, key Key) (*Checkpoint, error) {
+	item, err := txn.Get(keyCheckpoint)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return nil, err
+	}
+	cp, err := OpenCheckpoint(v, key.Verifier)
+	if err != nil {
+		return nil, &Fault{-1, "stored " + err.Error()}
+	}
+	return &cp, nil
+}
