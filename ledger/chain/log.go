@@ -137,16 +137,21 @@ func Open(opts Options) (*Log, error) {
 		WithDetectConflicts(false).
 		// Catch bit rot in SSTables on every read, not only at compaction.
 		WithChecksumVerificationMode(options.OnTableAndBlockRead).
-		// Events and projections are small: keep them in the LSM tree.
-		WithValueThreshold(1 << 10).
 		WithReadOnly(opts.ReadOnly).
 		WithLogger(badgerLogger{opts.Logger}).
 		WithCompactL0OnClose(!opts.ReadOnly)
 	if opts.InMemory {
+		// In memory there is no value log: every value lives in the LSM tree.
 		bo = bo.WithInMemory(true).WithDir("").WithValueDir("")
-	} else if opts.ReadOnly {
-		if _, err := os.Stat(filepath.Join(opts.Dir, "store")); err != nil {
-			return nil, fmt.Errorf("no ledger in %s: %w", opts.Dir, err)
+	} else {
+		// Small values (events, most projections) stay in the LSM tree; larger
+		// projections that are rewritten as state changes go to the value
+		// log, which the GC loop reclaims.
+		bo = bo.WithValueThreshold(1 << 10)
+		if opts.ReadOnly {
+			if _, err := os.Stat(filepath.Join(opts.Dir, "store")); err != nil {
+				return nil, fmt.Errorf("no ledger in %s: %w", opts.Dir, err)
+			}
 		}
 	}
 	db, err := badger.Open(bo)

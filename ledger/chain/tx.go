@@ -77,10 +77,9 @@ func (tx *Tx) Set(key, val []byte) error {
 	if isChainKey(key) {
 		return ErrChainKey
 	}
-	if val == nil {
-		val = []byte{}
-	}
-	tx.put(string(key), append([]byte(nil), val...))
+	v := make([]byte, len(val)) // never nil: nil marks a delete
+	copy(v, val)
+	tx.put(string(key), v)
 	return nil
 }
 

@@ -1,0 +1,312 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/workday"
+)
+
+// The deadline index: dl/<be64 unix seconds>/<kind>/<subject>. Apply
+// functions add an entry when a clock starts (registration, pickup,
+// delivery, receipt, a GPS point) and delete it when the clock stops. The
+// sweep reads entries due up to now, in time order, and raises one alert
+// per entry; raising deletes the entry. So a sweep costs time in proportion
+// to what is due, never to the size of the store, and an alert is raised
+// once per condition however often the sweep runs or the server restarts.
+
+func deadlineKey(at time.Time, kind, subject string) []byte {
+	return key(pDeadline, be64(uint64(at.Unix())), "/", kind, "/", subject)
+}
+
+func putDeadline(s kv, at time.Time, kind, subject string) error {
+	if at.IsZero() {
+		return nil
+	}
+	return s.Set(deadlineKey(at, kind, subject), nil)
+}
+
+// alertRaised is the data of an alert.raised event: the whole alert.
+type alertRaised = Alert
+
+type alertClosed struct {
+	Kind    string `json:"kind"`
+	Subject string `json:"subject"`
+	Note    string `json:"note,omitempty"`
+}
+
+func alertCondKey(kind, subject string) []byte { return key(pAlertCond, kind, "/", subject) }
+
+func init() {
+	onEvent(EvAlertRaised, func(s kv, e *chain.Event) error {
+		var a Alert
+		if err := data(e, &a); err != nil {
+			return err
+		}
+		a.RaisedAt, a.EventIndex, a.Seq, a.Status = e.OccurredAt, e.Index, e.Index, AlertOpen
+		if a.DueAt != nil {
+			if err := s.Delete(deadlineKey(*a.DueAt, a.Kind, a.Subject)); err != nil {
+				return err
+			}
+		}
+		if err := s.Set(alertCondKey(a.Kind, a.Subject), []byte(a.ID)); err != nil {
+			return err
+		}
+		if a.Subject != "" && a.Subject != a.ID {
+			if err := traceAlso(s, a.Subject, e); err != nil {
+				return err
+			}
+		}
+		return putAlert(s, nil, &a)
+	})
+	closeAlert := func(s kv, e *chain.Event) error {
+		var d alertClosed
+		if err := data(e, &d); err != nil {
+			return err
+		}
+		a, err := loadAlert(s, e.Subject)
+		if err != nil {
+			return err
+		}
+		before := alertIndexKeys(a)
+		at := e.OccurredAt
+		if e.Type == EvAlertResolved {
+			a.Status, a.ResolvedAt = AlertResolved, &at
+		} else {
+			a.Status, a.AckedAt, a.AckBy, a.AckNote = AlertAcknowledged, &at, e.Actor.Party, d.Note
+		}
+		if err := s.Delete(alertCondKey(a.Kind, a.Subject)); err != nil {
+			return err
+		}
+		if a.Subject != "" {
+			if err := traceAlso(s, a.Subject, e); err != nil {
+				return err
+			}
+		}
+		return putAlert(s, before, a)
+	}
+	onEvent(EvAlertResolved, closeAlert)
+	onEvent(EvAlertAcked, closeAlert)
+}
+
+var systemActor = chain.Actor{Party: SystemParty, Role: string(RoleSystem)}
+
+// raise opens an alert unless one is already open for the same kind and
+// subject. The alert is recorded by the system actor.
+func (c *cmd) raise(a Alert) error {
+	if _, ok, err := c.tx.Get(alertCondKey(a.Kind, a.Subject)); err != nil || ok {
+		return err
+	}
+	a.ID = c.s.newID()
+	a.Status = AlertOpen
+	if a.SubjectType == "" {
+		a.SubjectType = "ledger"
+	}
+	_, err := c.emitAs(systemActor, EvAlertRaised, a.ID, c.now, a)
+	return err
+}
+
+// resolve closes the open alert of kind about subject, if there is one.
+func (c *cmd) resolve(kind, subject string, at time.Time) error {
+	id, ok, err := c.tx.Get(alertCondKey(kind, subject))
+	if err != nil || !ok {
+		return err
+	}
+	if at.Before(c.now) {
+		at = c.now
+	}
+	_, err = c.emitAs(systemActor, EvAlertResolved, string(id), at, alertClosed{Kind: kind, Subject: subject})
+	return err
+}
+
+// AckAlert records an inspector's acknowledgement of an open alert.
+func (s *Service) AckAlert(ctx context.Context, p Principal, id string, in AckInput) (*Alert, error) {
+	if !p.Has(RoleInspector) {
+		return nil, fmt.Errorf("%w: only an inspector acknowledges alerts", ErrForbidden)
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	if in.Note == "" || len([]rune(in.Note)) > 1000 {
+		return nil, invalid("note", "is required, at most 1000 characters")
+	}
+	return exec(ctx, s, p, func(c *cmd) (*Alert, error) {
+		a, err := loadAlert(c.tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if a.Status != AlertOpen {
+			return nil, transitionErr("acknowledge an alert", a.Status)
+		}
+		occurred, err := c.occurred(in.OccurredAt, a.RaisedAt)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.emit(EvAlertAcked, a.ID, occurred, alertClosed{Kind: a.Kind, Subject: a.Subject, Note: in.Note}); err != nil {
+			return nil, err
+		}
+		return loadAlert(c.tx, id)
+	})
+}
+
+// Sweep raises an alert for every deadline that has passed. It runs on
+// start, every minute and after a test-clock advance; its cost is
+// proportional to what is due.
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := exec(ctx, s, Principal{}, func(c *cmd) (int, error) { return c.sweep(200) })
+		total += n
+		if err != nil || n < 200 {
+			return total, err
+		}
+	}
+}
+
+// sweep handles up to max due deadline entries.
+func (c *cmd) sweep(max int) (int, error) {
+	end := key(pDeadline, be64(uint64(c.now.Unix())+1))
+	type due struct{ kind, subject string }
+	var list []due
+	stop := fmt.Errorf("stop")
+	err := c.tx.Scan(key(pDeadline), func(k, _ []byte) error {
+		if string(k) >= string(end) || len(list) >= max {
+			return stop
+		}
+		parts := strings.SplitN(string(k[len(pDeadline)+9:]), "/", 2)
+		if len(parts) == 2 {
+			list = append(list, due{parts[0], parts[1]})
+		}
+		return nil
+	})
+	if err != nil && err != stop {
+		return 0, err
+	}
+	for _, d := range list {
+		if err := c.fire(d.kind, d.subject); err != nil {
+			return 0, err
+		}
+	}
+	return len(list), nil
+}
+
+// sweepSubject raises at once any storage alert already due for w (a batch
+// registered late, or returned to storage by a cancelled manifest).
+func (c *cmd) sweepSubject(_ string, w *Waste) error {
+	for _, k := range []struct {
+		at   time.Time
+		kind string
+	}{{w.StorageWarnAt, AlertStorageDueSoon}, {w.StorageDeadline, AlertStorageOverdue}} {
+		if !k.at.After(c.now) {
+			if err := c.fire(k.kind, w.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// fire raises the alert for one due deadline entry.
+func (c *cmd) fire(kind, subject string) error {
+	loc := workday.Shanghai
+	switch kind {
+	case AlertStorageDueSoon, AlertStorageOverdue, AlertDisposalOverdue:
+		w, err := loadWaste(c.tx, subject)
+		if err != nil {
+			return err
+		}
+		a := Alert{Kind: kind, Subject: w.ID, SubjectType: "waste", Party: w.Generator, Parties: []string{w.Generator}, Street: w.Street}
+		switch kind {
+		case AlertStorageDueSoon:
+			if w.Status != WasteStored && w.Status != WasteManifested {
+				return c.tx.Delete(deadlineKey(w.StorageWarnAt, kind, w.ID))
+			}
+			due := w.StorageWarnAt
+			a.DueAt = &due
+			a.Message = fmt.Sprintf("%s（%s）贮存将于 %s 到期 storage limit ends soon", w.Name, w.Label, w.StorageDeadline.In(loc).Format("2006-01-02 15:04"))
+		case AlertStorageOverdue:
+			if w.Status != WasteStored && w.Status != WasteManifested {
+				return c.tx.Delete(deadlineKey(w.StorageDeadline, kind, w.ID))
+			}
+			due := w.StorageDeadline
+			a.DueAt = &due
+			a.Message = fmt.Sprintf("%s（%s）已超过贮存期限 %s storage overdue", w.Name, w.Label, w.StorageDeadline.In(loc).Format("2006-01-02 15:04"))
+		default:
+			a.Party = w.Receiver
+			a.Parties = []string{w.Receiver, w.Generator}
+			a.DueAt = w.DisposalDeadline
+			a.Message = fmt.Sprintf("%s（%s）接收后超过一年未利用处置 not disposed within the limit", w.Name, w.Label)
+		}
+		if err := c.raise(a); err != nil {
+			return err
+		}
+		if kind == AlertStorageOverdue {
+			// The warning is superseded by the overdue alert.
+			return c.resolve(AlertStorageDueSoon, w.ID, c.now)
+		}
+		return nil
+	case AlertTransitOverdue, AlertTrackGap, AlertReceiptOverdue:
+		m, err := loadManifest(c.tx, subject)
+		if err != nil {
+			return err
+		}
+		gen, _ := loadParty(c.tx, m.Generator)
+		street := ""
+		if gen != nil {
+			street = gen.Street
+		}
+		a := Alert{Kind: kind, Subject: m.ID, SubjectType: "manifest", Party: m.Holder, Street: street,
+			Parties: append([]string{m.Generator, m.Receiver}, m.Carriers...)}
+		switch kind {
+		case AlertTransitOverdue:
+			a.DueAt = m.TransitDue
+			a.Message = fmt.Sprintf("联单 %s 运输超时未送达 in transit too long", m.Number)
+		case AlertTrackGap:
+			a.DueAt = m.TrackGapDue
+			a.Message = fmt.Sprintf("联单 %s 运输途中 GPS 轨迹中断 no GPS position", m.Number)
+		default:
+			a.Party = m.Receiver
+			a.DueAt = m.ReceiptDue
+			a.Message = fmt.Sprintf("联单 %s 送达后 %d 个工作日内未确认接收 receipt not confirmed", m.Number, c.s.rules.ReceiptWorkdays)
+		}
+		return c.raise(a)
+	}
+	return fmt.Errorf("unknown deadline kind %q", kind)
+}
+
+// raiseDiscrepancy opens a significant-discrepancy alert for a receipt.
+func (c *cmd) raiseDiscrepancy(m *Manifest, detail string) error {
+	gen, err := loadParty(c.tx, m.Generator)
+	if err != nil {
+		return err
+	}
+	return c.raise(Alert{Kind: AlertDiscrepancy, Subject: m.ID, SubjectType: "manifest", Party: m.Receiver,
+		Parties: []string{m.Generator, m.Receiver}, Street: gen.Street,
+		Message: fmt.Sprintf("联单 %s 重大差异 significant discrepancy: %s", m.Number, detail)})
+}
+
+// checkCapacity warns when a receiver has passed its annual capacity.
+func (c *cmd) checkCapacity(receiver string) error {
+	r, err := loadParty(c.tx, receiver)
+	if err != nil || r.License == nil {
+		return err
+	}
+	capacity := KgToGrams(r.License.CapacityTonnes * 1000)
+	if float64(r.ReceivedThisYear) <= c.s.rules.CapacityWarn*float64(capacity) {
+		return nil
+	}
+	return c.raise(Alert{Kind: AlertCapacity, Subject: fmt.Sprintf("%s-%d", r.ID, r.ReceivedYear), SubjectType: "party",
+		Party: r.ID, Parties: []string{r.ID}, Street: r.Street,
+		Message: fmt.Sprintf("%s %d 年接收量 %.3f t 已超过许可能力 %g t capacity passed", r.Name, r.ReceivedYear, r.ReceivedThisYear.Tonnes(), r.License.CapacityTonnes)})
+}
+
+// RaiseIntegrity opens an integrity alert (the background verification
+// found a fault). message says what is wrong.
+func (s *Service) RaiseIntegrity(ctx context.Context, message string) error {
+	_, err := exec(ctx, s, Principal{}, func(c *cmd) (struct{}, error) {
+		return struct{}{}, c.raise(Alert{Kind: AlertIntegrity, Subject: "ledger", SubjectType: "ledger",
+			Party: SystemParty, Message: "台账完整性校验失败 integrity check failed: " + message})
+	})
+	return err
+}

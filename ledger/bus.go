@@ -1,0 +1,132 @@
+package ledger
+
+import (
+	"encoding/json"
+	"sync"
+
+	"github.com/hwledger/hwledger/ledger/chain"
+)
+
+// AlertNotice is one alert raise, resolution or acknowledgement, as sent on
+// the live stream. Seq is the ledger index of the event (the SSE id).
+type AlertNotice struct {
+	Seq   uint64 `json:"seq"`
+	Type  string `json:"type"` // alert.raised, alert.resolved, alert.acknowledged
+	Alert *Alert `json:"alert"`
+}
+
+// bus fans alert notices out to subscribers after each durable commit.
+type bus struct {
+	mu   sync.Mutex
+	subs map[*subscriber]struct{}
+}
+
+type subscriber struct {
+	p  Principal
+	ch chan AlertNotice
+}
+
+func newBus() *bus { return &bus{subs: map[*subscriber]struct{}{}} }
+
+// Subscribe returns a channel of the alert notices p may see, from now on.
+// A slow subscriber loses notices rather than block the writer; it can
+// catch up with AlertNoticesSince. cancel must be called when done.
+func (s *Service) Subscribe(p Principal) (<-chan AlertNotice, func()) {
+	sub := &subscriber{p: p, ch: make(chan AlertNotice, 256)}
+	s.bus.mu.Lock()
+	s.bus.subs[sub] = struct{}{}
+	s.bus.mu.Unlock()
+	var once sync.Once
+	return sub.ch, func() {
+		once.Do(func() {
+			s.bus.mu.Lock()
+			delete(s.bus.subs, sub)
+			s.bus.mu.Unlock()
+		})
+	}
+}
+
+// afterCommit runs in the writer after each durable commit.
+func (s *Service) afterCommit(events []*chain.Event) {
+	var notes []AlertNotice
+	for _, e := range events {
+		if n, ok := s.notice(e); ok {
+			notes = append(notes, n)
+		}
+	}
+	if len(notes) == 0 {
+		return
+	}
+	s.bus.mu.Lock()
+	defer s.bus.mu.Unlock()
+	for sub := range s.bus.subs {
+		for _, n := range notes {
+			if !canSeeAlert(sub.p, n.Alert) {
+				continue
+			}
+			select {
+			case sub.ch <- n:
+			default:
+			}
+		}
+	}
+}
+
+// notice turns an alert event into a notice showing the alert as that
+// event left it.
+func (s *Service) notice(e *chain.Event) (AlertNotice, bool) {
+	switch e.Type {
+	case EvAlertRaised:
+		var a Alert
+		if json.Unmarshal(e.Data, &a) != nil {
+			return AlertNotice{}, false
+		}
+		a.Status, a.RaisedAt, a.EventIndex, a.Seq = AlertOpen, e.OccurredAt, e.Index, e.Index
+		return AlertNotice{Seq: e.Index, Type: e.Type, Alert: &a}, true
+	case EvAlertResolved, EvAlertAcked:
+		var a *Alert
+		_ = s.view(func(r kv) error {
+			var err error
+			a, err = loadAlert(r, e.Subject)
+			return err
+		})
+		if a == nil {
+			return AlertNotice{}, false
+		}
+		at := e.OccurredAt
+		if e.Type == EvAlertResolved {
+			a.Status, a.ResolvedAt = AlertResolved, &at
+		} else {
+			a.Status, a.AckedAt = AlertAcknowledged, &at
+		}
+		return AlertNotice{Seq: e.Index, Type: e.Type, Alert: a}, true
+	}
+	return AlertNotice{}, false
+}
+
+func canSeeAlert(p Principal, a *Alert) bool {
+	return p.SeesAll() || contains(a.Parties, p.Party)
+}
+
+// AlertNoticesSince returns the notices after ledger index seq that p may
+// see (at most 1000), for resuming a stream from Last-Event-ID.
+func (s *Service) AlertNoticesSince(p Principal, seq uint64) ([]AlertNotice, error) {
+	var out []AlertNotice
+	err := s.log.Events(seq+1, 0, func(_ uint64, b []byte) error {
+		if len(out) >= 1000 {
+			return errStop
+		}
+		var e chain.Event
+		if err := json.Unmarshal(b, &e); err != nil {
+			return err
+		}
+		if n, ok := s.notice(&e); ok && canSeeAlert(p, n.Alert) {
+			out = append(out, n)
+		}
+		return nil
+	})
+	if err == errStop {
+		err = nil
+	}
+	return out, err
+}

@@ -1,0 +1,66 @@
+package ledger
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger/catalog"
+	"github.com/hwledger/hwledger/ledger/workday"
+)
+
+// Rules are the configurable limits of domain.md ("default" values there).
+type Rules struct {
+	MedicalStorage      time.Duration `json:"medical_storage"`       // 48h at the hospital
+	MedicalWarnBefore   time.Duration `json:"medical_warn_before"`   // 12h
+	Storage             time.Duration `json:"storage"`               // 1 year at a generator
+	StorageWarnBefore   time.Duration `json:"storage_warn_before"`   // 30 days
+	Transit             time.Duration `json:"transit"`               // 72h picked up → delivered
+	MedicalTransit      time.Duration `json:"medical_transit"`       // 48h
+	ReceiptWorkdays     int           `json:"receipt_workdays"`      // 5 working days to confirm receipt
+	Disposal            time.Duration `json:"disposal"`              // 1 year received → disposed
+	TrackGap            time.Duration `json:"track_gap"`             // 2h without a GPS point in transit
+	WeightTolerance     float64       `json:"weight_tolerance"`      // 0.10
+	CapacityRefuse      float64       `json:"capacity_refuse"`       // 1.20 of annual capacity
+	CapacityWarn        float64       `json:"capacity_warn"`         // 1.00
+	MaxFutureOccurrence time.Duration `json:"max_future_occurrence"` // 5 minutes
+}
+
+// DefaultRules returns the defaults of domain.md.
+func DefaultRules() Rules {
+	const day = 24 * time.Hour
+	return Rules{
+		MedicalStorage:      48 * time.Hour,
+		MedicalWarnBefore:   12 * time.Hour,
+		Storage:             365 * day,
+		StorageWarnBefore:   30 * day,
+		Transit:             72 * time.Hour,
+		MedicalTransit:      48 * time.Hour,
+		ReceiptWorkdays:     5,
+		Disposal:            365 * day,
+		TrackGap:            2 * time.Hour,
+		WeightTolerance:     0.10,
+		CapacityRefuse:      1.20,
+		CapacityWarn:        1.00,
+		MaxFutureOccurrence: 5 * time.Minute,
+	}
+}
+
+// Config opens a Service.
+type Config struct {
+	Dir      string // data directory; ignored when InMemory
+	InMemory bool
+	ReadOnly bool
+	// Origin is the checkpoint origin line. Default "hwledger.local/410104".
+	Origin string
+	// Province and City are the manifest-number origin (domain.md: 41, 01
+	// for Zhengzhou).
+	Province, City string
+	Catalog        *catalog.Catalog  // default catalog.Builtin()
+	Calendar       *workday.Calendar // default workday.Default()
+	Rules          *Rules            // default DefaultRules()
+	Clock          func() time.Time  // default time.Now
+	NewID          func() string     // default random UUIDs
+	Logger         *slog.Logger
+	// MaxBatch passes through to the chain writer (0: default).
+	MaxBatch int
+}

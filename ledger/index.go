@@ -1,0 +1,157 @@
+package ledger
+
+import (
+	"strconv"
+)
+
+// Secondary indexes: x/<name>/<value>/<be64 seq> → id. Every list query
+// reads one index (the most selective one it has) in seq order, newest
+// first, and filters the few records it loads; nothing scans all records.
+
+func wasteIndexKeys(w *Waste) []string {
+	if w == nil {
+		return nil
+	}
+	seq := be64(w.Seq)
+	ks := []string{
+		"ws/" + w.Status + "/" + seq,
+		"wp/" + w.Generator + "/" + seq,
+		"wt/" + w.Street + "/" + seq,
+		"wc/" + w.Code + "/" + seq,
+		"wk/" + w.Category + "/" + seq,
+		"wm/" + strconv.FormatBool(w.Medical) + "/" + seq,
+		"wg/" + be64(uint64(w.GeneratedAt.Unix())) + seq,
+		"wa/" + seq,
+	}
+	for _, p := range w.Parties {
+		ks = append(ks, "wp/"+p+"/"+seq)
+	}
+	return ks
+}
+
+func manifestIndexKeys(m *Manifest) []string {
+	if m == nil {
+		return nil
+	}
+	seq := be64(m.Seq)
+	ks := []string{"ms/" + m.Status + "/" + seq, "ma/" + seq, "mp/" + m.Generator + "/" + seq, "mp/" + m.Receiver + "/" + seq}
+	for _, c := range m.Carriers {
+		ks = append(ks, "mp/"+c+"/"+seq)
+	}
+	return ks
+}
+
+func alertIndexKeys(a *Alert) []string {
+	if a == nil {
+		return nil
+	}
+	seq := be64(a.Seq)
+	ks := []string{"as/" + a.Status + "/" + seq, "aa/" + seq, "ak/" + a.Kind + "/" + seq, "at/" + a.Street + "/" + seq}
+	for _, p := range a.Parties {
+		ks = append(ks, "ap/"+p+"/"+seq)
+	}
+	return ks
+}
+
+// updateIndex replaces the index entries of one record.
+func updateIndex(s kv, id string, before, after []string) error {
+	keep := make(map[string]bool, len(after))
+	for _, k := range after {
+		keep[k] = true
+	}
+	for _, k := range before {
+		if !keep[k] {
+			if err := s.Delete([]byte(pIndex + k)); err != nil {
+				return err
+			}
+		}
+	}
+	old := make(map[string]bool, len(before))
+	for _, k := range before {
+		old[k] = true
+	}
+	for _, k := range after {
+		if !old[k] {
+			if err := s.Set([]byte(pIndex+k), []byte(id)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// putWaste stores a batch and moves its index entries.
+// before holds the index keys the record had (nil for a new record).
+func putWaste(s kv, before []string, after *Waste) error {
+	if err := setJSON(s, key(pWaste, after.ID), after); err != nil {
+		return err
+	}
+	return updateIndex(s, after.ID, before, wasteIndexKeys(after))
+}
+
+func putManifest(s kv, before []string, after *Manifest) error {
+	track := after.Track
+	after.Track = nil // kept under mt/, loaded on read
+	err := setJSON(s, key(pManifest, after.ID), after)
+	after.Track = track
+	if err != nil {
+		return err
+	}
+	return updateIndex(s, after.ID, before, manifestIndexKeys(after))
+}
+
+func putAlert(s kv, before []string, after *Alert) error {
+	if err := setJSON(s, key(pAlert, after.ID), after); err != nil {
+		return err
+	}
+	return updateIndex(s, after.ID, before, alertIndexKeys(after))
+}
+
+func loadWaste(s kv, id string) (*Waste, error) {
+	var w Waste
+	ok, err := getJSON(s, key(pWaste, id), &w)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, notFound("waste", id)
+	}
+	return &w, nil
+}
+
+func loadManifest(s kv, id string) (*Manifest, error) {
+	var m Manifest
+	ok, err := getJSON(s, key(pManifest, id), &m)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, notFound("manifest", id)
+	}
+	return &m, nil
+}
+
+func loadParty(s kv, id string) (*Party, error) {
+	var p Party
+	ok, err := getJSON(s, key(pParty, id), &p)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, notFound("party", id)
+	}
+	return &p, nil
+}
+
+func loadAlert(s kv, id string) (*Alert, error) {
+	var a Alert
+	ok, err := getJSON(s, key(pAlert, id), &a)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, notFound("alert", id)
+	}
+	return &a, nil
+}
+

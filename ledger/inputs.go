@@ -1,0 +1,162 @@
+package ledger
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// The inputs of Service methods mirror the request bodies of api.md; the
+// API decodes JSON straight into them. OccurredAt is the optional field
+// time (offline scans, paper fallback): at most 5 minutes in the future and
+// not before the subject's previous event; nil means now.
+
+// WasteInput registers a batch (POST /wastes).
+type WasteInput struct {
+	Code        string     `json:"code"`
+	Name        string     `json:"name"`
+	Form        string     `json:"form"`
+	Hazards     []string   `json:"hazards"`
+	Quantity    Grams      `json:"quantity_kg"`
+	Container   Container  `json:"container"`
+	GeneratedAt time.Time  `json:"generated_at"`
+	Storage     string     `json:"storage"`
+	OccurredAt  *time.Time `json:"occurred_at"`
+}
+
+// WasteCorrection changes declared fields of a stored batch; nil fields
+// stay as they are. Code and generated_at are part of the label and cannot
+// be corrected: register a new batch instead.
+type WasteCorrection struct {
+	Name       *string    `json:"name"`
+	Form       *string    `json:"form"`
+	Hazards    []string   `json:"hazards"`
+	Quantity   *Grams     `json:"quantity_kg"`
+	Container  *Container `json:"container"`
+	Storage    *string    `json:"storage"`
+	Reason     string     `json:"reason"`
+	OccurredAt *time.Time `json:"occurred_at"`
+}
+
+// DisposeInput records utilisation or disposal (POST /wastes/{id}/dispose).
+type DisposeInput struct {
+	Method     string     `json:"method"`
+	Quantity   Grams      `json:"quantity_kg"`
+	OccurredAt *time.Time `json:"occurred_at"`
+}
+
+// ManifestInput files a manifest (POST /manifests).
+type ManifestInput struct {
+	WasteIDs        []string   `json:"waste_ids"`
+	Carriers        []string   `json:"carriers"`
+	Receiver        string     `json:"receiver"`
+	PlannedPickupAt time.Time  `json:"planned_pickup_at"`
+	OccurredAt      *time.Time `json:"occurred_at"`
+}
+
+// CustodyInput is a pickup or handover scan.
+type CustodyInput struct {
+	Labels       []string   `json:"labels"`
+	VehiclePlate string     `json:"vehicle_plate"`
+	Driver       string     `json:"driver"`
+	Location     *Location  `json:"location"`
+	OccurredAt   *time.Time `json:"occurred_at"`
+}
+
+// PositionsInput adds GPS track points.
+type PositionsInput struct {
+	Points     []TrackPoint `json:"points"`
+	OccurredAt *time.Time   `json:"occurred_at"`
+}
+
+// DeliverInput marks arrival at the receiver.
+type DeliverInput struct {
+	Location   *Location  `json:"location"`
+	OccurredAt *time.Time `json:"occurred_at"`
+}
+
+// ReceiveLine is the receiver's finding for one batch.
+type ReceiveLine struct {
+	WasteID        string `json:"waste_id"`
+	Received       Grams  `json:"received_kg"`
+	ContainerCount int    `json:"container_count"`
+	Accepted       *bool  `json:"accepted"`
+	Note           string `json:"note"`
+}
+
+// ReceiveInput confirms receipt, one line per batch.
+type ReceiveInput struct {
+	Lines      []ReceiveLine `json:"lines"`
+	OccurredAt *time.Time    `json:"occurred_at"`
+}
+
+// CancelInput cancels a manifest before pickup.
+type CancelInput struct {
+	Reason     string     `json:"reason"`
+	OccurredAt *time.Time `json:"occurred_at"`
+}
+
+// AckInput acknowledges an alert.
+type AckInput struct {
+	Note       string     `json:"note"`
+	OccurredAt *time.Time `json:"occurred_at"`
+}
+
+// Page asks for one page of a list: Limit (default 50, max 500) items
+// after Cursor (from the previous page's NextCursor).
+type Page struct {
+	Limit  int
+	Cursor string
+}
+
+// List is one page of results.
+type List[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// WasteFilter selects batches (GET /wastes). Empty fields match all.
+// From and To bound generated_at (inclusive).
+type WasteFilter struct {
+	Status   string
+	Code     string
+	Category string
+	Party    string
+	Street   string
+	Label    string
+	Medical  *bool
+	Overdue  *bool
+	From, To *time.Time
+}
+
+// ManifestFilter selects manifests (GET /manifests).
+type ManifestFilter struct {
+	Status string
+	Party  string
+}
+
+// AlertFilter selects alerts (GET /alerts).
+type AlertFilter struct {
+	Kind   string
+	Status string
+	Party  string
+	Street string
+}
+
+// TraceEvent is one ledger event about a subject with its inclusion proof
+// against the trace's checkpoint.
+type TraceEvent struct {
+	Index          uint64          `json:"index"`
+	LeafHash       string          `json:"leaf_hash"` // hex
+	Event          json.RawMessage `json:"event"`     // the exact hashed bytes
+	InclusionProof [][]byte        `json:"inclusion_proof"`
+}
+
+// Trace is every event about a batch or manifest, provable against a
+// signed checkpoint (GET /wastes/{id}/trace).
+type Trace struct {
+	Waste      *Waste       `json:"waste,omitempty"`
+	Manifest   *Manifest    `json:"manifest,omitempty"`
+	Events     []TraceEvent `json:"events"`
+	Checkpoint string       `json:"checkpoint"`
+	Size       uint64       `json:"size"`
+}

@@ -1,0 +1,315 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger/catalog"
+	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/ident"
+	"github.com/hwledger/hwledger/ledger/workday"
+)
+
+// PartyInput registers a party (POST /parties).
+type PartyInput struct {
+	Name            string    `json:"name"`
+	CreditCode      string    `json:"credit_code"`
+	Roles           []Role    `json:"roles"`
+	Street          string    `json:"street"`
+	Address         string    `json:"address"`
+	Location        *Location `json:"location"`
+	Contact         Contact   `json:"contact"`
+	TransportPermit string    `json:"transport_permit"`
+	License         *License  `json:"license"`
+}
+
+func init() {
+	onEvent(EvPartyRegistered, func(s kv, e *chain.Event) error {
+		var p Party
+		if err := data(e, &p); err != nil {
+			return err
+		}
+		p.CreatedAt = e.RecordedAt
+		if err := setJSON(s, key(pParty, p.ID), &p); err != nil {
+			return err
+		}
+		if err := s.Set(key(pCredit, p.CreditCode), []byte(p.ID)); err != nil {
+			return err
+		}
+		for _, r := range p.Roles {
+			if err := s.Set(key(pIndex, "pr/", string(r), "/", p.ID), []byte(p.ID)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	onEvent(EvLicenseRenewed, func(s kv, e *chain.Event) error {
+		var lic License
+		if err := data(e, &lic); err != nil {
+			return err
+		}
+		p, err := loadParty(s, e.Subject)
+		if err != nil {
+			return err
+		}
+		if p.License != nil {
+			p.LicenseHistory = append(p.LicenseHistory, *p.License)
+		}
+		p.License = &lic
+		return setJSON(s, key(pParty, p.ID), p)
+	})
+}
+
+// RegisterParty registers a party (admin only).
+func (s *Service) RegisterParty(ctx context.Context, p Principal, in PartyInput) (*Party, error) {
+	if !p.Has(RoleAdmin) {
+		return nil, fmt.Errorf("%w: only an admin registers parties", ErrForbidden)
+	}
+	if err := s.validateParty(&in); err != nil {
+		return nil, err
+	}
+	return exec(ctx, s, p, func(c *cmd) (*Party, error) {
+		if _, ok, err := c.tx.Get(key(pCredit, in.CreditCode)); err != nil {
+			return nil, err
+		} else if ok {
+			return nil, invalid("credit_code", "a party with credit code %s is already registered", in.CreditCode)
+		}
+		party := &Party{ID: c.s.newID(), Name: in.Name, CreditCode: in.CreditCode, Roles: in.Roles,
+			Street: in.Street, Address: in.Address, Location: in.Location, Contact: in.Contact,
+			TransportPermit: in.TransportPermit, License: in.License}
+		e, err := c.emit(EvPartyRegistered, party.ID, time.Time{}, party)
+		if err != nil {
+			return nil, err
+		}
+		party.CreatedAt = e.RecordedAt
+		return party, nil
+	})
+}
+
+func (s *Service) validateParty(in *PartyInput) error {
+	f := fieldErrors{}
+	in.Name = strings.TrimSpace(in.Name)
+	in.CreditCode = strings.ToUpper(strings.TrimSpace(in.CreditCode))
+	if in.Name == "" || len([]rune(in.Name)) > 200 {
+		f.add("name", "is required, at most 200 characters")
+	}
+	if err := ident.ValidateCreditCode(in.CreditCode); err != nil {
+		f.add("credit_code", "%s", err.Error())
+	}
+	if len(in.Roles) == 0 {
+		f.add("roles", "at least one of generator, transporter, receiver, inspector, admin")
+	}
+	seen := map[Role]bool{}
+	for _, r := range in.Roles {
+		valid := false
+		for _, a := range AllRoles {
+			valid = valid || r == a
+		}
+		if !valid {
+			f.add("roles", "unknown role %q: use generator, transporter, receiver, inspector or admin", r)
+		}
+		if seen[r] {
+			f.add("roles", "role %q given twice", r)
+		}
+		seen[r] = true
+	}
+	if in.Location != nil {
+		validLocation(f, "location", *in.Location)
+	}
+	if seen[RoleTransporter] && strings.TrimSpace(in.TransportPermit) == "" {
+		f.add("transport_permit", "is required for a transporter")
+	}
+	if seen[RoleReceiver] {
+		if in.License == nil {
+			f.add("license", "is required for a receiver")
+		} else {
+			validateLicense(f, "license", in.License)
+		}
+	} else if in.License != nil {
+		f.add("license", "only a receiver holds a licence")
+	}
+	return f.err()
+}
+
+func validLocation(f fieldErrors, field string, l Location) {
+	if l.Lat < -90 || l.Lat > 90 {
+		f.add(field+".lat", "must be between -90 and 90")
+	}
+	if l.Lon < -180 || l.Lon > 180 {
+		f.add(field+".lon", "must be between -180 and 180")
+	}
+}
+
+func validateLicense(f fieldErrors, field string, l *License) {
+	l.Number = strings.TrimSpace(l.Number)
+	if l.Number == "" {
+		f.add(field+".number", "is required")
+	}
+	if len(l.Codes) == 0 {
+		f.add(field+".codes", "name at least one category (HW08) or code (900-041-49)")
+	}
+	for i, c := range l.Codes {
+		c = strings.ToUpper(strings.TrimSpace(c))
+		if catalog.IsCategoryID(c) {
+			l.Codes[i] = c
+			continue
+		}
+		n, err := catalog.Normalize(c)
+		if err != nil {
+			f.add(fmt.Sprintf("%s.codes[%d]", field, i), "%q is neither a category HW01–HW50 nor a code like 900-041-49", c)
+			continue
+		}
+		l.Codes[i] = n
+	}
+	if len(l.Methods) == 0 {
+		f.add(field+".methods", "name at least one method code (e.g. D10, R9, Y10)")
+	}
+	for i, m := range l.Methods {
+		mm, ok := catalog.MethodByCode(m)
+		if !ok {
+			f.add(fmt.Sprintf("%s.methods[%d]", field, i), "unknown method %q", m)
+			continue
+		}
+		l.Methods[i] = mm.Code
+	}
+	if l.CapacityTonnes <= 0 || l.CapacityTonnes > 10_000_000 {
+		f.add(field+".capacity_tonnes", "must be a positive number of tonnes per year")
+	}
+	from, err1 := time.Parse(time.DateOnly, l.ValidFrom)
+	if err1 != nil {
+		f.add(field+".valid_from", "must be a date YYYY-MM-DD")
+	}
+	to, err2 := time.Parse(time.DateOnly, l.ValidTo)
+	if err2 != nil {
+		f.add(field+".valid_to", "must be a date YYYY-MM-DD")
+	}
+	if err1 == nil && err2 == nil && to.Before(from) {
+		f.add(field+".valid_to", "must not be before valid_from")
+	}
+}
+
+// RenewLicense records a receiver's new licence; the old one stays in the
+// history (admin only).
+func (s *Service) RenewLicense(ctx context.Context, p Principal, partyID string, lic License) (*Party, error) {
+	if !p.Has(RoleAdmin) {
+		return nil, fmt.Errorf("%w: only an admin records licences", ErrForbidden)
+	}
+	f := fieldErrors{}
+	validateLicense(f, "license", &lic)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	return exec(ctx, s, p, func(c *cmd) (*Party, error) {
+		party, err := loadParty(c.tx, partyID)
+		if err != nil {
+			return nil, err
+		}
+		if !party.HasRole(RoleReceiver) {
+			return nil, ruleErr("party %s is not a receiver: only receivers hold licences", party.Name)
+		}
+		if _, err := c.emit(EvLicenseRenewed, party.ID, time.Time{}, lic); err != nil {
+			return nil, err
+		}
+		return loadParty(c.tx, partyID)
+	})
+}
+
+// Party returns a party by id. Every authenticated party may read parties.
+func (s *Service) Party(ctx context.Context, id string) (*Party, error) {
+	var out *Party
+	err := s.view(func(r kv) error {
+		p, err := loadParty(r, id)
+		out = p
+		return err
+	})
+	return out, err
+}
+
+// PartyFilter selects parties. With Role receiver and Code set, only
+// receivers whose licence covers Code and is valid today.
+type PartyFilter struct {
+	Role   Role
+	Code   string
+	Street string
+}
+
+// Parties lists parties matching f, by name.
+func (s *Service) Parties(ctx context.Context, f PartyFilter) ([]*Party, error) {
+	if f.Code != "" {
+		if _, err := s.codeOrCategory(f.Code); err != nil {
+			return nil, err
+		}
+	}
+	today := s.Now()
+	var out []*Party
+	err := s.view(func(r kv) error {
+		prefix := key(pParty)
+		if f.Role != "" {
+			prefix = key(pIndex, "pr/", string(f.Role), "/")
+		}
+		return r.Scan(prefix, func(k, v []byte) error {
+			id := string(v)
+			if f.Role == "" {
+				id = string(k[len(pParty):])
+			}
+			p, err := loadParty(r, id)
+			if err != nil {
+				return err
+			}
+			if f.Street != "" && p.Street != f.Street {
+				return nil
+			}
+			if f.Code != "" && (p.License == nil || licenseProblem(p.License, f.Code, today) != "") {
+				return nil
+			}
+			out = append(out, p)
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, err
+}
+
+// codeOrCategory accepts "HW08" or a waste code and returns it normalised.
+func (s *Service) codeOrCategory(c string) (string, error) {
+	c = strings.ToUpper(strings.TrimSpace(c))
+	if catalog.IsCategoryID(c) {
+		return c, nil
+	}
+	code, err := s.cat.Lookup(c)
+	if err != nil {
+		return "", invalid("code", "%s", err.Error())
+	}
+	return code.Code, nil
+}
+
+// licenseProblem says why lic does not allow taking code on day, or "".
+func licenseProblem(lic *License, code string, day time.Time) string {
+	d := day.In(workday.Shanghai).Format(time.DateOnly)
+	if d < lic.ValidFrom || d > lic.ValidTo {
+		return fmt.Sprintf("licence %s is valid %s to %s, not on %s", lic.Number, lic.ValidFrom, lic.ValidTo, d)
+	}
+	cat := catalog.CategoryOf(code)
+	if catalog.IsCategoryID(code) {
+		cat = code
+	}
+	for _, c := range lic.Codes {
+		if c == code || c == cat {
+			return ""
+		}
+	}
+	return fmt.Sprintf("licence %s does not cover %s", lic.Number, code)
+}
+
+// licenseAllowsMethod reports whether the licence lists method.
+func licenseAllowsMethod(lic *License, method string) bool {
+	for _, m := range lic.Methods {
+		if m == method {
+			return true
+		}
+	}
+	return false
+}

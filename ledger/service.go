@@ -1,0 +1,227 @@
+package ledger
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hwledger/hwledger/ledger/catalog"
+	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/workday"
+)
+
+// Service is the domain: the only way to change hwledger's state.
+// All methods are safe for concurrent use.
+type Service struct {
+	log   *chain.Log
+	cat   *catalog.Catalog
+	cal   *workday.Calendar
+	rules Rules
+	prov  string
+	city  string
+	newID func() string
+	lg    *slog.Logger
+	bus   *bus
+
+	clockMu sync.RWMutex
+	base    func() time.Time
+	offset  time.Duration // test clock advance
+}
+
+// Open opens the ledger and its projections.
+func Open(cfg Config) (*Service, error) {
+	s := &Service{cat: cfg.Catalog, cal: cfg.Calendar, prov: cfg.Province, city: cfg.City,
+		newID: cfg.NewID, lg: cfg.Logger, base: cfg.Clock, bus: newBus()}
+	if s.cat == nil {
+		s.cat = catalog.Builtin()
+	}
+	if s.cal == nil {
+		s.cal = workday.Default()
+	}
+	if cfg.Rules != nil {
+		s.rules = *cfg.Rules
+	} else {
+		s.rules = DefaultRules()
+	}
+	if s.prov == "" {
+		s.prov, s.city = "41", "01"
+	}
+	if s.newID == nil {
+		s.newID = uuid.NewString
+	}
+	if s.lg == nil {
+		s.lg = slog.New(slog.DiscardHandler)
+	}
+	if s.base == nil {
+		s.base = time.Now
+	}
+	origin := cfg.Origin
+	if origin == "" {
+		origin = "hwledger.local/410104"
+	}
+	l, err := chain.Open(chain.Options{
+		Dir: cfg.Dir, InMemory: cfg.InMemory, ReadOnly: cfg.ReadOnly, Origin: origin,
+		Clock: s.Now, NewID: s.newID, Logger: s.lg, MaxBatch: cfg.MaxBatch,
+		AfterCommit: s.afterCommit,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log = l
+	return s, nil
+}
+
+// Close closes the ledger after every queued command has committed.
+func (s *Service) Close() error { return s.log.Close() }
+
+// Log returns the underlying tamper-evident log (checkpoints, proofs).
+func (s *Service) Log() *chain.Log { return s.log }
+
+// Catalog returns the waste catalogue in use.
+func (s *Service) Catalog() *catalog.Catalog { return s.cat }
+
+// Rules returns the limits in force.
+func (s *Service) Rules() Rules { return s.rules }
+
+// Calendar returns the working-day calendar in use.
+func (s *Service) Calendar() *workday.Calendar { return s.cal }
+
+// Now is the service clock: the real clock plus any test-clock advance.
+func (s *Service) Now() time.Time {
+	s.clockMu.RLock()
+	defer s.clockMu.RUnlock()
+	return s.base().Add(s.offset)
+}
+
+// AdvanceClock moves the service clock forward by d (test clock only; the
+// API exposes it only when started with --test-clock), then sweeps alerts.
+func (s *Service) AdvanceClock(ctx context.Context, d time.Duration) error {
+	if d < 0 {
+		return invalid("advance", "must not be negative")
+	}
+	s.clockMu.Lock()
+	s.offset += d
+	s.clockMu.Unlock()
+	_, err := s.Sweep(ctx)
+	return err
+}
+
+type idemKey struct{}
+
+// Idempotency identifies a retried request: Key is the client's
+// Idempotency-Key, Hash a digest of the request (route and body).
+type Idempotency struct{ Key, Hash string }
+
+// WithIdempotency attaches an idempotency key to ctx. A state-changing
+// method called with the same party, key and hash as an earlier successful
+// call returns that call's result again and appends nothing; with another
+// hash it returns ErrConflict.
+func WithIdempotency(ctx context.Context, key, hash string) context.Context {
+	return context.WithValue(ctx, idemKey{}, Idempotency{key, hash})
+}
+
+type idemRecord struct {
+	Hash   string          `json:"hash"`
+	Result json.RawMessage `json:"result"`
+}
+
+// cmd is a command in progress: the writer's transaction plus who asks.
+type cmd struct {
+	s   *Service
+	tx  *chain.Tx
+	p   Principal
+	now time.Time
+}
+
+// exec runs fn as one writer command for principal p, with idempotency
+// replay, and returns its result.
+func exec[T any](ctx context.Context, s *Service, p Principal, fn func(c *cmd) (T, error)) (T, error) {
+	var out T
+	idem, hasIdem := ctx.Value(idemKey{}).(Idempotency)
+	_, err := s.log.Submit(ctx, func(tx *chain.Tx) error {
+		c := &cmd{s: s, tx: tx, p: p, now: tx.Now()}
+		var ik []byte
+		if hasIdem && idem.Key != "" {
+			ik = key(pIdem, p.Party, "/", idem.Key)
+			var rec idemRecord
+			ok, err := getJSON(tx, ik, &rec)
+			if err != nil {
+				return err
+			}
+			if ok {
+				if rec.Hash != idem.Hash {
+					return fmt.Errorf("%w: Idempotency-Key %q was used with another request", ErrConflict, idem.Key)
+				}
+				return json.Unmarshal(rec.Result, &out)
+			}
+		}
+		r, err := fn(c)
+		if err != nil {
+			return err
+		}
+		out = r
+		if ik != nil {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			return setJSON(tx, ik, idemRecord{Hash: idem.Hash, Result: b})
+		}
+		return nil
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}
+
+// emit appends an event and applies it to the projections.
+func (c *cmd) emit(typ, subject string, occurred time.Time, data any) (*chain.Event, error) {
+	role := RoleSystem
+	party := SystemParty
+	if c.p.Party != "" {
+		party = c.p.Party
+		if len(c.p.Roles) > 0 {
+			role = c.p.Roles[0]
+		}
+	}
+	return c.emitAs(chain.Actor{Party: party, Role: string(role)}, typ, subject, occurred, data)
+}
+
+func (c *cmd) emitAs(actor chain.Actor, typ, subject string, occurred time.Time, data any) (*chain.Event, error) {
+	e, err := c.tx.Append(chain.Draft{Type: typ, OccurredAt: occurred, Actor: actor, Subject: subject, Data: data})
+	if err != nil {
+		return nil, err
+	}
+	if err := apply(c.tx, e); err != nil {
+		return nil, fmt.Errorf("apply %s: %w", typ, err)
+	}
+	return e, nil
+}
+
+// occurred checks a client-supplied occurred_at: not more than the allowed
+// skew in the future, not before the subject's previous event. Zero means now.
+func (c *cmd) occurred(at *time.Time, previous time.Time) (time.Time, error) {
+	if at == nil || at.IsZero() {
+		if c.now.Before(previous) {
+			return previous, nil
+		}
+		return c.now, nil
+	}
+	t := at.UTC()
+	if t.After(c.now.Add(c.s.rules.MaxFutureOccurrence)) {
+		return t, invalid("occurred_at", "must not be more than %s in the future", c.s.rules.MaxFutureOccurrence)
+	}
+	if t.Before(previous) {
+		return t, invalid("occurred_at", "must not be earlier than the previous event about this subject (%s)", previous.UTC().Format(time.RFC3339))
+	}
+	return t, nil
+}
+
+var errNoParty = errors.New("principal has no party")

@@ -1,0 +1,289 @@
+package ledger
+
+import "time"
+
+// Role is what a party may do. A party may hold several.
+type Role string
+
+// Roles.
+const (
+	RoleGenerator   Role = "generator"   // 产废单位
+	RoleTransporter Role = "transporter" // 承运人
+	RoleReceiver    Role = "receiver"    // 接受人 / 经营单位
+	RoleInspector   Role = "inspector"   // 生态环境局
+	RoleAdmin       Role = "admin"       // 管理员
+	RoleSystem      Role = "system"      // hwledger itself (alerts)
+)
+
+// AllRoles lists the roles a party may be registered with.
+var AllRoles = []Role{RoleGenerator, RoleTransporter, RoleReceiver, RoleInspector, RoleAdmin}
+
+// SystemParty is the actor id of events hwledger records by itself.
+const SystemParty = "system"
+
+// Location is a WGS-84 point.
+type Location struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// Contact is a person to call.
+type Contact struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+}
+
+// License is a receiver's 危险废物经营许可证. Codes holds whole categories
+// ("HW08") and/or single codes ("900-041-49"). Dates are YYYY-MM-DD,
+// inclusive, in Asia/Shanghai.
+type License struct {
+	Number         string   `json:"number"`
+	Codes          []string `json:"codes"`
+	Methods        []string `json:"methods"`
+	CapacityTonnes float64  `json:"capacity_tonnes"`
+	ValidFrom      string   `json:"valid_from"`
+	ValidTo        string   `json:"valid_to"`
+}
+
+// Party is an enterprise, hospital, carrier, facility or bureau.
+type Party struct {
+	ID              string    `json:"id"`
+	Name            string    `json:"name"`
+	CreditCode      string    `json:"credit_code"`
+	Roles           []Role    `json:"roles"`
+	Street          string    `json:"street"`
+	Address         string    `json:"address"`
+	Location        *Location `json:"location,omitempty"`
+	Contact         Contact   `json:"contact"`
+	TransportPermit string    `json:"transport_permit,omitempty"`
+	License         *License  `json:"license,omitempty"`
+	// LicenseHistory holds every earlier licence, oldest first.
+	LicenseHistory []License `json:"license_history,omitempty"`
+	// ReceivedThisYear is what a receiver has accepted in the current
+	// calendar year (Shanghai), against its licence capacity.
+	ReceivedThisYear Grams     `json:"received_this_year_kg"`
+	ReceivedYear     int       `json:"received_year,omitempty"`
+	CreatedAt        time.Time `json:"created_at"`
+}
+
+// HasRole reports whether p holds r.
+func (p *Party) HasRole(r Role) bool {
+	for _, x := range p.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Waste batch statuses.
+const (
+	WasteStored     = "stored"
+	WasteManifested = "manifested"
+	WasteInTransit  = "in_transit"
+	WasteDelivered  = "delivered"
+	WasteReceived   = "received"
+	WasteDisposed   = "disposed"
+	WasteRejected   = "rejected"
+)
+
+// Container is how a batch is packed.
+type Container struct {
+	Type  string `json:"type"`
+	Count int    `json:"count"`
+}
+
+// Waste is one container or lot with one label (HJ 1276-2022).
+type Waste struct {
+	ID              string    `json:"id"`
+	Label           string    `json:"label"`
+	Generator       string    `json:"generator"`
+	GeneratorName   string    `json:"generator_name"`
+	Street          string    `json:"street"`
+	Code            string    `json:"code"`
+	Category        string    `json:"category"`
+	Name            string    `json:"name"`
+	Form            string    `json:"form"`
+	Hazards         []string  `json:"hazards"`
+	Quantity        Grams     `json:"quantity_kg"`
+	Container       Container `json:"container"`
+	GeneratedAt     time.Time `json:"generated_at"`
+	Storage         string    `json:"storage"`
+	Status          string    `json:"status"`
+	Medical         bool      `json:"medical"`
+	StorageDeadline time.Time `json:"storage_deadline"`
+	// StorageWarnAt is when the early warning (storage_due_soon) is due.
+	StorageWarnAt time.Time `json:"storage_warn_at"`
+	ManifestID    string    `json:"manifest_id,omitempty"`
+	// Parties other than the generator that may see this batch (carriers
+	// and receivers of its manifests).
+	Parties     []string   `json:"parties,omitempty"`
+	Receiver    string     `json:"receiver,omitempty"`
+	Received    Grams      `json:"received_kg,omitempty"`
+	ReceivedAt  *time.Time `json:"received_at,omitempty"`
+	Discrepancy bool       `json:"discrepancy,omitempty"`
+	// DisposalDeadline is set on receipt: the limit for disposal in force.
+	DisposalDeadline *time.Time `json:"disposal_deadline,omitempty"`
+	Method           string     `json:"method,omitempty"`
+	Disposed         Grams      `json:"disposed_kg,omitempty"`
+	DisposedAt       *time.Time `json:"disposed_at,omitempty"`
+	Corrections      int        `json:"corrections,omitempty"`
+	RegisteredAt     time.Time  `json:"registered_at"`
+	// LastOccurredAt is the field time of the latest event about the batch.
+	LastOccurredAt time.Time `json:"last_occurred_at"`
+	// Seq orders batches (the ledger index of the registration event).
+	Seq uint64 `json:"seq"`
+}
+
+// Manifest statuses.
+const (
+	ManifestSubmitted = "submitted"
+	ManifestInTransit = "in_transit"
+	ManifestDelivered = "delivered"
+	ManifestReceived  = "received"
+	ManifestClosed    = "closed"
+	ManifestCancelled = "cancelled"
+)
+
+// CustodyStep is one change of hands.
+type CustodyStep struct {
+	Kind         string    `json:"kind"` // pickup, handover, deliver, receive
+	Party        string    `json:"party"`
+	At           time.Time `json:"at"`
+	VehiclePlate string    `json:"vehicle_plate,omitempty"`
+	Driver       string    `json:"driver,omitempty"`
+	Location     *Location `json:"location,omitempty"`
+	EventIndex   uint64    `json:"event_index"`
+}
+
+// TrackPoint is one GPS fix of the vehicle carrying a manifest.
+type TrackPoint struct {
+	Lat float64   `json:"lat"`
+	Lon float64   `json:"lon"`
+	At  time.Time `json:"at"`
+}
+
+// ReceiptLine is the receiver's finding for one batch.
+type ReceiptLine struct {
+	WasteID        string `json:"waste_id"`
+	Received       Grams  `json:"received_kg"`
+	ContainerCount int    `json:"container_count"`
+	Accepted       bool   `json:"accepted"`
+	Note           string `json:"note,omitempty"`
+	Declared       Grams  `json:"declared_kg"`
+	Discrepancy    bool   `json:"discrepancy"`
+}
+
+// Manifest is an electronic transfer manifest (电子转移联单).
+type Manifest struct {
+	ID              string        `json:"id"`
+	Number          string        `json:"number"`
+	Generator       string        `json:"generator"`
+	Carriers        []string      `json:"carriers"`
+	Receiver        string        `json:"receiver"`
+	WasteIDs        []string      `json:"waste_ids"`
+	Labels          []string      `json:"labels"`
+	Total           Grams         `json:"total_kg"`
+	PlannedPickupAt time.Time     `json:"planned_pickup_at"`
+	Status          string        `json:"status"`
+	Holder          string        `json:"holder"` // party with custody now
+	CarrierIndex    int           `json:"carrier_index"`
+	Custody         []CustodyStep `json:"custody"`
+	Track           []TrackPoint  `json:"track,omitempty"`
+	TrackPoints     int           `json:"track_points"`
+	LastPositionAt  *time.Time    `json:"last_position_at,omitempty"`
+	// Deadlines in force (from the events that set them).
+	TransitDue     *time.Time    `json:"transit_due,omitempty"`
+	TrackGapDue    *time.Time    `json:"track_gap_due,omitempty"`
+	ReceiptDue     *time.Time    `json:"receipt_due,omitempty"`
+	Lines          []ReceiptLine `json:"lines,omitempty"`
+	Discrepancy    bool          `json:"discrepancy"`
+	CancelReason   string        `json:"cancel_reason,omitempty"`
+	CreatedAt      time.Time     `json:"created_at"`
+	PickedUpAt     *time.Time    `json:"picked_up_at,omitempty"`
+	DeliveredAt    *time.Time    `json:"delivered_at,omitempty"`
+	ReceivedAt     *time.Time    `json:"received_at,omitempty"`
+	ClosedAt       *time.Time    `json:"closed_at,omitempty"`
+	LastOccurredAt time.Time     `json:"last_occurred_at"`
+	Seq            uint64        `json:"seq"`
+}
+
+// OnManifest reports whether party is the generator, a carrier or the
+// receiver of m.
+func (m *Manifest) OnManifest(party string) bool {
+	if m.Generator == party || m.Receiver == party {
+		return true
+	}
+	for _, c := range m.Carriers {
+		if c == party {
+			return true
+		}
+	}
+	return false
+}
+
+// Alert kinds.
+const (
+	AlertStorageDueSoon  = "storage_due_soon"
+	AlertStorageOverdue  = "storage_overdue"
+	AlertTransitOverdue  = "transit_overdue"
+	AlertReceiptOverdue  = "receipt_overdue"
+	AlertDisposalOverdue = "disposal_overdue"
+	AlertDiscrepancy     = "discrepancy"
+	AlertCapacity        = "capacity_warning"
+	AlertTrackGap        = "track_gap"
+	AlertIntegrity       = "integrity"
+)
+
+// AlertKinds lists every kind.
+var AlertKinds = []string{AlertStorageDueSoon, AlertStorageOverdue, AlertTransitOverdue, AlertReceiptOverdue,
+	AlertDisposalOverdue, AlertDiscrepancy, AlertCapacity, AlertTrackGap, AlertIntegrity}
+
+// Alert statuses.
+const (
+	AlertOpen         = "open"
+	AlertResolved     = "resolved"
+	AlertAcknowledged = "acknowledged"
+)
+
+// Alert is a warning (预警) raised by hwledger about a batch, manifest or
+// party; raising, resolving and acknowledging are ledger events.
+type Alert struct {
+	ID          string     `json:"id"`
+	Kind        string     `json:"kind"`
+	Status      string     `json:"status"`
+	Subject     string     `json:"subject"`      // waste, manifest or party id
+	SubjectType string     `json:"subject_type"` // waste, manifest, party, ledger
+	Party       string     `json:"party"`        // who must act
+	Parties     []string   `json:"parties"`      // who may see it
+	Street      string     `json:"street"`
+	Message     string     `json:"message"`
+	DueAt       *time.Time `json:"due_at,omitempty"`
+	RaisedAt    time.Time  `json:"raised_at"`
+	ResolvedAt  *time.Time `json:"resolved_at,omitempty"`
+	AckedAt     *time.Time `json:"acknowledged_at,omitempty"`
+	AckBy       string     `json:"acknowledged_by,omitempty"`
+	AckNote     string     `json:"note,omitempty"`
+	EventIndex  uint64     `json:"event_index"`
+	Seq         uint64     `json:"seq"`
+}
+
+// Principal is who is asking: a token's party and roles.
+type Principal struct {
+	Party   string `json:"party"`
+	Roles   []Role `json:"roles"`
+	TokenID string `json:"token_id"`
+}
+
+// Has reports whether the principal holds role r.
+func (p Principal) Has(r Role) bool {
+	for _, x := range p.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// SeesAll reports whether the principal reads everything (inspector, admin).
+func (p Principal) SeesAll() bool { return p.Has(RoleInspector) || p.Has(RoleAdmin) }

@@ -1,0 +1,402 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger/catalog"
+	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/ident"
+	"github.com/hwledger/hwledger/ledger/workday"
+)
+
+// Forms a batch may take.
+var wasteForms = map[string]bool{"solid": true, "semi_solid": true, "liquid": true, "gas": true}
+
+// wasteRegistered is the data of a waste.registered event: the batch as
+// registered, with the storage deadline and its early warning in force.
+type wasteRegistered struct {
+	Waste
+	WarnAt time.Time `json:"warn_at"`
+}
+
+// wasteCorrected holds the declared fields before and after a correction.
+type wasteCorrected struct {
+	Reason string        `json:"reason"`
+	Before wasteDeclared `json:"before"`
+	After  wasteDeclared `json:"after"`
+}
+
+type wasteDeclared struct {
+	Name      string    `json:"name"`
+	Form      string    `json:"form"`
+	Hazards   []string  `json:"hazards"`
+	Quantity  Grams     `json:"quantity_kg"`
+	Container Container `json:"container"`
+	Storage   string    `json:"storage"`
+}
+
+type wasteDisposed struct {
+	Method   string `json:"method"`
+	Quantity Grams  `json:"quantity_kg"`
+	Receiver string `json:"receiver"`
+}
+
+func init() {
+	onEvent(EvWasteRegistered, func(s kv, e *chain.Event) error {
+		var d wasteRegistered
+		if err := data(e, &d); err != nil {
+			return err
+		}
+		w := d.Waste
+		w.Seq, w.RegisteredAt, w.LastOccurredAt = e.Index, e.RecordedAt, e.OccurredAt
+		if err := putWaste(s, nil, &w); err != nil {
+			return err
+		}
+		if err := s.Set(key(pLabel, w.Label), []byte(w.ID)); err != nil {
+			return err
+		}
+		l, _ := ident.ParseLabel(w.Label)
+		if err := s.Set(key(pLabelSeq, w.Generator, "/", l.CodeDigits, "/", l.Date), []byte(fmt.Sprint(l.Serial))); err != nil {
+			return err
+		}
+		return addStorageDeadlines(s, &w)
+	})
+	onEvent(EvWasteCorrected, func(s kv, e *chain.Event) error {
+		var d wasteCorrected
+		if err := data(e, &d); err != nil {
+			return err
+		}
+		w, err := loadWaste(s, e.Subject)
+		if err != nil {
+			return err
+		}
+		before := wasteIndexKeys(w)
+		a := d.After
+		w.Name, w.Form, w.Hazards, w.Quantity, w.Container, w.Storage = a.Name, a.Form, a.Hazards, a.Quantity, a.Container, a.Storage
+		w.Corrections++
+		w.LastOccurredAt = e.OccurredAt
+		return putWaste(s, before, w)
+	})
+	onEvent(EvWasteDisposed, func(s kv, e *chain.Event) error {
+		var d wasteDisposed
+		if err := data(e, &d); err != nil {
+			return err
+		}
+		w, err := loadWaste(s, e.Subject)
+		if err != nil {
+			return err
+		}
+		before := wasteIndexKeys(w)
+		at := e.OccurredAt
+		w.Status, w.Method, w.Disposed, w.DisposedAt, w.LastOccurredAt = WasteDisposed, d.Method, d.Quantity, &at, at
+		if w.DisposalDeadline != nil {
+			if err := s.Delete(deadlineKey(*w.DisposalDeadline, AlertDisposalOverdue, w.ID)); err != nil {
+				return err
+			}
+		}
+		return putWaste(s, before, w)
+	})
+}
+
+// addStorageDeadlines puts a stored batch's early-warning and overdue
+// deadlines into the deadline index.
+func addStorageDeadlines(s kv, w *Waste) error {
+	if err := putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID); err != nil {
+		return err
+	}
+	return putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID)
+}
+
+func delStorageDeadlines(s kv, w *Waste) error {
+	if err := s.Delete(deadlineKey(w.StorageWarnAt, AlertStorageDueSoon, w.ID)); err != nil {
+		return err
+	}
+	return s.Delete(deadlineKey(w.StorageDeadline, AlertStorageOverdue, w.ID))
+}
+
+// RegisterWaste registers a batch for the calling generator and gives it
+// its 37-character label.
+func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput) (*Waste, error) {
+	if !p.Has(RoleGenerator) {
+		return nil, fmt.Errorf("%w: only a generator registers waste", ErrForbidden)
+	}
+	code, err := s.validateWaste(&in)
+	if err != nil {
+		return nil, err
+	}
+	return exec(ctx, s, p, func(c *cmd) (*Waste, error) {
+		if in.GeneratedAt.After(c.now.Add(s.rules.MaxFutureOccurrence)) {
+			return nil, invalid("generated_at", "must not be in the future")
+		}
+		occurred, err := c.occurred(in.OccurredAt, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		gen, err := loadParty(c.tx, p.Party)
+		if err != nil {
+			return nil, err
+		}
+		day := in.GeneratedAt.In(workday.Shanghai).Format("20060102")
+		digits := strings.ReplaceAll(code.Code, "-", "")
+		var serial int
+		if _, err := getJSON(c.tx, key(pLabelSeq, gen.ID, "/", digits, "/", day), &serial); err != nil {
+			return nil, err
+		}
+		serial++
+		label, err := ident.MakeLabel(gen.CreditCode, code.Code, in.GeneratedAt, serial)
+		if err != nil {
+			return nil, ruleErr("no label left for %s on %s: at most 999 batches per code and day", code.Code, day)
+		}
+		limit, warn := s.rules.Storage, s.rules.StorageWarnBefore
+		if code.Medical {
+			limit, warn = s.rules.MedicalStorage, s.rules.MedicalWarnBefore
+		}
+		gat := in.GeneratedAt.UTC().Truncate(time.Microsecond)
+		w := Waste{ID: c.s.newID(), Label: label, Generator: gen.ID, GeneratorName: gen.Name, Street: gen.Street,
+			Code: code.Code, Category: code.Category, Name: in.Name, Form: in.Form, Hazards: in.Hazards,
+			Quantity: in.Quantity, Container: in.Container, GeneratedAt: gat, Storage: in.Storage,
+			Status: WasteStored, Medical: code.Medical, StorageDeadline: gat.Add(limit), StorageWarnAt: gat.Add(limit - warn)}
+		e, err := c.emit(EvWasteRegistered, w.ID, occurred, wasteRegistered{Waste: w, WarnAt: w.StorageWarnAt})
+		if err != nil {
+			return nil, err
+		}
+		w.Seq, w.RegisteredAt, w.LastOccurredAt = e.Index, e.RecordedAt, e.OccurredAt
+		if !w.StorageDeadline.After(c.now) || !w.StorageWarnAt.After(c.now) {
+			// Registered late (paper fallback): warn now, not at the next sweep.
+			if err := c.sweepSubject(AlertStorageDueSoon, &w); err != nil {
+				return nil, err
+			}
+		}
+		return loadWaste(c.tx, w.ID)
+	})
+}
+
+// validateWaste checks a registration and fills defaults from the catalogue.
+func (s *Service) validateWaste(in *WasteInput) (catalog.Code, error) {
+	f := fieldErrors{}
+	code, err := s.cat.Lookup(in.Code)
+	if err != nil {
+		f.add("code", "%s", err.Error())
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		in.Name = code.Name
+	}
+	if len([]rune(in.Name)) > 200 {
+		f.add("name", "at most 200 characters")
+	}
+	if !wasteForms[in.Form] {
+		f.add("form", "must be one of solid, semi_solid, liquid, gas")
+	}
+	if len(in.Hazards) == 0 {
+		in.Hazards = code.Hazards
+	} else if hz, err := catalog.ParseHazards(strings.Join(in.Hazards, ",")); err != nil {
+		f.add("hazards", "each must be one of T, C, I, R, In")
+	} else {
+		in.Hazards = hz
+	}
+	if in.Quantity <= 0 {
+		f.add("quantity_kg", "must be greater than 0")
+	} else if in.Quantity > 100_000_000 {
+		f.add("quantity_kg", "must be at most 100,000 kg for one batch")
+	}
+	if strings.TrimSpace(in.Container.Type) == "" {
+		f.add("container.type", "is required (e.g. 周转箱, 吨桶, 铁桶)")
+	}
+	if in.Container.Count < 1 || in.Container.Count > 10000 {
+		f.add("container.count", "must be between 1 and 10000")
+	}
+	if in.GeneratedAt.IsZero() {
+		f.add("generated_at", "is required (RFC 3339 time)")
+	} else if in.GeneratedAt.Year() < 2000 {
+		f.add("generated_at", "must be after 2000")
+	}
+	in.Storage = strings.TrimSpace(in.Storage)
+	if len([]rune(in.Storage)) > 200 {
+		f.add("storage", "at most 200 characters")
+	}
+	return code, f.err()
+}
+
+// CorrectWaste corrects declared fields of a batch that is still stored;
+// the event holds before and after, nothing is edited.
+func (s *Service) CorrectWaste(ctx context.Context, p Principal, id string, in WasteCorrection) (*Waste, error) {
+	if !p.Has(RoleGenerator) {
+		return nil, fmt.Errorf("%w: only the generator corrects its batches", ErrForbidden)
+	}
+	return exec(ctx, s, p, func(c *cmd) (*Waste, error) {
+		w, err := c.visibleWaste(id)
+		if err != nil {
+			return nil, err
+		}
+		if w.Generator != p.Party {
+			return nil, ruleErr("only the generator of a batch may correct it")
+		}
+		if w.Status != WasteStored {
+			return nil, transitionErr("correct a batch", w.Status)
+		}
+		before := wasteDeclared{w.Name, w.Form, w.Hazards, w.Quantity, w.Container, w.Storage}
+		after := before
+		if in.Name != nil {
+			after.Name = *in.Name
+		}
+		if in.Form != nil {
+			after.Form = *in.Form
+		}
+		if in.Hazards != nil {
+			after.Hazards = in.Hazards
+		}
+		if in.Quantity != nil {
+			after.Quantity = *in.Quantity
+		}
+		if in.Container != nil {
+			after.Container = *in.Container
+		}
+		if in.Storage != nil {
+			after.Storage = *in.Storage
+		}
+		check := WasteInput{Code: w.Code, Name: after.Name, Form: after.Form, Hazards: after.Hazards,
+			Quantity: after.Quantity, Container: after.Container, GeneratedAt: w.GeneratedAt, Storage: after.Storage}
+		if _, err := s.validateWaste(&check); err != nil {
+			return nil, err
+		}
+		after = wasteDeclared{check.Name, check.Form, check.Hazards, check.Quantity, check.Container, check.Storage}
+		if strings.TrimSpace(in.Reason) == "" {
+			return nil, invalid("reason", "say why the batch is corrected")
+		}
+		occurred, err := c.occurred(in.OccurredAt, w.LastOccurredAt)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.emit(EvWasteCorrected, w.ID, occurred, wasteCorrected{Reason: in.Reason, Before: before, After: after}); err != nil {
+			return nil, err
+		}
+		return loadWaste(c.tx, id)
+	})
+}
+
+// Dispose records utilisation or disposal of a received batch by the
+// receiver holding it, with a method its licence allows (medical waste:
+// only Y-codes or D10). When every batch of the manifest is disposed of or
+// rejected, the manifest closes.
+func (s *Service) Dispose(ctx context.Context, p Principal, id string, in DisposeInput) (*Waste, error) {
+	if !p.Has(RoleReceiver) {
+		return nil, fmt.Errorf("%w: only a receiver disposes of waste", ErrForbidden)
+	}
+	f := fieldErrors{}
+	m, ok := catalog.MethodByCode(in.Method)
+	if !ok {
+		f.add("method", "must be a method code such as R9, D10 or Y10")
+	}
+	if in.Quantity <= 0 {
+		f.add("quantity_kg", "must be greater than 0")
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	return exec(ctx, s, p, func(c *cmd) (*Waste, error) {
+		w, err := c.visibleWaste(id)
+		if err != nil {
+			return nil, err
+		}
+		if w.Receiver != p.Party {
+			return nil, ruleErr("only the receiver holding a batch may dispose of it")
+		}
+		if w.Status != WasteReceived {
+			return nil, transitionErr("dispose of a batch", w.Status)
+		}
+		recv, err := loadParty(c.tx, p.Party)
+		if err != nil {
+			return nil, err
+		}
+		if recv.License == nil || !licenseAllowsMethod(recv.License, m.Code) {
+			return nil, ruleErr("the licence does not allow method %s", m.Code)
+		}
+		if w.Medical && !catalog.MedicalMethodAllowed(m.Code) {
+			return nil, ruleErr("medical waste may only be disposed of with Y-codes or D10, not %s", m.Code)
+		}
+		if in.Quantity > w.Received+w.Received/10 {
+			return nil, invalid("quantity_kg", "must not exceed the received %s kg by more than 10 %%", kgString(w.Received))
+		}
+		occurred, err := c.occurred(in.OccurredAt, w.LastOccurredAt)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.emit(EvWasteDisposed, w.ID, occurred, wasteDisposed{Method: m.Code, Quantity: in.Quantity, Receiver: p.Party}); err != nil {
+			return nil, err
+		}
+		if err := c.resolve(AlertDisposalOverdue, w.ID, occurred); err != nil {
+			return nil, err
+		}
+		if err := c.closeIfDone(w.ManifestID, occurred); err != nil {
+			return nil, err
+		}
+		return loadWaste(c.tx, id)
+	})
+}
+
+func kgString(g Grams) string { b, _ := g.MarshalJSON(); return string(b) }
+
+// visibleWaste loads a batch the caller may see, else ErrNotFound.
+func (c *cmd) visibleWaste(id string) (*Waste, error) {
+	w, err := loadWaste(c.tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeWaste(c.p, w) {
+		return nil, notFound("waste", id)
+	}
+	return w, nil
+}
+
+func canSeeWaste(p Principal, w *Waste) bool {
+	if p.SeesAll() || w.Generator == p.Party {
+		return true
+	}
+	for _, x := range w.Parties {
+		if x == p.Party {
+			return true
+		}
+	}
+	return false
+}
+
+// Waste returns a batch the caller may see.
+func (s *Service) Waste(ctx context.Context, p Principal, id string) (*Waste, error) {
+	var out *Waste
+	err := s.view(func(r kv) error {
+		w, err := loadWaste(r, id)
+		if err != nil {
+			return err
+		}
+		if !canSeeWaste(p, w) {
+			return notFound("waste", id)
+		}
+		out = w
+		return nil
+	})
+	return out, err
+}
+
+// WasteByLabel resolves a scanned label to the batch.
+func (s *Service) WasteByLabel(ctx context.Context, p Principal, label string) (*Waste, error) {
+	var id []byte
+	err := s.view(func(r kv) error {
+		v, ok, err := r.Get(key(pLabel, strings.TrimSpace(label)))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound("label", label)
+		}
+		id = v
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Waste(ctx, p, string(id))
+}
