@@ -154,4 +154,3 @@ func loadAlert(s kv, id string) (*Alert, error) {
 	}
 	return &a, nil
 }
-

@@ -48,6 +48,10 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 		}
 		err = verifyURL(*url, *token, trusted, stdout)
 	}
+	if errors.Is(err, errUsage) {
+		fmt.Fprintf(stderr, "verify: %v\n", err)
+		return 2
+	}
 	if err != nil {
 		fmt.Fprintf(stdout, "FAIL: %v\n", err)
 		return 1
