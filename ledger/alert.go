@@ -55,6 +55,11 @@ func init() {
 		if err := s.Set(alertCondKey(a.Kind, a.Subject), []byte(a.ID)); err != nil {
 			return err
 		}
+		if isOverdueKind(a.Kind) && a.Party != "" {
+			if err := bumpAgg(s, a.RaisedAt, a.Party, func(g *dayAgg) { g.OverdueAlerts++ }); err != nil {
+				return err
+			}
+		}
 		if a.Subject != "" && a.Subject != a.ID {
 			if err := traceAlso(s, a.Subject, e); err != nil {
 				return err

@@ -166,6 +166,11 @@ func applyCustody(s kv, e *chain.Event) error {
 	}
 	return updateWastes(s, m, at, func(w *Waste) error {
 		w.Status = WasteInTransit
+		if at.After(w.StorageDeadline) {
+			if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) { a.LatePickups++ }); err != nil {
+				return err
+			}
+		}
 		return delStorageDeadlines(s, w)
 	})
 }
@@ -290,6 +295,11 @@ func applyReceive(s kv, e *chain.Event) error {
 	return updateWastes(s, m, at, func(w *Waste) error {
 		l := lines[w.ID]
 		w.Discrepancy = l.Discrepancy
+		if l.Discrepancy {
+			if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) { a.Discrepancies++ }); err != nil {
+				return err
+			}
+		}
 		if !l.Accepted {
 			w.Status, w.ManifestID = WasteRejected, ""
 			return s.Delete(key(pOpenMan, w.ID))

@@ -58,6 +58,16 @@ func init() {
 		if err := s.Set(key(pLabel, w.Label), []byte(w.ID)); err != nil {
 			return err
 		}
+		if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) {
+			a.Batches++
+			a.Generated += w.Quantity
+			if w.Medical {
+				a.MedicalBatches++
+				a.Medical += w.Quantity
+			}
+		}); err != nil {
+			return err
+		}
 		l, _ := ident.ParseLabel(w.Label)
 		if err := s.Set(key(pLabelSeq, w.Generator, "/", l.CodeDigits, "/", l.Date), []byte(fmt.Sprint(l.Serial))); err != nil {
 			return err
@@ -92,6 +102,16 @@ func init() {
 		before := wasteIndexKeys(w)
 		at := e.OccurredAt
 		w.Status, w.Method, w.Disposed, w.DisposedAt, w.LastOccurredAt = WasteDisposed, d.Method, d.Quantity, &at, at
+		if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) {
+			a.Disposed += w.Quantity
+			if w.Medical {
+				a.MedicalDisposed += w.Quantity
+			}
+			a.DisposedBatches++
+			a.DisposalSeconds += int64(at.Sub(w.GeneratedAt) / time.Second)
+		}); err != nil {
+			return err
+		}
 		if w.DisposalDeadline != nil {
 			if err := s.Delete(deadlineKey(*w.DisposalDeadline, AlertDisposalOverdue, w.ID)); err != nil {
 				return err

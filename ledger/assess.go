@@ -1,0 +1,277 @@
+package ledger
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger/workday"
+)
+
+// AssessQuery asks for an assessment (考核) over [From, To), rounded to
+// whole days in Asia/Shanghai, grouped by "party" (default) or "street".
+type AssessQuery struct {
+	From, To time.Time
+	GroupBy  string
+}
+
+// AssessRow holds one party's or street's figures. How each is computed
+// (also in the OpenAPI description and the README):
+//
+//   - generated_kg: declared quantity of the batches generated in the period.
+//   - medical_generated_kg: the same for medical waste (HW01).
+//   - disposed_kg: declared quantity of those batches that have since been
+//     utilised or disposed of.
+//   - disposal_rate = disposed_kg / generated_kg (1 when nothing was generated).
+//   - medical_disposal_rate: the same for medical waste.
+//   - on_time_rate = 1 − late / batches, where late counts the batches picked
+//     up after their storage limit plus those still at the generator past it.
+//   - overdue_alerts: storage, transit, receipt and disposal overdue alerts
+//     raised against the party in the period.
+//   - open_alerts: alerts against the party open now.
+//   - discrepancies: batches of the period received with a significant
+//     discrepancy or rejected.
+//   - avg_days_to_disposal: mean days from generation to disposal of the
+//     disposed batches.
+//   - score = 100 × (0.40·disposal_rate + 0.30·on_time_rate
+//     + 0.15·(1 − discrepancies/batches) + 0.15·(1 − min(1, overdue_alerts/batches))),
+//     with batches ≥ 1 in the denominators; rank 1 is the best score.
+type AssessRow struct {
+	Group               string  `json:"group"` // party id or street
+	Name                string  `json:"name"`
+	Street              string  `json:"street,omitempty"`
+	Batches             int64   `json:"batches"`
+	GeneratedKg         Grams   `json:"generated_kg"`
+	MedicalGeneratedKg  Grams   `json:"medical_generated_kg"`
+	DisposedKg          Grams   `json:"disposed_kg"`
+	DisposalRate        float64 `json:"disposal_rate"`
+	MedicalDisposalRate float64 `json:"medical_disposal_rate"`
+	OnTimeRate          float64 `json:"on_time_rate"`
+	OverdueAlerts       int64   `json:"overdue_alerts"`
+	OpenAlerts          int64   `json:"open_alerts"`
+	Discrepancies       int64   `json:"discrepancies"`
+	AvgDaysToDisposal   float64 `json:"avg_days_to_disposal"`
+	Score               float64 `json:"score"`
+	Rank                int     `json:"rank"`
+
+	medicalDisposed Grams
+	medicalBatches  int64
+	late            int64
+	disposedBatches int64
+	disposalSeconds int64
+}
+
+// Assessment is the answer: rows, district totals and the plan's targets.
+type Assessment struct {
+	From     time.Time   `json:"from"`
+	To       time.Time   `json:"to"`
+	GroupBy  string      `json:"group_by"`
+	Rows     []AssessRow `json:"rows"`
+	District AssessRow   `json:"district"`
+	// Targets of the district plan: 100 % hazardous waste utilisation and
+	// disposal, 100 % medical waste safe disposal.
+	Targets map[string]float64 `json:"targets"`
+}
+
+// Assessment computes the assessment. Inspectors and admins see every group;
+// any other party sees only its own row (and, by street, its street).
+func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*Assessment, error) {
+	f := fieldErrors{}
+	if q.GroupBy == "" {
+		q.GroupBy = "party"
+	}
+	if q.GroupBy != "party" && q.GroupBy != "street" {
+		f.add("group_by", "must be party or street")
+	}
+	if q.From.IsZero() || q.To.IsZero() {
+		f.add("from", "from and to are required (RFC 3339 or YYYY-MM-DD)")
+	} else if !q.To.After(q.From) {
+		f.add("to", "must be after from")
+	} else if q.To.Sub(q.From) > 3*366*24*time.Hour {
+		f.add("to", "a period is at most three years")
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	loc := workday.Shanghai
+	first := q.From.In(loc).Format("20060102")
+	last := q.To.In(loc).Add(-time.Nanosecond).Format("20060102")
+	rows := map[string]*AssessRow{}
+	parties := map[string]*Party{}
+	row := func(r kv, party string) (*AssessRow, error) {
+		if x, ok := rows[party]; ok {
+			return x, nil
+		}
+		pp, err := loadParty(r, party)
+		if err != nil {
+			return nil, err
+		}
+		parties[party] = pp
+		x := &AssessRow{Group: pp.ID, Name: pp.Name, Street: pp.Street}
+		rows[party] = x
+		return x, nil
+	}
+	err := s.view(func(r kv) error {
+		// Every generator gets a row, even one with nothing in the period.
+		if err := r.Scan(key(pIndex, "pr/", string(RoleGenerator), "/"), func(_, v []byte) error {
+			_, err := row(r, string(v))
+			return err
+		}); err != nil {
+			return err
+		}
+		start := key(pAgg, first)
+		if err := r.Scan(key(pAgg), func(k, v []byte) error {
+			day := string(k[len(pAgg) : len(pAgg)+8])
+			if day < string(start[len(pAgg):]) {
+				return nil
+			}
+			if day > last {
+				return errStop
+			}
+			var a dayAgg
+			if err := json.Unmarshal(v, &a); err != nil {
+				return err
+			}
+			x, err := row(r, string(k[len(pAgg)+9:]))
+			if err != nil {
+				return err
+			}
+			x.Batches += a.Batches
+			x.GeneratedKg += a.Generated
+			x.MedicalGeneratedKg += a.Medical
+			x.medicalBatches += a.MedicalBatches
+			x.DisposedKg += a.Disposed
+			x.medicalDisposed += a.MedicalDisposed
+			x.disposedBatches += a.DisposedBatches
+			x.disposalSeconds += a.DisposalSeconds
+			x.late += a.LatePickups
+			x.Discrepancies += a.Discrepancies
+			x.OverdueAlerts += a.OverdueAlerts
+			return nil
+		}); err != nil && err != errStop {
+			return err
+		}
+		// Open alerts now, and batches of the period still stored past
+		// their limit (they count as late).
+		return r.Scan(key(pIndex, "as/", AlertOpen, "/"), func(_, v []byte) error {
+			a, err := loadAlert(r, string(v))
+			if err != nil {
+				return err
+			}
+			x, ok := rows[a.Party]
+			if !ok {
+				return nil
+			}
+			x.OpenAlerts++
+			if a.Kind == AlertStorageOverdue {
+				if w, err := loadWaste(r, a.Subject); err == nil && (w.Status == WasteStored || w.Status == WasteManifested) {
+					d := w.GeneratedAt.In(loc).Format("20060102")
+					if d >= first && d <= last {
+						x.late++
+					}
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	var district AssessRow
+	grouped := map[string]*AssessRow{}
+	for id, x := range rows {
+		if !parties[id].HasRole(RoleGenerator) {
+			continue
+		}
+		add(&district, x)
+		g := x
+		if q.GroupBy == "street" {
+			if grouped[x.Street] == nil {
+				grouped[x.Street] = &AssessRow{Group: x.Street, Name: x.Street}
+			}
+			add(grouped[x.Street], x)
+			continue
+		}
+		grouped[id] = g
+	}
+	out := &Assessment{From: q.From.UTC(), To: q.To.UTC(), GroupBy: q.GroupBy, Rows: []AssessRow{},
+		Targets: map[string]float64{"disposal_rate": 1, "medical_disposal_rate": 1}}
+	for _, x := range grouped {
+		finish(x)
+		out.Rows = append(out.Rows, *x)
+	}
+	sort.Slice(out.Rows, func(i, j int) bool {
+		if out.Rows[i].Score != out.Rows[j].Score {
+			return out.Rows[i].Score > out.Rows[j].Score
+		}
+		return out.Rows[i].Name < out.Rows[j].Name
+	})
+	for i := range out.Rows {
+		out.Rows[i].Rank = i + 1
+	}
+	district.Group, district.Name = "district", "全区 district"
+	finish(&district)
+	out.District = district
+	if !p.SeesAll() {
+		me := parties[p.Party]
+		if me == nil {
+			return nil, fmt.Errorf("%w: only generators, inspectors and admins have an assessment", ErrForbidden)
+		}
+		kept := out.Rows[:0]
+		for _, x := range out.Rows {
+			if x.Group == p.Party || (q.GroupBy == "street" && x.Group == me.Street) {
+				kept = append(kept, x)
+			}
+		}
+		out.Rows = kept
+	}
+	return out, nil
+}
+
+func add(dst, x *AssessRow) {
+	dst.Batches += x.Batches
+	dst.GeneratedKg += x.GeneratedKg
+	dst.MedicalGeneratedKg += x.MedicalGeneratedKg
+	dst.DisposedKg += x.DisposedKg
+	dst.medicalDisposed += x.medicalDisposed
+	dst.medicalBatches += x.medicalBatches
+	dst.disposedBatches += x.disposedBatches
+	dst.disposalSeconds += x.disposalSeconds
+	dst.late += x.late
+	dst.Discrepancies += x.Discrepancies
+	dst.OverdueAlerts += x.OverdueAlerts
+	dst.OpenAlerts += x.OpenAlerts
+}
+
+func ratio(a, b float64) float64 {
+	if b <= 0 {
+		return 1
+	}
+	return math.Min(1, a/b)
+}
+
+func round(x float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(x*p) / p
+}
+
+// finish derives the rates and the score of a row.
+func finish(x *AssessRow) {
+	x.DisposalRate = round(ratio(float64(x.DisposedKg), float64(x.GeneratedKg)), 4)
+	x.MedicalDisposalRate = round(ratio(float64(x.medicalDisposed), float64(x.MedicalGeneratedKg)), 4)
+	n := float64(x.Batches)
+	x.OnTimeRate = round(1-ratio(float64(x.late), n), 4)
+	if x.Batches == 0 {
+		x.OnTimeRate = 1
+	}
+	if x.disposedBatches > 0 {
+		x.AvgDaysToDisposal = round(float64(x.disposalSeconds)/float64(x.disposedBatches)/86400, 2)
+	}
+	den := math.Max(1, n)
+	x.Score = round(100*(0.40*x.DisposalRate+0.30*x.OnTimeRate+
+		0.15*(1-math.Min(1, float64(x.Discrepancies)/den))+
+		0.15*(1-math.Min(1, float64(x.OverdueAlerts)/den))), 2)
+}
