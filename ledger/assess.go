@@ -37,7 +37,7 @@ type AssessQuery struct {
 //   - avg_days_to_disposal: mean days from generation to disposal of the
 //     disposed batches.
 //   - score = 100 × (0.40·disposal_rate + 0.30·on_time_rate
-//     + 0.15·(1 − discrepancies/batches) + 0.15·(1 − min(1, overdue_alerts/batches))),
+//   - 0.15·(1 − discrepancies/batches) + 0.15·(1 − min(1, overdue_alerts/batches))),
 //     with batches ≥ 1 in the denominators; rank 1 is the best score.
 type AssessRow struct {
 	Group               string  `json:"group"` // party id or street

@@ -69,9 +69,9 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 	}
 	var rep Report
 	err := l.db.View(func(txn *badger.Txn) error {
-		evIt := txn.NewIterator(badger.IteratorOptions{Prefix: eventPrefix, PrefetchValues: true, PrefetchSize: 512})
+		evIt := txn.NewIterator(badger.IteratorOptions{Prefix: eventPrefix})
 		defer evIt.Close()
-		ndIt := txn.NewIterator(badger.IteratorOptions{Prefix: nodePrefix, PrefetchValues: true, PrefetchSize: 512})
+		ndIt := txn.NewIterator(badger.IteratorOptions{Prefix: nodePrefix})
 		defer ndIt.Close()
 		ndIt.Rewind()
 
