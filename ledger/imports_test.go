@@ -1,0 +1,23 @@
+package ledger
+
+import (
+	osexec "os/exec"
+	"strings"
+	"testing"
+)
+
+// The domain must not depend on transport or presentation (design.md):
+// no Echo, nothing of api/ or web/.
+func TestDomainImportsNoTransport(t *testing.T) {
+	out, err := osexec.Command("go", "list", "-deps", "github.com/hwledger/hwledger/ledger").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "github.com/labstack/echo") ||
+			strings.HasPrefix(dep, "github.com/hwledger/hwledger/api") ||
+			strings.HasPrefix(dep, "github.com/hwledger/hwledger/web") {
+			t.Errorf("package ledger depends on %s", dep)
+		}
+	}
+}
