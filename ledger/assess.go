@@ -122,12 +122,8 @@ func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*
 		}); err != nil {
 			return err
 		}
-		start := key(pAgg, first)
-		if err := r.Scan(key(pAgg), func(k, v []byte) error {
+		if err := scanFrom(r, key(pAgg), key(pAgg, first), func(k, v []byte) error {
 			day := string(k[len(pAgg) : len(pAgg)+8])
-			if day < string(start[len(pAgg):]) {
-				return nil
-			}
 			if day > last {
 				return errStop
 			}

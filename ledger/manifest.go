@@ -108,7 +108,7 @@ func applyManifestCreated(s kv, e *chain.Event) error {
 	if err := putManifest(s, nil, &m); err != nil {
 		return err
 	}
-	if err := s.Set(key(pManifestNo, m.Number[:8]), []byte(m.Number[8:])); err != nil {
+	if err := s.Set(key(pManifestNo, m.Number[:8]), []byte(strings.TrimLeft(m.Number[8:], "0"))); err != nil { // a JSON number: no leading zeros
 		return err
 	}
 	for _, id := range m.WasteIDs {
@@ -905,6 +905,9 @@ func (s *Service) Cancel(ctx context.Context, p Principal, id string, in CancelI
 			w, err := loadWaste(c.tx, wid)
 			if err != nil {
 				return nil, err
+			}
+			if deferredAlerts(ctx) {
+				break
 			}
 			if err := c.sweepSubject(AlertStorageDueSoon, w); err != nil {
 				return nil, err

@@ -38,6 +38,11 @@ func (pg Page) limit() (int, error) {
 // hex of the last index key suffix examined, so pages stay correct while
 // writes go on: new records sort before the cursor and never shift a page.
 func scanIndex[T any](txn *badger.Txn, prefix string, pg Page, load func(r kv, id string) (T, bool, error)) (List[T], error) {
+	return scanRange(txn, prefix, nil, nil, pg, load)
+}
+
+// scanRange is scanIndex limited to key suffixes in [lo, hi) (nil: open).
+func scanRange[T any](txn *badger.Txn, prefix string, lo, hi []byte, pg Page, load func(r kv, id string) (T, bool, error)) (List[T], error) {
 	out := List[T]{Items: []T{}}
 	limit, err := pg.limit()
 	if err != nil {
@@ -54,6 +59,9 @@ func scanIndex[T any](txn *badger.Txn, prefix string, pg Page, load func(r kv, i
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: p, Reverse: true, PrefetchValues: true, PrefetchSize: limit})
 	defer it.Close()
 	seek := append(append([]byte{}, p...), 0xff)
+	if hi != nil {
+		seek = append(append([]byte{}, p...), hi...)
+	}
 	if after != nil {
 		seek = append(append([]byte{}, p...), after...)
 	}
@@ -62,8 +70,11 @@ func scanIndex[T any](txn *badger.Txn, prefix string, pg Page, load func(r kv, i
 	for it.Seek(seek); it.Valid(); it.Next() {
 		k := it.Item().Key()
 		suffix := k[len(p):]
-		if after != nil && bytes.Equal(suffix, after) {
+		if (after != nil && bytes.Equal(suffix, after)) || (hi != nil && bytes.Compare(suffix, hi) >= 0) {
 			continue
+		}
+		if lo != nil && bytes.Compare(suffix, lo) < 0 {
+			break
 		}
 		last = append(last[:0], suffix...)
 		id, err := it.Item().ValueCopy(nil)
@@ -112,6 +123,7 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 	}
 	now := s.Now()
 	prefix := "wa/"
+	var lo, hi []byte
 	switch {
 	case f.Label != "":
 		prefix = "" // direct lookup below
@@ -119,6 +131,14 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 		prefix = "wp/" + f.Party + "/"
 	case f.Status != "":
 		prefix = "ws/" + f.Status + "/"
+	case f.From != nil || f.To != nil:
+		prefix = "wg/"
+		if f.From != nil {
+			lo = []byte(be64(uint64(max(f.From.Unix(), 0))))
+		}
+		if f.To != nil {
+			hi = []byte(be64(uint64(max(f.To.Unix()+1, 0))))
+		}
 	case f.Code != "":
 		prefix = "wc/" + f.Code + "/"
 	case f.Street != "":
@@ -139,7 +159,7 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 			return nil
 		}
 		var err error
-		out, err = scanIndex(txn, prefix, pg, func(r kv, id string) (*Waste, bool, error) {
+		out, err = scanRange(txn, prefix, lo, hi, pg, func(r kv, id string) (*Waste, bool, error) {
 			w, err := loadWaste(r, id)
 			if err != nil {
 				return nil, false, err
@@ -175,9 +195,9 @@ func wasteMatches(w *Waste, f WasteFilter, now time.Time) bool {
 func (w *Waste) Overdue(now time.Time) bool {
 	switch w.Status {
 	case WasteStored, WasteManifested:
-		return now.After(w.StorageDeadline)
+		return !now.Before(w.StorageDeadline) // as the sweep: due at the deadline
 	case WasteReceived:
-		return w.DisposalDeadline != nil && now.After(*w.DisposalDeadline)
+		return w.DisposalDeadline != nil && !now.Before(*w.DisposalDeadline)
 	}
 	return false
 }

@@ -50,3 +50,29 @@ func (s *Service) view(fn func(r kv) error) error {
 func (s *Service) viewTxn(fn func(txn *badger.Txn) error) error {
 	return s.log.DB().View(fn)
 }
+
+// scanFrom is Scan over prefix starting at key start (inclusive). It reads
+// a snapshot directly when it can, so a range costs what it returns.
+func scanFrom(r kv, prefix, start []byte, fn func(k, v []byte) error) error {
+	snap, ok := r.(snapshot)
+	if !ok {
+		return r.Scan(prefix, func(k, v []byte) error {
+			if string(k) < string(start) {
+				return nil
+			}
+			return fn(k, v)
+		})
+	}
+	it := snap.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 256})
+	defer it.Close()
+	for it.Seek(start); it.Valid(); it.Next() {
+		v, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		if err := fn(it.Item().Key(), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -113,6 +113,18 @@ func (s *Service) AdvanceClock(ctx context.Context, d time.Duration) error {
 
 type idemKey struct{}
 
+type deferAlertsKey struct{}
+
+// WithDeferredAlerts marks ctx as a bulk import of history (the demo, a
+// migration): commands do not raise storage alerts at once for batches
+// whose limits already passed when they are recorded; the deadline entries
+// stay, and the next Sweep raises whatever is still overdue then.
+func WithDeferredAlerts(ctx context.Context) context.Context {
+	return context.WithValue(ctx, deferAlertsKey{}, true)
+}
+
+func deferredAlerts(ctx context.Context) bool { b, _ := ctx.Value(deferAlertsKey{}).(bool); return b }
+
 // Idempotency identifies a retried request: Key is the client's
 // Idempotency-Key, Hash a digest of the request (route and body).
 type Idempotency struct{ Key, Hash string }

@@ -184,7 +184,7 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 			return nil, err
 		}
 		w.Seq, w.RegisteredAt, w.LastOccurredAt = e.Index, e.RecordedAt, e.OccurredAt
-		if !w.StorageDeadline.After(c.now) || !w.StorageWarnAt.After(c.now) {
+		if !deferredAlerts(ctx) && (!w.StorageDeadline.After(c.now) || !w.StorageWarnAt.After(c.now)) {
 			// Registered late (paper fallback): warn now, not at the next sweep.
 			if err := c.sweepSubject(AlertStorageDueSoon, &w); err != nil {
 				return nil, err
@@ -322,11 +322,11 @@ func (s *Service) Dispose(ctx context.Context, p Principal, id string, in Dispos
 		if err != nil {
 			return nil, err
 		}
-		if w.Receiver != p.Party {
-			return nil, ruleErr("only the receiver holding a batch may dispose of it")
-		}
 		if w.Status != WasteReceived {
 			return nil, transitionErr("dispose of a batch", w.Status)
+		}
+		if w.Receiver != p.Party {
+			return nil, ruleErr("only the receiver holding a batch may dispose of it")
 		}
 		recv, err := loadParty(c.tx, p.Party)
 		if err != nil {

@@ -1,0 +1,17 @@
+// Package demo seeds a realistic, deterministic demo district into an empty
+// ledger: Zhengzhou's Guancheng Hui District (管城回族区, 410104) with its
+// hospitals, clinics, auto-repair and body shops, printers and labs spread
+// over the district's twelve streets; licensed carriers with 豫A vehicles;
+// three licensed receivers (medical waste disposal, general incineration and
+// landfill, used-oil recycling); an inspector; and a year of waste batches
+// and transfer manifests in every status, some overdue and some with
+// significant discrepancies.
+//
+// Everything is drawn from a math/rand/v2 generator with a fixed seed and
+// every time is relative to the service clock, so two seeds with the same
+// clock give the same district. Batches and manifests are submitted by many
+// goroutines at once so that the ledger's writer can group the commits.
+//
+// Seed is used by `hwledger serve --demo`; it writes each demo party's
+// token to demo-tokens.json.
+package demo
