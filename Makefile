@@ -16,11 +16,17 @@ build: ## build bin/hwledger
 run: build ## build, then serve a demo district from ./data and say where to log in
 	$(BIN) serve --data $(DATA) --addr $(ADDR) --demo
 
-deps: ## install what the tests need and is missing (Chromium for the browser tests)
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+# Debian packages the browser tests need: Chromium, and a CJK font so the
+# screenshots show Chinese text rather than boxes.
+APT_DEPS := chromium fonts-wqy-microhei
+
+deps: ## install what the tests need and is missing (Chromium and a Chinese font for the browser tests)
+	@missing=""; for p in $(APT_DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for the browser tests:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 	$(GO) mod download
 
 test: deps lint ## install what is missing, then run every test (with the race detector)
@@ -33,6 +39,9 @@ lint: ## gofmt and go vet
 
 bench: ## run the benchmarks, print a table and write bench.json
 	$(GO) run ./cmd/hwledger bench --out bench.json
+
+screenshots: deps ## regenerate the screenshots in testdata/screenshots (shown in the README)
+	UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run TestBrowserStory ./web/
 
 testdata: ## regenerate the tampered ledgers under testdata/
 	$(GO) run ./ledger/chain/internal/mktestdata -out testdata/ledgers

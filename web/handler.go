@@ -1,0 +1,162 @@
+package web
+
+import (
+	"crypto/rand"
+	"embed"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Options configure the web UI. The zero value suits a server on localhost.
+type Options struct {
+	// Secure marks the session cookie Secure; set it when the UI is served
+	// over HTTPS (it then also sends Strict-Transport-Security).
+	Secure bool
+	// SessionIdle signs a session out after this long without a request.
+	// Default 8 hours (a driver's shift).
+	SessionIdle time.Duration
+	// MaxSessions bounds the sessions kept in memory; the least recently
+	// used is dropped beyond it. Default 10,000.
+	MaxSessions int
+	// Logger receives internal errors (never shown to users).
+	Logger *slog.Logger
+}
+
+// Handler serves the UI. It is safe for concurrent use.
+type Handler struct {
+	svc      *ledger.Service
+	opts     Options
+	mux      *http.ServeMux
+	pages    map[string]*pageTemplate
+	sessions *sessionStore
+	secret   []byte // HMAC key of CSRF tokens, random per process
+	lg       *slog.Logger
+}
+
+// New returns the UI over svc.
+func New(svc *ledger.Service, opts Options) (*Handler, error) {
+	if svc == nil {
+		return nil, errors.New("web: nil service")
+	}
+	if opts.SessionIdle <= 0 {
+		opts.SessionIdle = 8 * time.Hour
+	}
+	if opts.MaxSessions <= 0 {
+		opts.MaxSessions = 10000
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{svc: svc, opts: opts, mux: http.NewServeMux(), lg: opts.Logger,
+		sessions: newSessionStore(opts.SessionIdle, opts.MaxSessions, svc.Now)}
+	h.secret = make([]byte, 32)
+	if _, err := rand.Read(h.secret); err != nil {
+		return nil, err
+	}
+	pages, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	h.pages = pages
+	if err := h.routes(); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// routes registers every page and endpoint.
+func (h *Handler) routes() error {
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return err
+	}
+	m := h.mux
+	m.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(static)))
+	m.HandleFunc("GET /{$}", h.home)
+	m.HandleFunc("GET /signin", h.signInPage)
+	m.HandleFunc("POST /signin", h.signIn)
+	m.HandleFunc("POST /signout", h.signOut)
+	m.HandleFunc("GET /ui/catalog.json", h.catalogJSON)
+
+	// Generator.
+	m.HandleFunc("GET /wastes", h.inventory)
+	m.HandleFunc("GET /wastes/new", h.newWastePage)
+	m.HandleFunc("POST /wastes/new", h.newWaste)
+	m.HandleFunc("GET /wastes/{id}", h.wastePage)
+	m.HandleFunc("GET /wastes/{id}/label", h.labelPage)
+	m.HandleFunc("GET /wastes/{id}/qr.svg", h.labelQR)
+	m.HandleFunc("GET /labels", h.labelSheet)
+	m.HandleFunc("GET /manifests/new", h.newManifestPage)
+	m.HandleFunc("POST /manifests/new", h.newManifest)
+	m.HandleFunc("POST /manifests/{id}/cancel", h.cancelManifest)
+
+	// Everyone on a manifest.
+	m.HandleFunc("GET /manifests", h.manifestList)
+	m.HandleFunc("GET /manifests/{id}", h.manifestPage)
+
+	// Carrier.
+	m.HandleFunc("GET /manifests/{id}/scan", h.scanPage)
+	m.HandleFunc("POST /ui/api/manifests/{id}/{action}", h.scanAPI)
+
+	// Receiver.
+	m.HandleFunc("GET /manifests/{id}/receive", h.receivePage)
+	m.HandleFunc("POST /manifests/{id}/receive", h.receive)
+	m.HandleFunc("POST /wastes/{id}/dispose", h.dispose)
+
+	// Inspector (and anyone for trace and ledger).
+	m.HandleFunc("GET /dashboard", h.dashboard)
+	m.HandleFunc("GET /ui/alerts/stream", h.alertStream)
+	m.HandleFunc("POST /alerts/{id}/ack", h.ackAlert)
+	m.HandleFunc("GET /ranking", h.rankingPage)
+	m.HandleFunc("GET /ranking.csv", h.rankingCSV)
+	m.HandleFunc("GET /trace", h.traceFind)
+	m.HandleFunc("GET /trace/{id}", h.tracePage)
+	m.HandleFunc("GET /ledger", h.ledgerPage)
+	m.HandleFunc("GET /ledger/checkpoint", h.checkpointDownload)
+	m.HandleFunc("POST /ledger/check", h.checkpointCheck)
+	return nil
+}
+
+// ServeHTTP sets the security headers, resolves the language and session,
+// refuses POSTs without the CSRF token, then routes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	setSecurityHeaders(w.Header(), h.opts.Secure)
+	st := h.loadState(w, r)
+	r = r.WithContext(withState(r.Context(), st))
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if !h.csrfOK(r, st) {
+			h.renderError(w, r, http.StatusForbidden, "err.csrf")
+			return
+		}
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodPost && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// maxBody bounds request bodies (api.md: 1 MiB).
+const maxBody = 1 << 20
+
+// staticHandler serves embedded assets with a day of caching.
+func staticHandler(fsys fs.FS) http.Handler {
+	fsrv := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		fsrv.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"math"
+	"strings"
+
+	"github.com/hwledger/hwledger/ledger"
+)
+
+// The district map is an SVG drawn on the server from the parties'
+// coordinates: an equirectangular projection around Guancheng district
+// (34.70° N, 113.70° E) with a 0.01° grid, parties by role and the loads in
+// transit as a truck at their latest position on a dashed line from
+// generator to receiver. No tiles, so it works offline.
+
+// load is a manifest in transit and where it is.
+type load struct {
+	M        *ledger.Manifest
+	At       ledger.Location
+	From, To *ledger.Location
+}
+
+// projection maps lat/lon to SVG coordinates.
+type projection struct {
+	minLat, maxLat, minLon, maxLon float64
+	w, h, pad                      float64
+}
+
+func newProjection(pts []ledger.Location, w float64) projection {
+	p := projection{minLat: 34.67, maxLat: 34.73, minLon: 113.66, maxLon: 113.74, w: w, pad: 24}
+	for i, l := range pts {
+		if i == 0 {
+			p.minLat, p.maxLat, p.minLon, p.maxLon = l.Lat, l.Lat, l.Lon, l.Lon
+		}
+		p.minLat, p.maxLat = min(p.minLat, l.Lat), max(p.maxLat, l.Lat)
+		p.minLon, p.maxLon = min(p.minLon, l.Lon), max(p.maxLon, l.Lon)
+	}
+	// At least 0.04° across, centred, with a margin.
+	grow := func(lo, hi *float64) {
+		if span := *hi - *lo; span < 0.04 {
+			c := (*lo + *hi) / 2
+			*lo, *hi = c-0.02, c+0.02
+		}
+		m := (*hi - *lo) * 0.08
+		*lo, *hi = *lo-m, *hi+m
+	}
+	grow(&p.minLat, &p.maxLat)
+	grow(&p.minLon, &p.maxLon)
+	// Keep the true aspect, at most 4:3 tall: widen the longitudes if needed.
+	kx := math.Cos((p.minLat + p.maxLat) / 2 * math.Pi / 180)
+	plotW := w - p.pad - p.padR()
+	if need := (p.maxLat - p.minLat) / kx / 0.75; p.maxLon-p.minLon < need {
+		c := (p.minLon + p.maxLon) / 2
+		p.minLon, p.maxLon = c-need/2, c+need/2
+	}
+	p.h = plotW*(p.maxLat-p.minLat)/((p.maxLon-p.minLon)*kx) + 2*p.pad
+	return p
+}
+
+// padR leaves room on the right for the names of eastern parties.
+func (p projection) padR() float64 { return p.pad + 90 }
+
+func (p projection) xy(l ledger.Location) (float64, float64) {
+	x := p.pad + (l.Lon-p.minLon)/(p.maxLon-p.minLon)*(p.w-p.pad-p.padR())
+	y := p.pad + (p.maxLat-l.Lat)/(p.maxLat-p.minLat)*(p.h-2*p.pad)
+	return x, y
+}
+
+// districtMap draws parties and loads.
+func districtMap(parties []*ledger.Party, loads []load, lang string) template.HTML {
+	var pts []ledger.Location
+	for _, p := range parties {
+		if p.Location != nil {
+			pts = append(pts, *p.Location)
+		}
+	}
+	for _, l := range loads {
+		pts = append(pts, l.At)
+	}
+	pr := newProjection(pts, 640)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="map" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, pr.w, pr.h,
+		html.EscapeString(translate(lang, "map.title")))
+	fmt.Fprintf(&b, `<rect class="land" x="0" y="0" width="%.0f" height="%.0f"/>`, pr.w, pr.h)
+	step := 0.01 // grid spacing in degrees, wider on large maps
+	if pr.maxLon-pr.minLon > 0.08 {
+		step = 0.02
+	}
+	for lat := math.Ceil(pr.minLat/step) * step; lat <= pr.maxLat; lat += step {
+		_, y := pr.xy(ledger.Location{Lat: lat, Lon: pr.minLon})
+		fmt.Fprintf(&b, `<line class="grid" x1="0" x2="%.0f" y1="%.1f" y2="%.1f"/><text class="axis" x="2" y="%.1f">%.2f°N</text>`, pr.w, y, y, y-2, lat)
+	}
+	for lon := math.Ceil(pr.minLon/step) * step; lon <= pr.maxLon; lon += step {
+		x, _ := pr.xy(ledger.Location{Lat: pr.minLat, Lon: lon})
+		fmt.Fprintf(&b, `<line class="grid" y1="0" y2="%.0f" x1="%.1f" x2="%.1f"/><text class="axis" y="%.0f" x="%.1f">%.2f°E</text>`, pr.h, x, x, pr.h-4, x+2, lon)
+	}
+	for _, l := range loads {
+		if l.From != nil && l.To != nil {
+			x1, y1 := pr.xy(*l.From)
+			x2, y2 := pr.xy(*l.To)
+			fmt.Fprintf(&b, `<line class="route" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, x1, y1, x2, y2)
+		}
+	}
+	for _, p := range parties {
+		if p.Location == nil {
+			continue
+		}
+		x, y := pr.xy(*p.Location)
+		name := html.EscapeString(p.Name)
+		switch {
+		case p.HasRole(ledger.RoleReceiver):
+			fmt.Fprintf(&b, `<path class="pt-recv" d="M%.1f %.1fl8 14h-16z"><title>%s</title></path>`, x, y-9, name)
+		case p.HasRole(ledger.RoleTransporter):
+			fmt.Fprintf(&b, `<rect class="pt-carrier" x="%.1f" y="%.1f" width="12" height="12"><title>%s</title></rect>`, x-6, y-6, name)
+		case p.HasRole(ledger.RoleGenerator):
+			fmt.Fprintf(&b, `<circle class="pt-gen" cx="%.1f" cy="%.1f" r="6"><title>%s</title></circle>`, x, y, name)
+		default:
+			fmt.Fprintf(&b, `<circle class="pt-other" cx="%.1f" cy="%.1f" r="5"><title>%s</title></circle>`, x, y, name)
+		}
+		fmt.Fprintf(&b, `<text class="pt-name" x="%.1f" y="%.1f">%s</text>`, x+9, y+4, html.EscapeString(shortName(p.Name)))
+	}
+	for _, l := range loads {
+		x, y := pr.xy(l.At)
+		fmt.Fprintf(&b, `<g class="truck" transform="translate(%.1f %.1f)"><title>%s %s</title>`+
+			`<rect x="-11" y="-9" width="14" height="10" rx="1"/><path d="M3 -6h5l3 4v3h-8z"/>`+
+			`<circle cx="-6" cy="3" r="2.5"/><circle cx="7" cy="3" r="2.5"/></g>`,
+			x, y, html.EscapeString(translate(lang, "map.load")), html.EscapeString(l.M.Number))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// shortName keeps map labels readable: at most 10 characters.
+func shortName(s string) string {
+	r := []rune(s)
+	if len(r) > 10 {
+		return string(r[:10]) + "…"
+	}
+	return s
+}
+
+// loadPosition is the latest known place of a manifest in transit: its
+// last GPS point, else the last custody step with a location, else the
+// generator.
+func loadPosition(m *ledger.Manifest, n names) (ledger.Location, bool) {
+	if len(m.Track) > 0 {
+		t := m.Track[len(m.Track)-1]
+		return ledger.Location{Lat: t.Lat, Lon: t.Lon}, true
+	}
+	for i := len(m.Custody) - 1; i >= 0; i-- {
+		if m.Custody[i].Location != nil {
+			return *m.Custody[i].Location, true
+		}
+	}
+	if g := n.Get(m.Generator); g != nil && g.Location != nil {
+		return *g.Location, true
+	}
+	return ledger.Location{}, false
+}

@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/hwledger/hwledger/ledger"
+)
+
+// Carrier steps a scan page can take.
+const (
+	actPickup   = "pickup"
+	actHandover = "handover"
+	actDeliver  = "deliver"
+)
+
+// scanAction is the next custody step party may take on m, or "".
+func scanAction(m *ledger.Manifest, party string) string {
+	switch m.Status {
+	case ledger.ManifestSubmitted:
+		if len(m.Carriers) > 0 && m.Carriers[0] == party {
+			return actPickup
+		}
+	case ledger.ManifestInTransit:
+		if m.Holder == party {
+			return actDeliver
+		}
+		if next := m.CarrierIndex + 1; next < len(m.Carriers) && m.Carriers[next] == party {
+			return actHandover
+		}
+	}
+	return ""
+}
+
+type scanData struct {
+	M      *ledger.Manifest
+	Lines  []manifestLine
+	Names  names
+	Action string
+	Plate  string // the party's last plate and driver on this manifest
+	Driver string
+}
+
+// scanPage is the carrier's phone page: read the labels with the camera or
+// type them, then pick up, take over or deliver; works offline.
+func (h *Handler) scanPage(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r, ledger.RoleTransporter)
+	if !ok {
+		return
+	}
+	m, err := h.svc.Manifest(r.Context(), st.p, r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	lines, err := h.loadManifestLines(r, st, m)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n, err := h.partyNames(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d := scanData{M: m, Lines: lines, Names: n, Action: scanAction(m, st.p.Party)}
+	for _, c := range m.Custody {
+		if c.Party == st.p.Party && c.VehiclePlate != "" {
+			d.Plate, d.Driver = c.VehiclePlate, c.Driver
+		}
+	}
+	h.render(w, r, http.StatusOK, "scan", "scan.title", d)
+}

@@ -1,0 +1,201 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/ledger/catalog"
+)
+
+// wasteRow is a batch with its storage clock.
+type wasteRow struct {
+	*ledger.Waste
+	Clock deadline
+}
+
+type inventoryData struct {
+	Rows       []wasteRow
+	Status     string
+	Code       string
+	Statuses   []string
+	NextCursor string
+	Names      names
+}
+
+// wasteStatuses lists batch statuses in lifecycle order (for filters).
+var wasteStatuses = []string{ledger.WasteStored, ledger.WasteManifested, ledger.WasteInTransit,
+	ledger.WasteDelivered, ledger.WasteReceived, ledger.WasteDisposed, ledger.WasteRejected}
+
+// inventory lists the generator's batches (inspectors: all) with a
+// deadline bar each, filtered by status and code.
+func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleInspector, ledger.RoleAdmin)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	f := ledger.WasteFilter{Status: q.Get("status"), Code: strings.TrimSpace(q.Get("code"))}
+	if !st.p.SeesAll() {
+		f.Party = st.p.Party
+	}
+	list, err := h.svc.Wastes(r.Context(), st.p, f, ledger.Page{Limit: 100, Cursor: q.Get("cursor")})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n, err := h.partyNames(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	now, rules := h.svc.Now(), h.svc.Rules()
+	d := inventoryData{Status: f.Status, Code: f.Code, Statuses: wasteStatuses, NextCursor: list.NextCursor, Names: n}
+	for _, x := range list.Items {
+		d.Rows = append(d.Rows, wasteRow{x, storageClock(x, now, rules)})
+	}
+	h.render(w, r, http.StatusOK, "inventory", "inv.title", d)
+}
+
+// wasteForm is the registration form as typed, kept to re-show on errors.
+type wasteForm struct {
+	Code, Name, Form, Quantity, ContainerType, ContainerCount, GeneratedAt, Storage string
+	Hazards                                                                         []string
+}
+
+type newWasteData struct {
+	F       wasteForm
+	Codes   []catalog.Code
+	Forms   []string
+	Hazards []string
+	Errors  map[string]string
+	Detail  string
+}
+
+var wasteForms = []string{"solid", "semi_solid", "liquid", "gas"}
+var hazardCodes = []string{catalog.Toxic, catalog.Corrosive, catalog.Ignitable, catalog.Reactive, catalog.Infectious}
+
+func (h *Handler) newWasteData(f wasteForm) newWasteData {
+	return newWasteData{F: f, Codes: h.svc.Catalog().Codes(), Forms: wasteForms, Hazards: hazardCodes}
+}
+
+// newWastePage shows the registration form.
+func (h *Handler) newWastePage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.need(w, r, ledger.RoleGenerator); !ok {
+		return
+	}
+	f := wasteForm{Form: "solid", ContainerCount: "1",
+		GeneratedAt: h.svc.Now().In(shanghai).Format(dateTimeLocal)}
+	h.render(w, r, http.StatusOK, "waste_new", "reg.title", h.newWasteData(f))
+}
+
+// dateTimeLocal is the value format of <input type="datetime-local">.
+const dateTimeLocal = "2006-01-02T15:04"
+
+// newWaste registers a batch and shows it (with its label link).
+func (h *Handler) newWaste(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r, ledger.RoleGenerator)
+	if !ok {
+		return
+	}
+	f := wasteForm{Code: r.PostFormValue("code"), Name: r.PostFormValue("name"), Form: r.PostFormValue("form"),
+		Quantity: r.PostFormValue("quantity_kg"), ContainerType: r.PostFormValue("container_type"),
+		ContainerCount: r.PostFormValue("container_count"), GeneratedAt: r.PostFormValue("generated_at"),
+		Storage: r.PostFormValue("storage"), Hazards: r.PostForm["hazards"]}
+	errs := map[string]string{}
+	in := ledger.WasteInput{Code: strings.TrimSpace(f.Code), Name: strings.TrimSpace(f.Name), Form: f.Form,
+		Hazards: f.Hazards, Storage: strings.TrimSpace(f.Storage),
+		Container: ledger.Container{Type: strings.TrimSpace(f.ContainerType)}}
+	// Only the code's digits matter; the picker may add " 名称" after them.
+	if i := strings.IndexByte(in.Code, ' '); i > 0 {
+		in.Code = in.Code[:i]
+	}
+	if g, err := parseKg(f.Quantity); err != nil {
+		errs["quantity_kg"] = translate(st.lang, "err.kg")
+	} else {
+		in.Quantity = g
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(f.ContainerCount)); err != nil {
+		errs["container.count"] = translate(st.lang, "err.count")
+	} else {
+		in.Container.Count = n
+	}
+	if t, err := time.ParseInLocation(dateTimeLocal, f.GeneratedAt, shanghai); err != nil {
+		errs["generated_at"] = translate(st.lang, "err.datetime")
+	} else {
+		in.GeneratedAt = t
+	}
+	if len(errs) == 0 {
+		wst, err := h.svc.RegisterWaste(r.Context(), st.p, in)
+		if err == nil {
+			http.Redirect(w, r, "/wastes/"+wst.ID+"?new=1", http.StatusSeeOther)
+			return
+		}
+		status, key, detail, fields := classify(err)
+		if status != http.StatusBadRequest && status != http.StatusUnprocessableEntity {
+			h.fail(w, r, err)
+			return
+		}
+		for k, v := range fields {
+			errs[k] = v
+		}
+		if len(errs) == 0 {
+			errs["_"] = translate(st.lang, key) + " " + detail
+		}
+	}
+	d := h.newWasteData(f)
+	d.Errors = errs
+	h.render(w, r, http.StatusBadRequest, "waste_new", "reg.title", d)
+}
+
+// parseKg reads kilograms with at most 3 decimals.
+func parseKg(s string) (ledger.Grams, error) {
+	var g ledger.Grams
+	err := g.UnmarshalJSON([]byte(strings.TrimSpace(s)))
+	return g, err
+}
+
+type wasteData struct {
+	W        *ledger.Waste
+	Clock    deadline
+	Names    names
+	New      bool
+	Methods  []catalog.Method // methods the receiver may use on it, when it may dispose
+	Category catalog.Category
+	Code     catalog.Code
+}
+
+// wastePage shows one batch. A batch the party may not see is "not found".
+func (h *Handler) wastePage(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r)
+	if !ok {
+		return
+	}
+	x, err := h.svc.Waste(r.Context(), st.p, r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n, err := h.partyNames(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d := wasteData{W: x, Clock: storageClock(x, h.svc.Now(), h.svc.Rules()), Names: n, New: r.URL.Query().Get("new") == "1"}
+	d.Category, _ = h.svc.Catalog().Category(x.Category)
+	d.Code, _ = h.svc.Catalog().Lookup(x.Code)
+	if x.Status == ledger.WasteReceived && x.Receiver == st.p.Party {
+		d.Methods = disposalMethods(st.party, x)
+	}
+	h.render(w, r, http.StatusOK, "waste", "waste.title", d)
+}
+
+// catalogJSON serves the code catalogue for the registration picker.
+func (h *Handler) catalogJSON(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.need(w, r); !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, h.svc.Catalog().Search(r.URL.Query().Get("q"), 0))
+}

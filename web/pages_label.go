@@ -1,0 +1,102 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/ledger/catalog"
+)
+
+// label is one HJ 1276-2022 label: the batch, its catalogue entry and the
+// generating unit with its contact.
+type label struct {
+	W        *ledger.Waste
+	Code     catalog.Code
+	Category catalog.Category
+	Unit     *ledger.Party
+}
+
+type labelsData struct {
+	Labels []label
+	Sheet  bool
+}
+
+// loadLabel gathers what a label prints; a batch the party may not see is
+// ErrNotFound.
+func (h *Handler) loadLabel(r *http.Request, st *state, id string) (label, error) {
+	x, err := h.svc.Waste(r.Context(), st.p, id)
+	if err != nil {
+		return label{}, err
+	}
+	l := label{W: x}
+	l.Code, _ = h.svc.Catalog().Lookup(x.Code)
+	l.Category, _ = h.svc.Catalog().Category(x.Category)
+	if l.Unit, err = h.svc.Party(r.Context(), x.Generator); err != nil {
+		return label{}, err
+	}
+	return l, nil
+}
+
+// labelPage shows one printable label.
+func (h *Handler) labelPage(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r)
+	if !ok {
+		return
+	}
+	l, err := h.loadLabel(r, st, r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "labels", "label.title", labelsData{Labels: []label{l}})
+}
+
+// maxSheet bounds the labels on one sheet.
+const maxSheet = 200
+
+// labelSheet prints the labels of the batches named by ?id=…&id=….
+func (h *Handler) labelSheet(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r)
+	if !ok {
+		return
+	}
+	ids := r.URL.Query()["id"]
+	if len(ids) == 0 {
+		h.renderError(w, r, http.StatusBadRequest, "err.nobatch")
+		return
+	}
+	if len(ids) > maxSheet {
+		ids = ids[:maxSheet]
+	}
+	d := labelsData{Sheet: true}
+	for _, id := range ids {
+		l, err := h.loadLabel(r, st, id)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		d.Labels = append(d.Labels, l)
+	}
+	h.render(w, r, http.StatusOK, "labels", "label.sheet", d)
+}
+
+// labelQR serves the QR code of a batch's 37-character label ID as SVG.
+func (h *Handler) labelQR(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r)
+	if !ok {
+		return
+	}
+	x, err := h.svc.Waste(r.Context(), st.p, r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	svg, err := qrSVG(x.Label)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	_, _ = w.Write([]byte(svg))
+}

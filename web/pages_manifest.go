@@ -1,0 +1,244 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/ledger/catalog"
+)
+
+var manifestStatuses = []string{ledger.ManifestSubmitted, ledger.ManifestInTransit, ledger.ManifestDelivered,
+	ledger.ManifestReceived, ledger.ManifestClosed, ledger.ManifestCancelled}
+
+type manifestListData struct {
+	Items      []*ledger.Manifest
+	Status     string
+	Statuses   []string
+	NextCursor string
+	Names      names
+}
+
+// manifestList shows the manifests the party is on (inspectors: all).
+func (h *Handler) manifestList(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	f := ledger.ManifestFilter{Status: q.Get("status")}
+	if !st.p.SeesAll() {
+		f.Party = st.p.Party
+	}
+	list, err := h.svc.Manifests(r.Context(), st.p, f, ledger.Page{Limit: 100, Cursor: q.Get("cursor")})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n, err := h.partyNames(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "manifests", "man.title", manifestListData{Items: list.Items, Status: f.Status,
+		Statuses: manifestStatuses, NextCursor: list.NextCursor, Names: n})
+}
+
+type newManifestData struct {
+	Available []*ledger.Waste // the generator's stored or rejected batches
+	Chosen    []*ledger.Waste
+	ChosenIDs []string
+	Codes     []string
+	Carriers  []*ledger.Party
+	Receivers []*ledger.Party // licence covers every chosen code today
+	Carrier1  string
+	Carrier2  string
+	Receiver  string
+	Planned   string
+	Error     string
+	Fields    map[string]string
+}
+
+// newManifestPage: choose batches (GET ?waste=…), then carriers and a
+// receiver whose licence fits every chosen code.
+func (h *Handler) newManifestPage(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r, ledger.RoleGenerator)
+	if !ok {
+		return
+	}
+	d := newManifestData{Planned: h.svc.Now().Add(time.Hour).In(shanghai).Format(dateTimeLocal)}
+	if err := h.fillNewManifest(r, st, &d, append(r.URL.Query()["waste"], r.URL.Query()["id"]...)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "manifest_new", "mnew.title", d)
+}
+
+// fillNewManifest loads the batches, carriers and fitting receivers.
+func (h *Handler) fillNewManifest(r *http.Request, st *state, d *newManifestData, chosen []string) error {
+	ctx := r.Context()
+	for _, status := range []string{ledger.WasteStored, ledger.WasteRejected} {
+		list, err := h.svc.Wastes(ctx, st.p, ledger.WasteFilter{Status: status, Party: st.p.Party}, ledger.Page{Limit: 500})
+		if err != nil {
+			return err
+		}
+		d.Available = append(d.Available, list.Items...)
+	}
+	for _, x := range d.Available {
+		if slices.Contains(chosen, x.ID) {
+			d.Chosen = append(d.Chosen, x)
+			d.ChosenIDs = append(d.ChosenIDs, x.ID)
+			if !slices.Contains(d.Codes, x.Code) {
+				d.Codes = append(d.Codes, x.Code)
+			}
+		}
+	}
+	carriers, err := h.svc.Parties(ctx, ledger.PartyFilter{Role: ledger.RoleTransporter})
+	if err != nil {
+		return err
+	}
+	d.Carriers = carriers
+	if len(d.Codes) == 0 {
+		return nil
+	}
+	// Receivers whose licence covers every chosen code, valid today.
+	count := map[string]int{}
+	byID := map[string]*ledger.Party{}
+	for _, code := range d.Codes {
+		rs, err := h.svc.Parties(ctx, ledger.PartyFilter{Role: ledger.RoleReceiver, Code: code})
+		if err != nil {
+			return err
+		}
+		for _, p := range rs {
+			count[p.ID]++
+			byID[p.ID] = p
+		}
+	}
+	for id, c := range count {
+		if c == len(d.Codes) {
+			d.Receivers = append(d.Receivers, byID[id])
+		}
+	}
+	slices.SortFunc(d.Receivers, func(a, b *ledger.Party) int { return strings.Compare(a.Name, b.Name) })
+	return nil
+}
+
+// newManifest files the manifest and shows it.
+func (h *Handler) newManifest(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r, ledger.RoleGenerator)
+	if !ok {
+		return
+	}
+	d := newManifestData{Carrier1: r.PostFormValue("carrier1"), Carrier2: r.PostFormValue("carrier2"),
+		Receiver: r.PostFormValue("receiver"), Planned: r.PostFormValue("planned_pickup_at")}
+	in := ledger.ManifestInput{WasteIDs: r.PostForm["waste"], Receiver: d.Receiver}
+	for _, c := range []string{d.Carrier1, d.Carrier2} {
+		if c != "" {
+			in.Carriers = append(in.Carriers, c)
+		}
+	}
+	var err error
+	if in.PlannedPickupAt, err = time.ParseInLocation(dateTimeLocal, d.Planned, shanghai); err != nil {
+		d.Fields = map[string]string{"planned_pickup_at": translate(st.lang, "err.datetime")}
+	} else {
+		m, err := h.svc.CreateManifest(r.Context(), st.p, in)
+		if err == nil {
+			http.Redirect(w, r, "/manifests/"+m.ID, http.StatusSeeOther)
+			return
+		}
+		status, key, detail, fields := classify(err)
+		if status == http.StatusInternalServerError || status == http.StatusUnauthorized {
+			h.fail(w, r, err)
+			return
+		}
+		d.Error, d.Fields = strings.TrimSpace(translate(st.lang, key)+" "+detail), fields
+	}
+	if err := h.fillNewManifest(r, st, &d, in.WasteIDs); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusBadRequest, "manifest_new", "mnew.title", d)
+}
+
+// manifestLine is one batch of a manifest with the receiver's finding.
+type manifestLine struct {
+	W       *ledger.Waste
+	Receipt *ledger.ReceiptLine
+	Methods []catalog.Method // set when the viewer may dispose of it now
+}
+
+type manifestData struct {
+	M          *ledger.Manifest
+	Lines      []manifestLine
+	Names      names
+	CanScan    bool // a carrier's next step is a scan (pickup, handover, deliver)
+	CanReceive bool
+	CanCancel  bool
+}
+
+// loadManifestLines loads the batches of m visible to the party.
+func (h *Handler) loadManifestLines(r *http.Request, st *state, m *ledger.Manifest) ([]manifestLine, error) {
+	var lines []manifestLine
+	for _, id := range m.WasteIDs {
+		x, err := h.svc.Waste(r.Context(), st.p, id)
+		if err != nil {
+			return nil, err
+		}
+		l := manifestLine{W: x}
+		for i := range m.Lines {
+			if m.Lines[i].WasteID == id {
+				l.Receipt = &m.Lines[i]
+			}
+		}
+		if x.Status == ledger.WasteReceived && x.Receiver == st.p.Party {
+			l.Methods = disposalMethods(st.party, x)
+		}
+		lines = append(lines, l)
+	}
+	return lines, nil
+}
+
+// manifestPage shows a manifest with its batches, custody history and the
+// steps the viewer may take.
+func (h *Handler) manifestPage(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r)
+	if !ok {
+		return
+	}
+	m, err := h.svc.Manifest(r.Context(), st.p, r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	lines, err := h.loadManifestLines(r, st, m)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n, err := h.partyNames(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d := manifestData{M: m, Lines: lines, Names: n,
+		CanScan:    scanAction(m, st.p.Party) != "",
+		CanReceive: m.Status == ledger.ManifestDelivered && m.Receiver == st.p.Party,
+		CanCancel:  m.Status == ledger.ManifestSubmitted && m.Generator == st.p.Party}
+	h.render(w, r, http.StatusOK, "manifest", "mdet.title", d)
+}
+
+// cancelManifest cancels a manifest before pickup.
+func (h *Handler) cancelManifest(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r, ledger.RoleGenerator)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	if _, err := h.svc.Cancel(r.Context(), st.p, id, ledger.CancelInput{Reason: r.PostFormValue("reason")}); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/manifests/"+id, http.StatusSeeOther)
+}

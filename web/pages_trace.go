@@ -1,0 +1,148 @@
+package web
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/transparency-dev/merkle/proof"
+	"github.com/transparency-dev/merkle/rfc6962"
+)
+
+// tracedEvent is one event of a trace as the page shows it, with the result
+// of checking its inclusion proof here, in Go, against the signed
+// checkpoint's root.
+type tracedEvent struct {
+	Index    uint64
+	Event    *chain.Event
+	LeafHash string
+	Data     string // indented JSON of the event's data
+	Proof    int    // hashes in the inclusion proof
+	Verified bool
+	Problem  string
+}
+
+type traceData struct {
+	T            *ledger.Trace
+	Events       []tracedEvent
+	Checkpoint   chain.Checkpoint
+	SignatureOK  bool
+	AllVerified  bool
+	Names        names
+	Query        string
+	SignatureErr string
+}
+
+// traceFind resolves ?q= (a label, a manifest number or an id) to a trace.
+func (h *Handler) traceFind(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r)
+	if !ok {
+		return
+	}
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if q == "" {
+		h.render(w, r, http.StatusOK, "trace", "trace.title", traceData{})
+		return
+	}
+	ctx := r.Context()
+	if len(q) == 37 {
+		if x, err := h.svc.WasteByLabel(ctx, st.p, q); err == nil {
+			http.Redirect(w, r, "/trace/"+url.PathEscape(x.ID), http.StatusSeeOther)
+			return
+		}
+	}
+	if len(q) == 14 && strings.Trim(q, "0123456789") == "" {
+		page := ledger.Page{Limit: 500}
+		for {
+			l, err := h.svc.Manifests(ctx, st.p, ledger.ManifestFilter{}, page)
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			for _, m := range l.Items {
+				if m.Number == q {
+					http.Redirect(w, r, "/trace/"+url.PathEscape(m.ID), http.StatusSeeOther)
+					return
+				}
+			}
+			if l.NextCursor == "" || len(l.Items) == 0 {
+				break
+			}
+			page.Cursor = l.NextCursor
+		}
+	}
+	http.Redirect(w, r, "/trace/"+url.PathEscape(q), http.StatusSeeOther)
+}
+
+// tracePage shows every event about a batch or manifest, each with its
+// inclusion proof verified against the checkpoint, whose signature is
+// verified with the ledger's key.
+func (h *Handler) tracePage(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r)
+	if !ok {
+		return
+	}
+	t, err := h.svc.Trace(r.Context(), st.p, r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n, err := h.partyNames(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d := traceData{T: t, Names: n, Query: r.PathValue("id")}
+	cp, err := chain.OpenCheckpoint([]byte(t.Checkpoint), h.svc.Log().Key().Verifier)
+	if err != nil {
+		d.SignatureErr = err.Error()
+	} else {
+		d.SignatureOK, d.Checkpoint = true, cp
+	}
+	d.Events, d.AllVerified = verifyTrace(t, cp, d.SignatureOK)
+	h.render(w, r, http.StatusOK, "trace", "trace.title", d)
+}
+
+// verifyTrace checks each event: its leaf hash is SHA-256(0x00 ‖ bytes)
+// and its inclusion proof leads to the checkpoint's root.
+func verifyTrace(t *ledger.Trace, cp chain.Checkpoint, cpOK bool) ([]tracedEvent, bool) {
+	all := cpOK && len(t.Events) > 0
+	out := make([]tracedEvent, 0, len(t.Events))
+	for _, te := range t.Events {
+		e := tracedEvent{Index: te.Index, LeafHash: te.LeafHash, Proof: len(te.InclusionProof)}
+		ev, err := chain.Decode(te.Event)
+		if err != nil {
+			e.Problem = "undecodable event: " + err.Error()
+		} else {
+			e.Event = ev
+			var buf bytes.Buffer
+			if json.Indent(&buf, ev.Data, "", "  ") == nil {
+				e.Data = buf.String()
+			}
+		}
+		leaf := rfc6962.DefaultHasher.HashLeaf(te.Event)
+		switch {
+		case e.Problem != "":
+		case hex.EncodeToString(leaf) != te.LeafHash:
+			e.Problem = "leaf hash does not match the event bytes"
+		case !cpOK:
+			e.Problem = "checkpoint signature not verified"
+		case cp.Size != t.Size:
+			e.Problem = "checkpoint size differs from the trace's"
+		default:
+			if err := proof.VerifyInclusion(rfc6962.DefaultHasher, te.Index, cp.Size, leaf, te.InclusionProof, cp.Root); err != nil {
+				e.Problem = err.Error()
+			} else {
+				e.Verified = true
+			}
+		}
+		all = all && e.Verified
+		out = append(out, e)
+	}
+	return out, all
+}

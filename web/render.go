@@ -1,0 +1,271 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/ledger/workday"
+)
+
+// pageTemplate is one page: the layout, the shared partials and the page's
+// own "content" template.
+type pageTemplate struct{ t *template.Template }
+
+// loadPages parses templates/layout.html and templates/partials.html with
+// every other templates/*.html, one set per page named by its file.
+func loadPages() (map[string]*pageTemplate, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*pageTemplate{}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" || base == "partials" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
+			"templates/layout.html", "templates/partials.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", n, err)
+		}
+		pages[base] = &pageTemplate{t}
+	}
+	return pages, nil
+}
+
+// view is what every template gets: the page data D plus the request's
+// language, CSRF token and signed-in party.
+type view struct {
+	Title    string
+	Lang     string
+	CSRF     string
+	SignedIn bool
+	Party    *ledger.Party
+	P        ledger.Principal
+	Nav      []navItem
+	Path     string
+	LangURL  string // this page in the other language
+	Now      time.Time
+	D        any
+}
+
+type navItem struct {
+	Href, Key string
+	Active    bool
+}
+
+// T translates key into the page's language.
+func (v *view) T(key string) string { return translate(v.Lang, key) }
+
+// Tf translates and formats.
+func (v *view) Tf(key string, args ...any) string { return translatef(v.Lang, key, args...) }
+
+// En reports whether the page is in English.
+func (v *view) En() bool { return v.Lang == langEn }
+
+// Has reports whether the signed-in party holds role.
+func (v *view) Has(role string) bool { return v.P.Has(ledger.Role(role)) }
+
+// CodeName is a catalogue name in the page's language.
+func (v *view) CodeName(zh, en string) string {
+	if v.Lang == langEn && en != "" {
+		return en
+	}
+	return zh
+}
+
+func (h *Handler) newView(r *http.Request, titleKey string, d any) *view {
+	st := stateOf(r)
+	v := &view{Lang: st.lang, CSRF: st.csrf, SignedIn: st.signedIn, Party: st.party, P: st.p,
+		Path: r.URL.Path, Now: h.svc.Now(), D: d}
+	v.Title = v.T(titleKey)
+	other := langEn
+	if st.lang == langEn {
+		other = langZh
+	}
+	q := r.URL.Query()
+	q.Set("lang", other)
+	v.LangURL = (&url.URL{Path: r.URL.Path, RawQuery: q.Encode()}).String()
+	if st.signedIn {
+		v.Nav = navFor(st.p, r.URL.Path)
+	}
+	return v
+}
+
+// navFor lists the pages a principal's roles use.
+func navFor(p ledger.Principal, path string) []navItem {
+	var n []navItem
+	add := func(href, key string) {
+		for _, x := range n {
+			if x.Href == href {
+				return
+			}
+		}
+		n = append(n, navItem{Href: href, Key: key, Active: path == href})
+	}
+	if p.SeesAll() {
+		add("/dashboard", "nav.dashboard")
+		add("/ranking", "nav.ranking")
+	}
+	if p.Has(ledger.RoleGenerator) {
+		add("/wastes", "nav.inventory")
+		add("/wastes/new", "nav.register")
+	}
+	add("/manifests", "nav.manifests")
+	add("/trace", "nav.trace")
+	add("/ledger", "nav.ledger")
+	return n
+}
+
+// render executes a page into a buffer first, so a template error becomes
+// a clean 500 rather than half a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, d any) {
+	pt, ok := h.pages[page]
+	if !ok {
+		h.lg.Error("web: no such page", "page", page)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := pt.t.ExecuteTemplate(&buf, "layout", h.newView(r, titleKey, d)); err != nil {
+		h.lg.Error("web: render", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+type errorData struct {
+	Key    string
+	Detail string
+	Fields map[string]string
+}
+
+// renderError shows the error page with a translated message.
+func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, status int, key string) {
+	h.render(w, r, status, "error", "err.title", errorData{Key: key})
+}
+
+// fail shows a Service error: the one place the UI maps domain errors to
+// HTTP statuses (mirroring the API's mapping). Internal errors are logged
+// and never shown.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, key, detail, fields := classify(err)
+	if status == http.StatusInternalServerError {
+		h.lg.Error("web: internal error", "path", r.URL.Path, "err", err)
+	}
+	h.render(w, r, status, "error", "err.title", errorData{Key: key, Detail: detail, Fields: fields})
+}
+
+// classify maps a Service error to a status, a message key, a detail that
+// is safe to show and any field errors.
+func classify(err error) (status int, key, detail string, fields map[string]string) {
+	var ve *ledger.ValidationError
+	var re *ledger.RuleError
+	switch {
+	case errors.As(err, &ve):
+		return http.StatusBadRequest, "err.validation", "", ve.Fields
+	case errors.As(err, &re):
+		return http.StatusUnprocessableEntity, "err.rule", re.Message, nil
+	case errors.Is(err, ledger.ErrUnauthenticated):
+		return http.StatusUnauthorized, "err.unauthenticated", "", nil
+	case errors.Is(err, ledger.ErrForbidden):
+		return http.StatusForbidden, "err.forbidden", "", nil
+	case errors.Is(err, ledger.ErrNotFound):
+		return http.StatusNotFound, "err.notfound", "", nil
+	case errors.Is(err, ledger.ErrInvalidTransition):
+		return http.StatusConflict, "err.transition", err.Error(), nil
+	case errors.Is(err, ledger.ErrConflict):
+		return http.StatusConflict, "err.conflict", "", nil
+	}
+	return http.StatusInternalServerError, "err.internal", "", nil
+}
+
+// shanghai formats times for people in the district.
+var shanghai = workday.Shanghai
+
+var funcs = template.FuncMap{
+	"kg": func(g ledger.Grams) string { return kgString(g) },
+	"dt": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(shanghai).Format("2006-01-02 15:04")
+	},
+	"day": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(shanghai).Format("2006-01-02")
+	},
+	"dtp": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(shanghai).Format("2006-01-02 15:04")
+	},
+	"join": strings.Join,
+	"pct":  func(f float64) string { return fmt.Sprintf("%.1f %%", f*100) },
+	"add":  func(a, b int) int { return a + b },
+	"short": func(s string, n int) string {
+		if len(s) <= n {
+			return s
+		}
+		return s[:n] + "…"
+	},
+	"contains": func(list []string, s string) bool {
+		for _, x := range list {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	},
+}
+
+// kgString writes grams as kilograms without trailing zeros.
+func kgString(g ledger.Grams) string {
+	b, _ := g.MarshalJSON()
+	return string(b)
+}
+
+// WS is a batch status in the page's language.
+func (v *view) WS(s string) string { return v.T("ws." + s) }
+
+// MS is a manifest status in the page's language.
+func (v *view) MS(s string) string { return v.T("ms." + s) }
+
+// Kind is an alert kind in the page's language.
+func (v *view) Kind(k string) string { return v.T("kind." + k) }
+
+// Form is a physical form (solid, liquid…) in the page's language.
+func (v *view) Form(f string) string { return v.T("form." + f) }
+
+// Hazard is a hazard characteristic's name in the page's language.
+func (v *view) Hazard(h string) string { return v.T("hz." + h) }
+
+// Pictogram is the hazard's pictogram as inline SVG.
+func (v *view) Pictogram(h string) template.HTML { return pictogram(h, v.T("hz."+h)) }
+
+// rankArgs bundles the view with one ranking for the "ranktable" template.
+type rankTable struct {
+	V    *view
+	By   string
+	Rows []*tally
+}
+
+func init() {
+	funcs["rankArgs"] = func(v *view, by string, rows []*tally) rankTable { return rankTable{v, by, rows} }
+}
