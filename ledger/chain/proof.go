@@ -47,7 +47,7 @@ func (l *Log) proofHashes(n proof.Nodes) ([][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return n.Rehash(hashes, rfc6962.DefaultHasher.HashChildren)
+	return n.Rehash(hashes, hashChildren)
 }
 
 // InclusionProof returns the RFC 6962 inclusion proof of leaf index in the
@@ -130,7 +130,9 @@ func (l *Log) Event(index uint64) ([]byte, error) {
 // snapshot, so a concurrent append is either wholly seen or not at all.
 func (l *Log) Events(from uint64, limit int, fn func(index uint64, b []byte) error) error {
 	return l.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: eventPrefix, PrefetchValues: true, PrefetchSize: 256})
+		// Values are inline in the LSM tree: prefetching would only start a
+		// goroutine per event.
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: eventPrefix})
 		defer it.Close()
 		n := 0
 		for it.Seek(eventKey(from)); it.Valid() && (limit <= 0 || n < limit); it.Next() {

@@ -69,28 +69,28 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 	}
 	var rep Report
 	err := l.db.View(func(txn *badger.Txn) error {
-		evIt := txn.NewIterator(badger.IteratorOptions{Prefix: eventPrefix})
-		defer evIt.Close()
-		ndIt := txn.NewIterator(badger.IteratorOptions{Prefix: nodePrefix})
-		defer ndIt.Close()
-		ndIt.Rewind()
+		p := startPipeline(txn)
+		defer p.stop()
+		nodes := &nodeCursor{p: p}
 
 		rng := rangeFactory.NewEmptyRange(0)
 		prevHex := []byte(ZeroPrev)
 		var trustedRoot []byte
 		var i uint64
-		var nodes []byte
-		visit := func(_ compact.NodeID, h []byte) { nodes = append(nodes, h...) }
-		for evIt.Rewind(); evIt.Valid(); evIt.Next() {
-			item := evIt.Item()
-			if k, _ := keyIndex(eventPrefix, item.Key()); k != i {
-				if k > i {
-					return &Fault{int64(i), fmt.Sprintf("missing: the next stored event is %d", k)}
+		var want []byte
+		visit := func(_ compact.NodeID, h []byte) { want = append(want, h...) }
+		for c := p.nextEvents(); c != nil; c = p.nextEvents() {
+			for j := range c.len() {
+				if k := c.keys[j]; c.badKey[j] || k != i {
+					switch {
+					case c.badKey[j]:
+						return &Fault{int64(i), "an event is stored under a malformed key"}
+					case k > i:
+						return &Fault{int64(i), fmt.Sprintf("missing: the next stored event is %d", k)}
+					}
+					return &Fault{int64(i), "stored under a wrong key"}
 				}
-				return &Fault{int64(i), "stored under a wrong key"}
-			}
-			var leaf []byte
-			err := item.Value(func(b []byte) error {
+				b := c.value(j)
 				idx, prev, err := peek(b)
 				if err != nil {
 					return &Fault{int64(i), err.Error()}
@@ -101,35 +101,35 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 				if !bytes.Equal(prev, prevHex) {
 					return &Fault{int64(i), fmt.Sprintf("prev is %s but event %d hashes to %s", prev, int64(i)-1, prevHex)}
 				}
-				leaf = HashLeaf(b)
+				leaf := c.leaves[j][:]
 				rep.Bytes += int64(len(b))
 				if opts.OnEvent != nil {
 					if err := opts.OnEvent(i, b); err != nil {
 						return &Fault{int64(i), err.Error()}
 					}
 				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			nodes = nodes[:0]
-			if err := rng.Append(leaf, visit); err != nil {
-				return err
-			}
-			if err := checkNodes(ndIt, i, nodes); err != nil {
-				return err
-			}
-			prevHex = hexAppend(prevHex[:0], leaf)
-			i++
-			if trusted != nil && i == trusted.Size {
-				if trustedRoot, err = rng.GetRootHash(nil); err != nil {
+				want = want[:0]
+				if err := rng.Append(leaf, visit); err != nil {
 					return err
 				}
+				if err := checkNodes(nodes, i, want); err != nil {
+					return err
+				}
+				prevHex = hexAppend(prevHex[:0], leaf)
+				i++
+				if trusted != nil && i == trusted.Size {
+					if trustedRoot, err = rng.GetRootHash(nil); err != nil {
+						return err
+					}
+				}
+			}
+			if c.err != nil {
+				return c.err
 			}
 		}
-		if ndIt.Valid() {
-			k, _ := keyIndex(nodePrefix, ndIt.Item().Key())
+		if k, _, _, err, ok := nodes.peek(); err != nil {
+			return err
+		} else if ok {
 			return &Fault{int64(k), "tree nodes stored for an event that does not exist"}
 		}
 		root, err := rootOf(rng)
@@ -175,24 +175,22 @@ func hexAppend(dst, h []byte) []byte {
 }
 
 // checkNodes compares the stored tree nodes of leaf i with the recomputed.
-func checkNodes(it *badger.Iterator, i uint64, want []byte) error {
-	if !it.Valid() {
+func checkNodes(n *nodeCursor, i uint64, want []byte) error {
+	k, bad, v, err, ok := n.peek()
+	if err != nil {
+		return err
+	}
+	if !ok || bad || k != i {
 		return &Fault{int64(i), "tree nodes are missing"}
 	}
-	if k, _ := keyIndex(nodePrefix, it.Item().Key()); k != i {
-		return &Fault{int64(i), "tree nodes are missing"}
-	}
-	err := it.Item().Value(func(v []byte) error {
-		if !bytes.Equal(v, want) {
-			if len(v) >= 32 && !bytes.Equal(v[:32], want[:32]) {
-				return &Fault{int64(i), "content changed: its leaf hash differs from the one in the Merkle tree"}
-			}
-			return &Fault{int64(i), "stored Merkle tree nodes differ from the recomputed ones"}
+	n.next()
+	if !bytes.Equal(v, want) {
+		if len(v) >= 32 && !bytes.Equal(v[:32], want[:32]) {
+			return &Fault{int64(i), "content changed: its leaf hash differs from the one in the Merkle tree"}
 		}
-		return nil
-	})
-	it.Next()
-	return err
+		return &Fault{int64(i), "stored Merkle tree nodes differ from the recomputed ones"}
+	}
+	return nil
 }
 
 func checkHead(txn *badger.Txn, size uint64, lastHex []byte) error {

@@ -3,6 +3,7 @@ package chain
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -61,13 +62,21 @@ func (l *Log) writer() {
 				}
 			}
 		}
+		yielded := false
 	fill:
 		for len(batch) < l.opts.MaxBatch {
 			select {
 			case req := <-l.queue:
 				batch = append(batch, req)
 			default:
-				break fill
+				if yielded {
+					break fill
+				}
+				// Let callers just acknowledged by the last commit submit
+				// again before this batch closes: it costs nothing when
+				// none are runnable and makes batches fuller under load.
+				yielded = true
+				runtime.Gosched()
 			}
 		}
 		l.run(batch)

@@ -1,0 +1,178 @@
+package chain
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// ledgersDir holds the good and tampered ledgers written by `make testdata`.
+const ledgersDir = "../../testdata/ledgers"
+
+// tamperCases says what Verify must report for each case in ledgersDir,
+// without and with the checkpoint saved in the case (checkpoint.txt).
+var tamperCases = []struct {
+	name          string
+	index         int64  // first bad event, -1 for a fault not about one event
+	fault         string // part of the fault; "" means the store alone verifies
+	withSaved     string // part of the fault with the saved checkpoint; "" means it verifies
+	size          uint64 // events in the store, when it verifies
+	hasCheckpoint bool
+}{
+	{name: "good", size: 20, hasCheckpoint: true},
+	{name: "payload", index: 7, fault: "content changed"},
+	{name: "prev", index: 7, fault: "content changed"},
+	{name: "deleted", index: 10, fault: "missing: the next stored event is 11"},
+	{name: "swapped", index: 5, fault: "says it is event 6"},
+	{name: "truncated", index: -1, size: 15, withSaved: "truncated: saved checkpoint has 20 events, the log only 15", hasCheckpoint: true},
+	{name: "rolledback", index: -1, size: 12, withSaved: "truncated: saved checkpoint has 20 events, the log only 12", hasCheckpoint: true},
+	{name: "forked", index: -1, size: 22, withSaved: "forked: the first 20 events hash to", hasCheckpoint: true},
+}
+
+func TestVerifyCatchesTampering(t *testing.T) {
+	for _, c := range tamperCases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := copyTestLedger(t, filepath.Join(ledgersDir, c.name))
+			l, err := Open(Options{Dir: dir, ReadOnly: true})
+			require.NoError(t, err)
+			defer l.Close()
+
+			rep, err := l.Verify(VerifyOptions{})
+			if c.fault != "" {
+				var f *Fault
+				require.ErrorAs(t, err, &f)
+				assert.Equal(t, c.index, f.Index)
+				assert.Contains(t, f.What, c.fault)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.size, rep.Size)
+
+			if !c.hasCheckpoint {
+				return
+			}
+			saved, err := os.ReadFile(filepath.Join(dir, "checkpoint.txt"))
+			require.NoError(t, err)
+			_, err = l.Verify(VerifyOptions{Trusted: saved})
+			if c.withSaved == "" {
+				require.NoError(t, err)
+				return
+			}
+			var f *Fault
+			require.ErrorAs(t, err, &f)
+			assert.Equal(t, int64(-1), f.Index)
+			assert.Contains(t, f.What, c.withSaved)
+		})
+	}
+}
+
+func TestSavedCheckpointMustBeSignedByTheLogKey(t *testing.T) {
+	dir := copyTestLedger(t, filepath.Join(ledgersDir, "good"))
+	l, err := Open(Options{Dir: dir, ReadOnly: true})
+	require.NoError(t, err)
+	defer l.Close()
+	other, err := NewKey("hwledger")
+	require.NoError(t, err)
+	_, root, _ := l.Head()
+	text := Checkpoint{Origin: "hwledger", Size: l.Size(), Root: root}.Text()
+	forged, err := note.Sign(&note.Note{Text: text}, other.Signer)
+	require.NoError(t, err)
+	_, err = l.Verify(VerifyOptions{Trusted: forged})
+	require.True(t, IsFault(err), "%v", err)
+	assert.Contains(t, err.Error(), "saved checkpoint")
+}
+
+// copyTestLedger copies a test ledger directory to a fresh temporary
+// directory, so a test can open (and Badger can touch) it freely.
+func copyTestLedger(t testing.TB, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
+	})
+	require.NoError(t, err, "copy %s (run `make testdata`?)", src)
+	return dst
+}
+
+// TestVerifyFaultsPastTheFirstChunk tampers with a log longer than one
+// read-ahead chunk, so faults fall in later chunks and on their edges.
+func TestVerifyFaultsPastTheFirstChunk(t *testing.T) {
+	l, err := Open(Options{InMemory: true})
+	require.NoError(t, err)
+	defer l.Close()
+	fillLog(t, l, 3100)
+	cases := []struct {
+		name   string
+		key    []byte // the one key tampered with
+		tamper func(txn *badger.Txn) error
+		index  int64
+		what   string
+	}{
+		{"event rewritten at a chunk edge", eventKey(2 * chunkEvents), func(txn *badger.Txn) error {
+			return txn.Set(eventKey(2*chunkEvents), rewritten(t, txn, 2*chunkEvents))
+		}, 2 * chunkEvents, "content changed"},
+		{"event rewritten mid-chunk", eventKey(2500), func(txn *badger.Txn) error {
+			return txn.Set(eventKey(2500), rewritten(t, txn, 2500))
+		}, 2500, "content changed"},
+		{"nodes deleted", nodeKey(chunkEvents - 1), func(txn *badger.Txn) error { return txn.Delete(nodeKey(chunkEvents - 1)) },
+			chunkEvents - 1, "tree nodes are missing"},
+		{"upper node changed", nodeKey(2047), func(txn *badger.Txn) error {
+			v := stored(t, txn, nodeKey(2047)) // completes levels 0..11
+			v[32*11] ^= 1
+			return txn.Set(nodeKey(2047), v)
+		}, 2047, "stored Merkle tree nodes differ"},
+		{"event deleted", eventKey(3000), func(txn *badger.Txn) error { return txn.Delete(eventKey(3000)) },
+			3000, "missing: the next stored event is 3001"},
+		{"tail event deleted", eventKey(3099), func(txn *badger.Txn) error { return txn.Delete(eventKey(3099)) },
+			3099, "tree nodes stored for an event that does not exist"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var orig []byte
+			require.NoError(t, l.db.View(func(txn *badger.Txn) error { orig = stored(t, txn, c.key); return nil }))
+			require.NoError(t, l.db.Update(c.tamper))
+			_, err = l.Verify(VerifyOptions{})
+			var f *Fault
+			require.ErrorAs(t, err, &f)
+			assert.Equal(t, c.index, f.Index, f.Error())
+			assert.Contains(t, f.What, c.what)
+			require.NoError(t, l.db.Update(func(txn *badger.Txn) error { return txn.Set(c.key, orig) }))
+			_, err = l.Verify(VerifyOptions{})
+			require.NoError(t, err)
+		})
+	}
+}
+
+func stored(t *testing.T, txn *badger.Txn, k []byte) []byte {
+	item, err := txn.Get(k)
+	require.NoError(t, err)
+	v, err := item.ValueCopy(nil)
+	require.NoError(t, err)
+	return v
+}
+
+func rewritten(t *testing.T, txn *badger.Txn, i uint64) []byte {
+	e, err := Decode(stored(t, txn, eventKey(i)))
+	require.NoError(t, err)
+	e.Subject = "changed"
+	b, err := e.Encode()
+	require.NoError(t, err)
+	return b
+}
