@@ -169,70 +169,83 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	}
 }
 
-// sweep handles up to max due deadline entries.
+// sweep raises alerts for up to max due deadline entries. Entries whose
+// alert is already open are passed over (they are consumed when that alert
+// is raised again after it closes, or stay harmlessly), so a sweep always
+// makes progress and ends.
 func (c *cmd) sweep(max int) (int, error) {
-	end := key(pDeadline, be64(uint64(c.now.Unix())+1))
-	type due struct{ kind, subject string }
-	var list []due
-	stop := fmt.Errorf("stop")
+	end := string(key(pDeadline, be64(uint64(c.now.Unix())+1)))
+	raised := 0
 	err := c.tx.Scan(key(pDeadline), func(k, _ []byte) error {
-		if string(k) >= string(end) || len(list) >= max {
-			return stop
+		if string(k) >= end || raised >= max {
+			return errStop
 		}
 		parts := strings.SplitN(string(k[len(pDeadline)+9:]), "/", 2)
-		if len(parts) == 2 {
-			list = append(list, due{parts[0], parts[1]})
+		if len(parts) != 2 {
+			return nil
 		}
-		return nil
+		ok, err := c.fire(parts[0], parts[1])
+		if ok {
+			raised++
+		}
+		return err
 	})
-	if err != nil && err != stop {
+	if err != nil && err != errStop {
 		return 0, err
 	}
-	for _, d := range list {
-		if err := c.fire(d.kind, d.subject); err != nil {
-			return 0, err
-		}
-	}
-	return len(list), nil
+	return raised, nil
 }
 
 // sweepSubject raises at once any storage alert already due for w (a batch
-// registered late, or returned to storage by a cancelled manifest).
-func (c *cmd) sweepSubject(_ string, w *Waste) error {
+// registered late, or returned to storage by a cancelled manifest): only
+// for deadlines still in the index.
+func (c *cmd) sweepSubject(w *Waste) error {
 	for _, k := range []struct {
 		at   time.Time
 		kind string
 	}{{w.StorageWarnAt, AlertStorageDueSoon}, {w.StorageDeadline, AlertStorageOverdue}} {
-		if !k.at.After(c.now) {
-			if err := c.fire(k.kind, w.ID); err != nil {
+		if k.at.After(c.now) {
+			continue
+		}
+		if _, ok, err := c.tx.Get(deadlineKey(k.at, k.kind, w.ID)); err != nil || !ok {
+			if err != nil {
 				return err
 			}
+			continue
+		}
+		if _, err := c.fire(k.kind, w.ID); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// fire raises the alert for one due deadline entry.
-func (c *cmd) fire(kind, subject string) error {
+// fire raises the alert for one due deadline entry and reports whether it
+// did. An entry whose alert is already open, or whose batch has left
+// storage, raises nothing.
+func (c *cmd) fire(kind, subject string) (bool, error) {
+	if _, open, err := c.tx.Get(alertCondKey(kind, subject)); err != nil || open {
+		return false, err
+	}
 	loc := workday.Shanghai
 	switch kind {
 	case AlertStorageDueSoon, AlertStorageOverdue, AlertDisposalOverdue:
 		w, err := loadWaste(c.tx, subject)
 		if err != nil {
-			return err
+			return false, err
 		}
 		a := Alert{Kind: kind, Subject: w.ID, SubjectType: "waste", Party: w.Generator, Parties: []string{w.Generator}, Street: w.Street}
 		switch kind {
 		case AlertStorageDueSoon:
 			if w.Status != WasteStored && w.Status != WasteManifested {
-				return c.tx.Delete(deadlineKey(w.StorageWarnAt, kind, w.ID))
+				return false, nil
 			}
 			due := w.StorageWarnAt
 			a.DueAt = &due
 			a.Message = fmt.Sprintf("%s（%s）贮存将于 %s 到期 storage limit ends soon", w.Name, w.Label, w.StorageDeadline.In(loc).Format("2006-01-02 15:04"))
 		case AlertStorageOverdue:
 			if w.Status != WasteStored && w.Status != WasteManifested {
-				return c.tx.Delete(deadlineKey(w.StorageDeadline, kind, w.ID))
+				return false, nil
 			}
 			due := w.StorageDeadline
 			a.DueAt = &due
@@ -244,17 +257,17 @@ func (c *cmd) fire(kind, subject string) error {
 			a.Message = fmt.Sprintf("%s（%s）接收后超过一年未利用处置 not disposed within the limit", w.Name, w.Label)
 		}
 		if err := c.raise(a); err != nil {
-			return err
+			return false, err
 		}
 		if kind == AlertStorageOverdue {
 			// The warning is superseded by the overdue alert.
-			return c.resolve(AlertStorageDueSoon, w.ID, c.now)
+			return true, c.resolve(AlertStorageDueSoon, w.ID, c.now)
 		}
-		return nil
+		return true, nil
 	case AlertTransitOverdue, AlertTrackGap, AlertReceiptOverdue:
 		m, err := loadManifest(c.tx, subject)
 		if err != nil {
-			return err
+			return false, err
 		}
 		gen, _ := loadParty(c.tx, m.Generator)
 		street := ""
@@ -275,9 +288,9 @@ func (c *cmd) fire(kind, subject string) error {
 			a.DueAt = m.ReceiptDue
 			a.Message = fmt.Sprintf("联单 %s 送达后 %d 个工作日内未确认接收 receipt not confirmed", m.Number, c.s.rules.ReceiptWorkdays)
 		}
-		return c.raise(a)
+		return true, c.raise(a)
 	}
-	return fmt.Errorf("unknown deadline kind %q", kind)
+	return false, fmt.Errorf("unknown deadline kind %q", kind)
 }
 
 // raiseDiscrepancy opens a significant-discrepancy alert for a receipt.

@@ -118,7 +118,6 @@ func TestAlertNonMedicalStorageYear(t *testing.T) {
 // storage alert is neither duplicated nor re-raised.
 func TestAlertStorageAfterCancelRaisedOnce(t *testing.T) {
 	t.Parallel()
-	skipKnownBug(t, "applyCancel re-adds storage deadline entries whose alert was already raised; Cancel's sweepSubject then re-raises the superseded storage_due_soon")
 	f := newFixture(t)
 	w := f.wasteAt(f.hosp, "841-001-01", 5, f.clock.Now())
 	f.clock.Advance(49 * time.Hour)
@@ -139,7 +138,6 @@ func TestAlertStorageAfterCancelRaisedOnce(t *testing.T) {
 // The sweep terminates however many batches return overdue to storage.
 func TestAlertSweepTerminatesAfterMassCancel(t *testing.T) {
 	t.Parallel()
-	skipKnownBug(t, "Sweep loops forever when >= 200 due deadline entries belong to alerts already open (re-added by applyCancel): each round re-reads the same 200 entries")
 	f := newFixture(t)
 	ws := make([]*Waste, 205)
 	var wg sync.WaitGroup

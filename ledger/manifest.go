@@ -207,8 +207,14 @@ func applyPositions(s kv, e *chain.Event) error {
 		return err
 	}
 	m.TrackGapDue = &d.TrackGapDue
-	if err := putDeadline(s, d.TrackGapDue, AlertTrackGap, m.ID); err != nil {
+	// While a track-gap alert is open, points that do not close the gap
+	// start no new clock.
+	if _, open, err := s.Get(alertCondKey(AlertTrackGap, m.ID)); err != nil {
 		return err
+	} else if !open {
+		if err := putDeadline(s, d.TrackGapDue, AlertTrackGap, m.ID); err != nil {
+			return err
+		}
 	}
 	m.LastOccurredAt = e.OccurredAt
 	return putManifest(s, before, m)
@@ -688,13 +694,14 @@ func (s *Service) Positions(ctx context.Context, p Principal, id string, in Posi
 		if m.LastPositionAt != nil && m.LastPositionAt.After(last) {
 			last = *m.LastPositionAt
 		}
-		if _, err := c.emit(EvManifestTrack, m.ID, occurred, positionsData{Points: pts, TrackGapDue: last.Add(s.rules.TrackGap)}); err != nil {
-			return nil, err
-		}
 		if last.Add(s.rules.TrackGap).After(c.now) {
+			// The gap is closed: resolve first, so the new deadline is indexed.
 			if err := c.resolve(AlertTrackGap, m.ID, occurred); err != nil {
 				return nil, err
 			}
+		}
+		if _, err := c.emit(EvManifestTrack, m.ID, occurred, positionsData{Points: pts, TrackGapDue: last.Add(s.rules.TrackGap)}); err != nil {
+			return nil, err
 		}
 		return c.manifest(m.ID)
 	})
@@ -909,7 +916,7 @@ func (s *Service) Cancel(ctx context.Context, p Principal, id string, in CancelI
 			if deferredAlerts(ctx) {
 				break
 			}
-			if err := c.sweepSubject(AlertStorageDueSoon, w); err != nil {
+			if err := c.sweepSubject(w); err != nil {
 				return nil, err
 			}
 		}

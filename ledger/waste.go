@@ -122,10 +122,20 @@ func init() {
 }
 
 // addStorageDeadlines puts a stored batch's early-warning and overdue
-// deadlines into the deadline index.
+// deadlines into the deadline index, leaving out those whose alert is open
+// (a batch back in storage after a cancelled manifest): no warning once the
+// overdue alert is open, nothing raised twice.
 func addStorageDeadlines(s kv, w *Waste) error {
-	if err := putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID); err != nil {
+	_, overdue, err := s.Get(alertCondKey(AlertStorageOverdue, w.ID))
+	if err != nil || overdue {
 		return err
+	}
+	if _, warned, err := s.Get(alertCondKey(AlertStorageDueSoon, w.ID)); err != nil {
+		return err
+	} else if !warned {
+		if err := putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID); err != nil {
+			return err
+		}
 	}
 	return putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID)
 }
@@ -186,7 +196,7 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 		w.Seq, w.RegisteredAt, w.LastOccurredAt = e.Index, e.RecordedAt, e.OccurredAt
 		if !deferredAlerts(ctx) && (!w.StorageDeadline.After(c.now) || !w.StorageWarnAt.After(c.now)) {
 			// Registered late (paper fallback): warn now, not at the next sweep.
-			if err := c.sweepSubject(AlertStorageDueSoon, &w); err != nil {
+			if err := c.sweepSubject(&w); err != nil {
 				return nil, err
 			}
 		}
