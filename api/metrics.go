@@ -1,0 +1,123 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the server's Prometheus series:
+//
+//	hwledger_http_requests_total{method,route,status}        counter
+//	hwledger_http_request_duration_seconds{method,route}     histogram
+//	hwledger_http_in_flight_requests                          gauge
+//	hwledger_ledger_size                                      gauge (events)
+//	hwledger_open_alerts                                      gauge
+//
+// route is the Echo route pattern (e.g. /api/v1/wastes/:id), never the raw
+// path, so the label set stays bounded.
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	inFlight prometheus.Gauge
+}
+
+func newMetrics(reg *prometheus.Registry, svc *ledger.Service) (*metrics, error) {
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	m := &metrics{
+		reg: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "hwledger_http_requests_total", Help: "HTTP requests by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "hwledger_http_request_duration_seconds",
+			Help:    "HTTP request latency by method and route.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"method", "route"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "hwledger_http_in_flight_requests", Help: "Requests being served.",
+		}),
+	}
+	size := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "hwledger_ledger_size", Help: "Events in the ledger.",
+	}, func() float64 { return float64(svc.Log().Size()) })
+	open := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "hwledger_open_alerts", Help: "Alerts with status open.",
+	}, func() float64 { return float64(countOpenAlerts(svc)) })
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.inFlight, size, open} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// metricsPrincipal reads every alert to count the open ones.
+var metricsPrincipal = ledger.Principal{Party: ledger.SystemParty, Roles: []ledger.Role{ledger.RoleInspector}}
+
+// countOpenAlerts pages through the open alerts; -1 if they cannot be read.
+func countOpenAlerts(svc *ledger.Service) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	n := 0
+	page := ledger.Page{Limit: 500}
+	for {
+		l, err := svc.Alerts(ctx, metricsPrincipal, ledger.AlertFilter{Status: ledger.AlertOpen}, page)
+		if err != nil {
+			return -1
+		}
+		n += len(l.Items)
+		if l.NextCursor == "" {
+			return n
+		}
+		page.Cursor = l.NextCursor
+	}
+}
+
+// observe is the outermost middleware: it maps errors to answers (so the
+// status is known), logs one line per request and records the metrics.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		s.metrics.inFlight.Inc()
+		defer s.metrics.inFlight.Dec()
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		d := time.Since(start)
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		status := c.Response().Status
+		r := c.Request()
+		s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Inc()
+		s.metrics.latency.WithLabelValues(r.Method, route).Observe(d.Seconds())
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "route", route, "status", status,
+			"duration_ms", float64(d.Microseconds()) / 1000, "bytes", c.Response().Size,
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "remote", c.RealIP()}
+		if p := principal(c); p.Party != "" {
+			attrs = append(attrs, "party", p.Party)
+		}
+		if code, ok := c.Get(ctxErrCode).(string); ok {
+			attrs = append(attrs, "error_code", code)
+		}
+		s.log.Info("http request", attrs...)
+		return nil
+	}
+}

@@ -1,0 +1,49 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// ClockRequest is POST /admin/clock.
+type ClockRequest struct {
+	// Advance is a Go duration ("49h", "30m"), positive, at most 10 years.
+	Advance string `json:"advance" validate:"required"`
+}
+
+// ClockAnswer is the service clock after the advance and sweep.
+type ClockAnswer struct {
+	Now time.Time `json:"now"`
+}
+
+func (s *Server) adminRoutes() []route {
+	return []route{
+		{method: http.MethodPost, path: "/admin/clock", tag: "admin", roles: admin,
+			enabled: func() bool { return s.cfg.TestClock },
+			summary: "Advance the test clock and run the alert sweep",
+			doc: "Only when the server was started with `--test-clock`; otherwise 404 for everyone. Admin only. " +
+				"Moves the server's clock forward by `advance` and runs the alert sweep before answering.",
+			body: ClockRequest{}, status: http.StatusOK, answer: ClockAnswer{},
+			errors: []int{400, 401, 403, 404}, handler: s.advanceClock},
+	}
+}
+
+func (s *Server) advanceClock(c echo.Context) error {
+	var in ClockRequest
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	if err := s.valid.Struct(in); err != nil {
+		return badRequest("advance", "is required, e.g. \"49h\"")
+	}
+	d, err := time.ParseDuration(in.Advance)
+	if err != nil || d <= 0 || d > 10*365*24*time.Hour {
+		return badRequest("advance", "must be a positive duration such as \"49h\" or \"30m\", at most 10 years")
+	}
+	if err := s.svc.AdvanceClock(c.Request().Context(), d); err != nil {
+		return err
+	}
+	return ok(c, ClockAnswer{Now: s.svc.Now().UTC()})
+}

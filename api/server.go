@@ -1,0 +1,194 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/hwledger/hwledger/ledger"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Config configures a Server. Service is required; the rest have defaults.
+type Config struct {
+	// Service is the ledger the server exposes.
+	Service *ledger.Service
+	// Logger receives one structured line per request and every internal
+	// error. Default: discard.
+	Logger *slog.Logger
+	// TestClock enables POST /api/v1/admin/clock (serve --test-clock);
+	// without it the route answers 404.
+	TestClock bool
+	// RequestTimeout bounds every request except the SSE stream. Default 30 s.
+	RequestTimeout time.Duration
+	// Heartbeat is the interval of SSE heartbeat comments. Default 15 s.
+	Heartbeat time.Duration
+	// Registry receives the server's Prometheus metrics and is served at
+	// /metrics. Default: a new registry with the Go and process collectors.
+	Registry *prometheus.Registry
+	// Web, if set, mounts the web UI (see the package doc).
+	Web func(e *echo.Echo, m Mount)
+}
+
+// Mount is what the web UI gets from the server when it is mounted.
+type Mount struct {
+	// Service is the ledger.
+	Service *ledger.Service
+	// Authenticate resolves a bearer token to its principal
+	// (ledger.ErrUnauthenticated for an unknown or revoked one).
+	Authenticate func(token string) (ledger.Principal, error)
+	// Logger is the server's logger.
+	Logger *slog.Logger
+}
+
+// Server is hwledger's HTTP server. Create it with New; serve with Serve or
+// ListenAndServe; stop with Shutdown.
+type Server struct {
+	svc      *ledger.Service
+	cfg      Config
+	log      *slog.Logger
+	e        *echo.Echo
+	valid    *validator.Validate
+	metrics  *metrics
+	table    []route
+	http     *http.Server
+	done     chan struct{} // closed when Shutdown starts: ends SSE streams
+	doneOnce sync.Once
+
+	openapiOnce sync.Once
+	openapiDoc  []byte
+	openapiErr  error
+}
+
+// New builds the server and registers every route.
+func New(cfg Config) (*Server, error) {
+	if cfg.Service == nil {
+		return nil, errors.New("api: Config.Service is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 15 * time.Second
+	}
+	s := &Server{svc: cfg.Service, cfg: cfg, log: cfg.Logger, valid: validator.New(validator.WithRequiredStructEnabled()),
+		done: make(chan struct{})}
+	m, err := newMetrics(cfg.Registry, cfg.Service)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics = m
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
+	e.Use(s.observe)
+	e.Use(middleware.Recover())
+	s.e = e
+
+	s.table = s.routes()
+	for _, r := range s.table {
+		s.register(r)
+	}
+	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", echo.WrapHandler(m.handler()))
+	e.GET(BasePath+"/openapi.json", s.openAPIHandler)
+	if cfg.Web != nil {
+		cfg.Web(e, Mount{Service: cfg.Service, Authenticate: cfg.Service.Authenticate, Logger: cfg.Logger})
+	}
+
+	s.http = &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       cfg.RequestTimeout,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	s.http.RegisterOnShutdown(s.endStreams)
+	return s, nil
+}
+
+// register adds one route of the table to Echo with its middleware:
+// optional gate (test clock), authentication and roles, body reading and
+// idempotency, and the request deadline.
+func (s *Server) register(r route) {
+	mw := []echo.MiddlewareFunc{}
+	if r.enabled != nil {
+		enabled := r.enabled
+		mw = append(mw, func(next echo.HandlerFunc) echo.HandlerFunc {
+			return func(c echo.Context) error {
+				if !enabled() {
+					return echo.ErrNotFound
+				}
+				return next(c)
+			}
+		})
+	}
+	mw = append(mw, s.requireAuth(r.public, r.roles), s.idempotency)
+	if !r.stream {
+		mw = append(mw, s.deadline)
+	}
+	s.e.Add(r.method, BasePath+r.path, r.handler, mw...)
+}
+
+// deadline bounds the request's context by Config.RequestTimeout.
+func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
+}
+
+// Handler returns the server's HTTP handler (for httptest).
+func (s *Server) Handler() http.Handler { return s.e }
+
+// Echo returns the Echo instance (route listing in tests).
+func (s *Server) Echo() *echo.Echo { return s.e }
+
+// Serve answers requests on l until Shutdown; it returns nil after a
+// graceful shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	err := s.http.Serve(l)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// ListenAndServe listens on addr and serves.
+func (s *Server) ListenAndServe(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(l)
+}
+
+// Shutdown stops accepting connections, ends SSE streams, and waits for
+// in-flight requests to finish (or ctx to end). The Service stays open:
+// the caller closes it afterwards, so every acknowledged request is durable.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.endStreams()
+	return s.http.Shutdown(ctx)
+}
+
+func (s *Server) endStreams() { s.doneOnce.Do(func() { close(s.done) }) }
+
+// healthz answers 200 {"status":"ok","ledger_size":N}; no authentication.
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "ledger_size": s.svc.Log().Size()})
+}

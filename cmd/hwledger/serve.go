@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/hwledger/hwledger/api"
+	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/ledger/catalog"
+	"github.com/hwledger/hwledger/ledger/demo"
+	"github.com/hwledger/hwledger/ledger/workday"
+	"github.com/labstack/echo/v4"
+)
+
+func init() {
+	register("serve", "run the HTTP API and web UI (--data DIR --addr HOST:PORT --demo --test-clock --config FILE)", cmdServe)
+}
+
+// mountWeb mounts the web UI on the server; the web UI's own file in this
+// package sets it in init. Nil: API only.
+var mountWeb func(e *echo.Echo, m api.Mount)
+
+// serveOptions are the parsed flags and config file of `serve`.
+type serveOptions struct {
+	dir, addr      string
+	demo, testTime bool
+	cfg            serveConfig
+	// ready, if set, receives the bound address once the server listens.
+	ready func(addr string)
+}
+
+func cmdServe(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("data", "./data", "data directory (created if missing)")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
+	demoFlag := fs.Bool("demo", false, "seed a demo district into an empty data dir; tokens go to DIR/demo-tokens.json")
+	testClock := fs.Bool("test-clock", false, "enable POST /api/v1/admin/clock (tests and demos only)")
+	cfgFile := fs.String("config", "", "JSON config file (rules, intervals; see serve_config.go)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "serve: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	o := serveOptions{dir: *dir, addr: *addr, demo: *demoFlag, testTime: *testClock}
+	if *cfgFile != "" {
+		c, err := loadServeConfig(*cfgFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "serve: %v\n", err)
+			return 2
+		}
+		o.cfg = c
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if c.Data != "" && !set["data"] {
+			o.dir = c.Data
+		}
+		if c.Addr != "" && !set["addr"] {
+			o.addr = c.Addr
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := runServe(ctx, o, stdout, logger); err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		if errors.Is(err, errUsage) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// runServe opens the ledger, bootstraps the admin token, optionally seeds
+// the demo district, and serves until ctx ends; then it shuts the server
+// down gracefully (in-flight requests finish) and closes the ledger, so
+// every acknowledged request is durable.
+func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slog.Logger) error {
+	lcfg := ledger.Config{Dir: o.dir, Origin: o.cfg.Origin, Logger: logger}
+	rules, err := o.cfg.rules()
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	lcfg.Rules = &rules
+	if o.cfg.CatalogFile != "" {
+		if lcfg.Catalog, err = catalog.LoadFile(o.cfg.CatalogFile); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+	}
+	if o.cfg.HolidaysFile != "" {
+		if lcfg.Calendar, err = workday.LoadFile(o.cfg.HolidaysFile); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+	}
+	bg, err := o.cfg.background()
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	var timeout time.Duration
+	if o.cfg.RequestTimeout != "" {
+		if timeout, err = parseDuration(o.cfg.RequestTimeout); err != nil {
+			return fmt.Errorf("%w: request_timeout: %v", errUsage, err)
+		}
+	}
+
+	fresh := !hasLedger(o.dir)
+	svc, err := ledger.Open(lcfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := svc.Close(); err != nil {
+			logger.Error("closing the ledger", "err", err)
+		}
+	}()
+	fresh = fresh || svc.Log().Size() == 0
+
+	tok, tokSource, _, err := adminToken(o.dir)
+	if err != nil {
+		return fmt.Errorf("admin token: %w", err)
+	}
+	if _, err := svc.Bootstrap(ctx, tok); err != nil {
+		return fmt.Errorf("bootstrap the admin token: %w", err)
+	}
+	demoTokens := filepath.Join(o.dir, demo.TokensFile)
+	if o.demo {
+		switch {
+		case fresh:
+			fmt.Fprintln(stdout, "seeding the demo district (this takes a little while)…")
+			start := time.Now()
+			toks, err := demo.Seed(ctx, svc, demo.Options{Dir: o.dir})
+			if err != nil {
+				return fmt.Errorf("seed the demo district: %w", err)
+			}
+			fmt.Fprintf(stdout, "seeded %d demo parties and %d ledger events in %s\n", len(toks), svc.Log().Size(),
+				time.Since(start).Round(time.Millisecond))
+		case fileExists(demoTokens):
+			fmt.Fprintln(stdout, "demo district already seeded")
+		default:
+			fmt.Fprintf(stdout, "--demo: %s already holds a ledger without the demo; not seeding\n", o.dir)
+		}
+	}
+
+	srv, err := api.New(api.Config{Service: svc, Logger: logger, TestClock: o.testTime, RequestTimeout: timeout, Web: mountWeb})
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	bgCtx, stopBg := context.WithCancel(context.Background())
+	bgDone := make(chan struct{})
+	go func() { defer close(bgDone); svc.RunBackground(bgCtx, bg) }()
+
+	url := "http://" + l.Addr().String()
+	fmt.Fprintf(stdout, "hwledger listening on %s\n", url)
+	fmt.Fprintf(stdout, "  web UI:  %s/   API: %s/api/v1   OpenAPI: %s/api/v1/openapi.json\n", url, url, url)
+	fmt.Fprintf(stdout, "  admin token: %s\n", tokSource)
+	if fileExists(demoTokens) {
+		fmt.Fprintf(stdout, "  demo tokens: %s\n", demoTokens)
+	}
+	if o.testTime {
+		fmt.Fprintln(stdout, "  test clock: POST /api/v1/admin/clock {\"advance\": \"49h\"}")
+	}
+	if o.ready != nil {
+		o.ready(l.Addr().String())
+	}
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(l) }()
+	select {
+	case err = <-serveErr:
+	case <-ctx.Done():
+		logger.Info("shutting down: finishing in-flight requests")
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = srv.Shutdown(sctx)
+		cancel()
+		if serr := <-serveErr; err == nil {
+			err = serr
+		}
+	}
+	stopBg()
+	<-bgDone
+	if err == nil {
+		fmt.Fprintln(stdout, "hwledger stopped")
+	}
+	return err
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
