@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/hwledger/hwledger/ledger"
 )
 
 // The browser tests drive Debian's headless Chromium through the whole
@@ -403,10 +406,7 @@ func TestBrowserStory(t *testing.T) {
 	insp.page("18-inspector-trace")
 	insp.open("/ranking")
 	insp.page("19-inspector-ranking")
-	csv := eval[string](insp, `fetch("/ranking.csv?by=street").then(r => r.text())`)
-	if !strings.Contains(csv, "南关") {
-		t.Fatalf("street ranking CSV lacks 南关:\n%s", csv)
-	}
+	checkRanking(t, f, insp)
 	insp.open("/ledger")
 	cp := insp.text("#checkpoint")
 	insp.set("#paste", cp)
@@ -428,4 +428,102 @@ func TestBrowserStory(t *testing.T) {
 	insp.do(chromedp.EmulateViewport(1280, 900))
 	insp.open("/dashboard")
 	insp.screenshot("23-inspector-dashboard-desktop")
+
+	// A generator sees its own assessment row, the Service's figures.
+	gen2.open("/wastes")
+	who2, err := f.svc.Authenticate(f.tokens["gen2"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := assessment(t, f, who2, "party")
+	if len(mine.Rows) != 1 || mine.Rows[0].Group != f.ids["gen2"] {
+		t.Fatalf("a generator's assessment: %+v", mine.Rows)
+	}
+	if got, want := gen2.text("#my-score")+" #"+gen2.text("#my-rank"), num(mine.Rows[0].Score)+" #"+strconv.Itoa(mine.Rows[0].Rank); got != want {
+		t.Fatalf("generator's own assessment shows %q, want %q", got, want)
+	}
+	gen2.open("/ranking")
+	if n := eval[int](gen2, `document.querySelectorAll("#rank-party tbody tr[data-group]").length`); n != 1 {
+		t.Fatalf("a generator's ranking page shows %d party rows, want its own only", n)
+	}
+}
+
+// assessment is the Service's assessment for the ranking page's default
+// period (this year up to now, Shanghai).
+func assessment(t *testing.T, f *fixture, who ledger.Principal, by string) *ledger.Assessment {
+	t.Helper()
+	per := yearToDate(f.svc.Now())
+	a, err := f.svc.Assessment(t.Context(), who, ledger.AssessQuery{From: per.From, To: per.To, GroupBy: by})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// checkRanking checks that the ranking page and its CSV show exactly the
+// Service's assessment, and that the story's figures are the documented
+// formulas' (README "Assessment (考核)").
+func checkRanking(t *testing.T, f *fixture, insp *browserSession) {
+	t.Helper()
+	who, err := f.svc.Authenticate(f.tokens["inspector"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := []string{"rank-no", "score", "disposal_rate", "medical_disposal_rate", "on_time_rate", "overdue_alerts",
+		"open_alerts", "discrepancies", "avg_days_to_disposal"}
+	for _, by := range []string{"street", "party"} {
+		a := assessment(t, f, who, by)
+		var want [][]string
+		for _, x := range a.Rows {
+			want = append(want, []string{x.Group, strconv.Itoa(x.Rank), num(x.Score), pctOf(x.DisposalRate),
+				pctOf(x.MedicalDisposalRate), pctOf(x.OnTimeRate), strconv.FormatInt(x.OverdueAlerts, 10),
+				strconv.FormatInt(x.OpenAlerts, 10), strconv.FormatInt(x.Discrepancies, 10), num(x.AvgDaysToDisposal)})
+		}
+		if len(want) == 0 {
+			t.Fatalf("no assessment rows by %s", by)
+		}
+		got := eval[[][]string](insp, `Array.from(document.querySelectorAll("#rank-`+by+` tbody tr[data-group]")).map(tr =>
+			[tr.dataset.group].concat(`+"`"+strings.Join(cols, " ")+"`"+`.split(" ").map(c => tr.querySelector("td."+c).textContent.trim())))`)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("ranking by %s on the page:\n%v\nService.Assessment:\n%v", by, got, want)
+		}
+		// The CSV: same rows, same figures, as the API writes them.
+		text := eval[string](insp, `fetch("/ranking.csv?by=`+by+`").then(r => r.text())`)
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(text, "\ufeff"))).ReadAll()
+		if err != nil || len(recs) != len(a.Rows)+1 {
+			t.Fatalf("ranking CSV by %s (%v):\n%s", by, err, text)
+		}
+		idx := map[string]int{}
+		for i, h := range recs[0] {
+			idx[h] = i
+		}
+		for i, x := range a.Rows {
+			r := recs[i+1]
+			for col, w := range map[string]string{"rank": strconv.Itoa(x.Rank), "group": x.Group, "score": num(x.Score),
+				"disposal_rate": num(x.DisposalRate), "medical_disposal_rate": num(x.MedicalDisposalRate),
+				"on_time_rate": num(x.OnTimeRate), "overdue_alerts": strconv.FormatInt(x.OverdueAlerts, 10),
+				"open_alerts": strconv.FormatInt(x.OpenAlerts, 10), "discrepancies": strconv.FormatInt(x.Discrepancies, 10),
+				"avg_days_to_disposal": num(x.AvgDaysToDisposal)} {
+				j, ok := idx[col]
+				if !ok || r[j] != w {
+					t.Fatalf("ranking CSV by %s, row %d, %s: %v, want %q", by, i+1, col, r, w)
+				}
+			}
+		}
+		if by != "street" {
+			continue
+		}
+		// 南关's two batches (12.5 + 30 kg), both disposed, one received with
+		// a discrepancy, none late: 100 × (0.40 + 0.30 + 0.15 × (1 − 1/2) + 0.15) = 92.5.
+		var nanguan *ledger.AssessRow
+		for i := range a.Rows {
+			if a.Rows[i].Group == "南关" {
+				nanguan = &a.Rows[i]
+			}
+		}
+		if nanguan == nil || nanguan.Batches != 2 || nanguan.DisposalRate != 1 || nanguan.Discrepancies != 1 ||
+			nanguan.OverdueAlerts != 0 || nanguan.Score != 92.5 {
+			t.Fatalf("南关's assessment: %+v", nanguan)
+		}
+	}
 }

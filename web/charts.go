@@ -75,13 +75,14 @@ func fmtKg(v float64) string {
 	return fmt.Sprintf("%g", math.Round(v*10)/10)
 }
 
-// rateBar is one rate against its target.
+// rateBar is one rate of the assessment against the plan's target.
 type rateBar struct {
-	Key  string  // message key of its name
-	Rate float64 // -1: nothing due
+	Key          string // message key of its name
+	Rate, Target float64
 }
 
-// rateChart draws each rate as a bar with the plan's 100 % target marked.
+// rateChart draws each rate as a bar with its target marked (the plan's
+// targets are 100 %; the scale runs to the largest target).
 func rateChart(bars []rateBar, lang string) template.HTML {
 	const w, rowH, left, right = 640.0, 46.0, 190.0, 70.0
 	hgt := rowH*float64(len(bars)) + 24
@@ -89,28 +90,29 @@ func rateChart(bars []rateBar, lang string) template.HTML {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, w, hgt,
 		html.EscapeString(translate(lang, "chart.rates")))
+	scale := 1.0
+	for _, r := range bars {
+		scale = max(scale, r.Target)
+	}
 	for i, r := range bars {
 		y := 10 + float64(i)*rowH
 		fmt.Fprintf(&b, `<text class="label" x="%.0f" y="%.1f" text-anchor="end">%s</text>`, left-8, y+19, html.EscapeString(translate(lang, r.Key)))
 		fmt.Fprintf(&b, `<rect class="track" x="%.0f" y="%.1f" width="%.1f" height="26" rx="4"/>`, left, y, plotW)
-		txt := "—"
-		if r.Rate >= 0 {
-			cls := "ok"
-			if r.Rate < 1 {
-				cls = "warn"
-			}
-			if r.Rate < 0.9 {
-				cls = "over"
-			}
-			fmt.Fprintf(&b, `<rect class="%s" x="%.0f" y="%.1f" width="%.1f" height="26" rx="4"/>`, cls, left, y, plotW*r.Rate)
-			txt = fmt.Sprintf("%.1f %%", r.Rate*100)
+		cls := "ok"
+		if r.Rate < r.Target {
+			cls = "warn"
 		}
-		fmt.Fprintf(&b, `<text class="value" x="%.0f" y="%.1f">%s</text>`, left+plotW+8, y+19, txt)
+		if r.Rate < 0.9*r.Target {
+			cls = "over"
+		}
+		fmt.Fprintf(&b, `<rect class="%s" x="%.0f" y="%.1f" width="%.1f" height="26" rx="4"/>`, cls, left, y, plotW*min(r.Rate, scale)/scale)
+		fmt.Fprintf(&b, `<text class="value" x="%.0f" y="%.1f">%s</text>`, left+plotW+8, y+19, html.EscapeString(pctOf(r.Rate)))
+		tx := left + plotW*r.Target/scale
+		fmt.Fprintf(&b, `<line class="target" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/>`, tx, tx, y-4, y+30)
 	}
 	tx := left + plotW
-	fmt.Fprintf(&b, `<line class="target" x1="%.1f" x2="%.1f" y1="4" y2="%.0f"/>`, tx, tx, hgt-14)
-	fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%.0f" text-anchor="middle">%s 100 %%</text>`, tx, hgt-2,
-		html.EscapeString(translate(lang, "chart.target")))
+	fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%.0f" text-anchor="middle">%s %s</text>`, tx, hgt-2,
+		html.EscapeString(translate(lang, "chart.target")), html.EscapeString(pctOf(scale)))
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }

@@ -23,6 +23,8 @@ type inventoryData struct {
 	Statuses   []string
 	NextCursor string
 	Names      names
+	Assess     *ledger.AssessRow // a generator's own row, this year to date
+	Year       int
 }
 
 // wasteStatuses lists batch statuses in lifecycle order (for filters).
@@ -55,6 +57,20 @@ func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 	d := inventoryData{Status: f.Status, Code: f.Code, Statuses: wasteStatuses, NextCursor: list.NextCursor, Names: n}
 	for _, x := range list.Items {
 		d.Rows = append(d.Rows, wasteRow{x, storageClock(x, now, rules)})
+	}
+	if !st.p.SeesAll() && st.p.Has(ledger.RoleGenerator) {
+		d.Year = now.In(shanghai).Year()
+		// The Service scopes the assessment to the caller: its own row, ranked
+		// among all generators. The inventory still shows if it fails.
+		if a, err := h.assess(r.Context(), st.p, yearToDate(now), "party"); err != nil {
+			h.lg.Warn("web: own assessment", "party", st.p.Party, "err", err)
+		} else {
+			for i := range a.Rows {
+				if a.Rows[i].Group == st.p.Party {
+					d.Assess = &a.Rows[i]
+				}
+			}
+		}
 	}
 	h.render(w, r, http.StatusOK, "inventory", "inv.title", d)
 }

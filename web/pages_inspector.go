@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hwledger/hwledger/ledger"
 )
@@ -18,16 +19,29 @@ type dashboardData struct {
 	Stored     int
 	Overdue    int
 	Year       int
+	Period     period
+	District   ledger.AssessRow
 	Map        template.HTML
 	Months     template.HTML
 	Rates      template.HTML
-	Generated  ledger.Grams
-	Disposed   ledger.Grams
 	AlertKinds []string
 }
 
+// pastClock reports whether w's legal clock has run out without disposal
+// at now: a live count for the dashboard's "overdue batches" tile, not an
+// assessment figure (those come from Service.Assessment).
+func pastClock(w *ledger.Waste, now time.Time, rules ledger.Rules) bool {
+	switch w.Status {
+	case ledger.WasteStored, ledger.WasteManifested, ledger.WasteRejected:
+		return !now.Before(w.StorageDeadline)
+	case ledger.WasteReceived:
+		return w.ReceivedAt != nil && !now.Before(w.ReceivedAt.Add(rules.Disposal))
+	}
+	return false
+}
+
 // dashboard is the inspector's overview: open alerts (live), the district
-// map with loads in transit, and this year's charts.
+// map with loads in transit, and this year's assessment charts.
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	st, ok := h.need(w, r, ledger.RoleInspector, ledger.RoleAdmin)
 	if !ok {
@@ -55,14 +69,14 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now, rules := h.svc.Now(), h.svc.Rules()
-	year := now.In(shanghai).Year()
-	d := dashboardData{Open: open, Names: n, InTransit: len(transit.Items), Year: year}
+	per := yearToDate(now)
+	d := dashboardData{Open: open, Names: n, InTransit: len(transit.Items), Year: now.In(shanghai).Year(), Period: per}
 	for _, x := range ws {
 		switch x.Status {
 		case ledger.WasteStored, ledger.WasteManifested, ledger.WasteRejected:
 			d.Stored++
 		}
-		if missed(x, now, rules) {
+		if pastClock(x, now, rules) {
 			d.Overdue++
 		}
 	}
@@ -89,19 +103,22 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		parties = append(parties, p)
 	}
 	d.Map = districtMap(parties, loads, st.lang)
-	d.Months = monthChart(byMonth(ws, year), st.lang)
-	var haz, med tally
-	for _, x := range inYear(ws, year) {
-		if x.Medical {
-			med.add(x, now, rules)
-		} else {
-			haz.add(x, now, rules)
-		}
+	months, err := h.byMonth(ctx, st.p, now)
+	if err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	haz.finish()
-	med.finish()
-	d.Generated, d.Disposed = haz.Generated+med.Generated, haz.Disposed+med.Disposed
-	d.Rates = rateChart([]rateBar{{"rate.hazardous", haz.Rate}, {"rate.medical", med.Rate}}, st.lang)
+	d.Months = monthChart(months, st.lang)
+	a, err := h.assess(ctx, st.p, per, "street")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.District = a.District
+	d.Rates = rateChart([]rateBar{
+		{"rate.hazardous", a.District.DisposalRate, a.Targets["disposal_rate"]},
+		{"rate.medical", a.District.MedicalDisposalRate, a.Targets["medical_disposal_rate"]},
+	}, st.lang)
 	h.render(w, r, http.StatusOK, "dashboard", "dash.title", d)
 }
 
@@ -119,86 +136,87 @@ func (h *Handler) ackAlert(w http.ResponseWriter, r *http.Request) {
 }
 
 type rankingData struct {
-	Year     int
-	Streets  []*tally
-	Parties  []*tally
-	Years    []int
-	Generate ledger.Grams
+	Period  period
+	Presets []preset
+	Streets *ledger.Assessment
+	Parties *ledger.Assessment
+	Own     bool // a generator: the Service answers with its own rows only
 }
 
-// rankingRows computes both rankings for ?year= (default this year).
-func (h *Handler) rankingRows(r *http.Request, st *state) (int, []*tally, []*tally, error) {
-	ctx := r.Context()
-	year := h.svc.Now().In(shanghai).Year()
-	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y > 2000 && y < 3000 {
-		year = y
-	}
-	n, err := h.partyNames(ctx)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	ws, err := h.allWastes(ctx, st.p, ledger.WasteFilter{})
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	open, err := h.allAlerts(ctx, st.p, ledger.AlertFilter{Status: ledger.AlertOpen})
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	ws = inYear(ws, year)
-	now, rules := h.svc.Now(), h.svc.Rules()
-	return year, ranking(ws, open, n, "street", now, rules), ranking(ws, open, n, "party", now, rules), nil
+// preset is a quick period link on the ranking page.
+type preset struct {
+	Key         string
+	First, Last string
+	Year        int
 }
 
-// rankingPage ranks streets and parties (考核).
+// rankingPage ranks streets and parties (考核) over ?from=&to= (default this
+// year up to today) with Service.Assessment. A generator sees its own rows.
 func (h *Handler) rankingPage(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleInspector, ledger.RoleAdmin)
+	st, ok := h.need(w, r, ledger.RoleInspector, ledger.RoleAdmin, ledger.RoleGenerator)
 	if !ok {
 		return
 	}
-	year, streets, parties, err := h.rankingRows(r, st)
+	now := h.svc.Now()
+	per, err := periodOf(r, now)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	now := h.svc.Now().In(shanghai).Year()
-	h.render(w, r, http.StatusOK, "ranking", "rank.title", rankingData{Year: year, Streets: streets, Parties: parties,
-		Years: []int{now, now - 1, now - 2}})
+	d := rankingData{Period: per, Own: !st.p.SeesAll()}
+	if d.Streets, err = h.assess(r.Context(), st.p, per, "street"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if d.Parties, err = h.assess(r.Context(), st.p, per, "party"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	y := yearToDate(now)
+	thisYear := now.In(shanghai).Year()
+	d.Presets = []preset{
+		{Key: "rank.p.ytd", First: y.First, Last: y.Last, Year: thisYear},
+		{Key: "rank.p.year", First: fmt.Sprintf("%d-01-01", thisYear-1), Last: fmt.Sprintf("%d-12-31", thisYear-1), Year: thisYear - 1},
+		{Key: "rank.p.12m", First: now.In(shanghai).AddDate(-1, 0, 1).Format(time.DateOnly), Last: y.Last},
+	}
+	h.render(w, r, http.StatusOK, "ranking", "rank.title", d)
 }
 
-// rankingCSV downloads one ranking (?by=street|party) as CSV (UTF-8 with a
-// byte-order mark, so spreadsheet programs read the Chinese names).
+// rankingCSV downloads one ranking (?by=street|party, ?from=&to=) as CSV
+// (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese
+// names). The columns are named and written as the API's JSON fields.
 func (h *Handler) rankingCSV(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleInspector, ledger.RoleAdmin)
+	st, ok := h.need(w, r, ledger.RoleInspector, ledger.RoleAdmin, ledger.RoleGenerator)
 	if !ok {
 		return
 	}
-	year, streets, parties, err := h.rankingRows(r, st)
+	per, err := periodOf(r, h.svc.Now())
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	by, rows := "party", parties
+	by := "party"
 	if r.URL.Query().Get("by") == "street" {
-		by, rows = "street", streets
+		by = "street"
+	}
+	a, err := h.assess(r.Context(), st.p, per, by)
+	if err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="hwledger-ranking-%s-%d.csv"`, by, year))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="hwledger-ranking-%s-%s_%s.csv"`, by, per.First, per.Last))
 	_, _ = w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"rank", by, "batches", "generated_kg", "medical_generated_kg", "disposed_kg",
-		"disposal_rate", "medical_disposal_rate", "missed_batches", "discrepancies", "open_alerts", "score"})
-	rateText := func(f float64) string {
-		if f < 0 {
-			return ""
-		}
-		return strconv.FormatFloat(f, 'f', 4, 64)
-	}
-	for _, t := range rows {
-		_ = cw.Write([]string{strconv.Itoa(t.Rank), csvSafe(t.Name), strconv.Itoa(t.Batches), kgString(t.Generated),
-			kgString(t.MedicalGenerated), kgString(t.Disposed), rateText(t.Rate), rateText(t.MedicalRate),
-			strconv.Itoa(t.MissedBatches), strconv.Itoa(t.Discrepancies), strconv.Itoa(t.OpenAlerts),
-			strconv.FormatFloat(t.Score, 'f', 1, 64)})
+	_ = cw.Write([]string{"rank", "group", "name", "street", "batches", "generated_kg", "medical_generated_kg", "disposed_kg",
+		"disposal_rate", "medical_disposal_rate", "on_time_rate", "overdue_alerts", "open_alerts", "discrepancies",
+		"avg_days_to_disposal", "score"})
+	i64 := func(n int64) string { return strconv.FormatInt(n, 10) }
+	for _, x := range a.Rows {
+		_ = cw.Write([]string{strconv.Itoa(x.Rank), csvSafe(x.Group), csvSafe(x.Name), csvSafe(x.Street), i64(x.Batches),
+			kgString(x.GeneratedKg), kgString(x.MedicalGeneratedKg), kgString(x.DisposedKg),
+			num(x.DisposalRate), num(x.MedicalDisposalRate), num(x.OnTimeRate), i64(x.OverdueAlerts), i64(x.OpenAlerts),
+			i64(x.Discrepancies), num(x.AvgDaysToDisposal), num(x.Score)})
 	}
 	cw.Flush()
 }

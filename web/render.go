@@ -119,6 +119,7 @@ func navFor(p ledger.Principal, path string) []navItem {
 	if p.Has(ledger.RoleGenerator) {
 		add("/wastes", "nav.inventory")
 		add("/wastes/new", "nav.register")
+		add("/ranking", "nav.assessment")
 	}
 	add("/manifests", "nav.manifests")
 	add("/trace", "nav.trace")
@@ -217,7 +218,6 @@ var funcs = template.FuncMap{
 		return t.In(shanghai).Format("2006-01-02 15:04")
 	},
 	"join": strings.Join,
-	"pct":  func(f float64) string { return fmt.Sprintf("%.1f %%", f*100) },
 	"add":  func(a, b int) int { return a + b },
 	"short": func(s string, n int) string {
 		if len(s) <= n {
@@ -259,13 +259,13 @@ func (v *view) Hazard(h string) string { return v.T("hz." + h) }
 // Pictogram is the hazard's pictogram as inline SVG.
 func (v *view) Pictogram(h string) template.HTML { return pictogram(h, v.T("hz."+h)) }
 
-// rankArgs bundles the view with one ranking for the "ranktable" template.
+// rankTable bundles the view with one assessment for the "ranktable" template.
 type rankTable struct {
-	V    *view
-	By   string
-	Rows []*tally
+	V  *view
+	By string
+	A  *ledger.Assessment
 }
 
 func init() {
-	funcs["rankArgs"] = func(v *view, by string, rows []*tally) rankTable { return rankTable{v, by, rows} }
+	funcs["rankArgs"] = func(v *view, by string, a *ledger.Assessment) rankTable { return rankTable{v, by, a} }
 }

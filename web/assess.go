@@ -1,0 +1,155 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger"
+)
+
+// The UI computes no rate or score of its own: every assessment figure
+// (考核) on the dashboard, the ranking page, its CSV and the generator's
+// inventory comes from (*ledger.Service).Assessment, the same call that
+// answers GET /api/v1/assessment. The formulas are documented on
+// ledger.AssessRow and in the README's "Assessment (考核)" section; the pages
+// quote them (messages rank.f.*).
+
+// allWastes pages through every batch matching f.
+func (h *Handler) allWastes(ctx context.Context, p ledger.Principal, f ledger.WasteFilter) ([]*ledger.Waste, error) {
+	var out []*ledger.Waste
+	page := ledger.Page{Limit: 500}
+	for {
+		l, err := h.svc.Wastes(ctx, p, f, page)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l.Items...)
+		if l.NextCursor == "" || len(l.Items) == 0 {
+			return out, nil
+		}
+		page.Cursor = l.NextCursor
+	}
+}
+
+// allAlerts pages through every alert matching f.
+func (h *Handler) allAlerts(ctx context.Context, p ledger.Principal, f ledger.AlertFilter) ([]*ledger.Alert, error) {
+	var out []*ledger.Alert
+	page := ledger.Page{Limit: 500}
+	for {
+		l, err := h.svc.Alerts(ctx, p, f, page)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l.Items...)
+		if l.NextCursor == "" || len(l.Items) == 0 {
+			return out, nil
+		}
+		page.Cursor = l.NextCursor
+	}
+}
+
+// period is an assessment period as the pages show it: whole days in
+// Asia/Shanghai, First and Last inclusive. Query is its [From, To).
+type period struct {
+	First, Last string // YYYY-MM-DD, as in the date inputs
+	From, To    time.Time
+}
+
+// yearToDate is the default period: 1 January of this year (Shanghai) up to now.
+func yearToDate(now time.Time) period {
+	n := now.In(shanghai)
+	from := time.Date(n.Year(), 1, 1, 0, 0, 0, 0, shanghai)
+	to := now
+	if !to.After(from) { // the very first instant of the year
+		to = from.Add(time.Second)
+	}
+	return period{First: from.Format(time.DateOnly), Last: n.Format(time.DateOnly), From: from, To: to}
+}
+
+// periodOf reads ?from=&to= (YYYY-MM-DD, both days included, as the API's
+// date form); a missing one keeps the default's.
+func periodOf(r *http.Request, now time.Time) (period, error) {
+	p := yearToDate(now)
+	fields := map[string]string{}
+	q := r.URL.Query()
+	if v := strings.TrimSpace(q.Get("from")); v != "" {
+		d, err := time.ParseInLocation(time.DateOnly, v, shanghai)
+		if err != nil {
+			fields["from"] = "YYYY-MM-DD"
+		} else {
+			p.First, p.From = v, d
+		}
+	}
+	if v := strings.TrimSpace(q.Get("to")); v != "" {
+		d, err := time.ParseInLocation(time.DateOnly, v, shanghai)
+		if err != nil {
+			fields["to"] = "YYYY-MM-DD"
+		} else {
+			p.Last, p.To = v, d.AddDate(0, 0, 1) // [from, to): the "to" day is included
+		}
+	}
+	if len(fields) > 0 {
+		return p, &ledger.ValidationError{Fields: fields}
+	}
+	return p, nil
+}
+
+// assess asks the Service for the assessment of p grouped by by.
+func (h *Handler) assess(ctx context.Context, who ledger.Principal, p period, by string) (*ledger.Assessment, error) {
+	return h.svc.Assessment(ctx, who, ledger.AssessQuery{From: p.From, To: p.To, GroupBy: by})
+}
+
+// monthly is one month's district totals from the assessment of that month.
+type monthly struct {
+	Month               time.Time
+	Generated, Disposed ledger.Grams
+}
+
+// byMonth asks for the assessment of each month of now's year (Shanghai) up
+// to now, so the chart's bars add up to the year's district figures.
+func (h *Handler) byMonth(ctx context.Context, who ledger.Principal, now time.Time) ([]monthly, error) {
+	n := now.In(shanghai)
+	out := make([]monthly, 12)
+	for i := range out {
+		start := time.Date(n.Year(), time.Month(i+1), 1, 0, 0, 0, 0, shanghai)
+		out[i].Month = start
+		if start.After(now) {
+			continue
+		}
+		end := start.AddDate(0, 1, 0)
+		if end.After(now) {
+			end = now
+		}
+		if !end.After(start) {
+			continue
+		}
+		a, err := h.svc.Assessment(ctx, who, ledger.AssessQuery{From: start, To: end, GroupBy: "street"})
+		if err != nil {
+			return nil, err
+		}
+		out[i].Generated, out[i].Disposed = a.District.GeneratedKg, a.District.DisposedKg
+	}
+	return out, nil
+}
+
+// Figures are shown as the API writes them (JSON numbers), rates also in %.
+
+// num writes a figure as the API's JSON does.
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// pctOf writes a rate in [0, 1] as a percentage with up to 2 decimals (the
+// Service rounds rates to 4 places).
+func pctOf(f float64) string {
+	s := strconv.FormatFloat(f*100, 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return fmt.Sprintf("%s %%", s)
+}
+
+func init() {
+	funcs["num"] = num
+	funcs["pctOf"] = pctOf
+}
