@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sync"
 
+	"github.com/dgraph-io/badger/v4"
 	"github.com/hwledger/hwledger/ledger/chain"
 )
 
@@ -48,6 +49,9 @@ func (s *Service) Subscribe(p Principal) (<-chan AlertNotice, func()) {
 
 // afterCommit runs in the writer after each durable commit.
 func (s *Service) afterCommit(events []*chain.Event) {
+	if s.onCommit != nil {
+		s.onCommit(len(events))
+	}
 	var notes []AlertNotice
 	for _, e := range events {
 		if n, ok := s.notice(e); ok {
@@ -129,4 +133,19 @@ func (s *Service) AlertNoticesSince(p Principal, seq uint64) ([]AlertNotice, err
 		err = nil
 	}
 	return out, err
+}
+
+// OpenAlertCount returns how many alerts are open now (metrics). It reads
+// index keys only.
+func (s *Service) OpenAlertCount() (int, error) {
+	n := 0
+	err := s.viewTxn(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(pIndex, "as/", AlertOpen, "/")})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
 }

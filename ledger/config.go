@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hwledger/hwledger/ledger/catalog"
+	"github.com/hwledger/hwledger/ledger/chain"
 	"github.com/hwledger/hwledger/ledger/workday"
 )
 
@@ -61,6 +62,12 @@ type Config struct {
 	Clock          func() time.Time  // default time.Now
 	NewID          func() string     // default random UUIDs
 	Logger         *slog.Logger
+	// Key signs checkpoints instead of the data directory's key (tests,
+	// reproducible test data).
+	Key *chain.Key
+	// OnCommit, if set, is called after each durable commit with the number
+	// of events it made (metrics). It must not block.
+	OnCommit func(events int)
 	// MaxBatch passes through to the chain writer (0: default).
 	MaxBatch int
 }

@@ -27,6 +27,8 @@ type Service struct {
 	newID func() string
 	lg    *slog.Logger
 	bus   *bus
+	// onCommit reports commit sizes (metrics); nil when unused.
+	onCommit func(int)
 
 	clockMu sync.RWMutex
 	base    func() time.Time
@@ -36,7 +38,7 @@ type Service struct {
 // Open opens the ledger and its projections.
 func Open(cfg Config) (*Service, error) {
 	s := &Service{cat: cfg.Catalog, cal: cfg.Calendar, prov: cfg.Province, city: cfg.City,
-		newID: cfg.NewID, lg: cfg.Logger, base: cfg.Clock, bus: newBus()}
+		newID: cfg.NewID, lg: cfg.Logger, base: cfg.Clock, bus: newBus(), onCommit: cfg.OnCommit}
 	if s.cat == nil {
 		s.cat = catalog.Builtin()
 	}
@@ -66,7 +68,7 @@ func Open(cfg Config) (*Service, error) {
 	}
 	l, err := chain.Open(chain.Options{
 		Dir: cfg.Dir, InMemory: cfg.InMemory, ReadOnly: cfg.ReadOnly, Origin: origin,
-		Clock: s.Now, NewID: s.newID, Logger: s.lg, MaxBatch: cfg.MaxBatch,
+		Clock: s.Now, NewID: s.newID, Logger: s.lg, MaxBatch: cfg.MaxBatch, Key: cfg.Key,
 		AfterCommit: s.afterCommit,
 	})
 	if err != nil {
