@@ -72,7 +72,11 @@ func init() {
 		if err := s.Set(key(pLabelSeq, w.Generator, "/", l.CodeDigits, "/", l.Date), []byte(fmt.Sprint(l.Serial))); err != nil {
 			return err
 		}
-		return addStorageDeadlines(s, &w)
+		// A new batch has no alerts yet: index both deadlines.
+		if err := putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID); err != nil {
+			return err
+		}
+		return putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID)
 	})
 	onEvent(EvWasteCorrected, func(s kv, e *chain.Event) error {
 		var d wasteCorrected
@@ -200,7 +204,7 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 				return nil, err
 			}
 		}
-		return loadWaste(c.tx, w.ID)
+		return &w, nil
 	})
 }
 

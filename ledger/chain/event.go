@@ -30,6 +30,11 @@ type Event struct {
 	Subject    string          `json:"subject"`
 	Data       json.RawMessage `json:"data"`
 	Prev       string          `json:"prev"`
+
+	// Value is the Go value Data was encoded from, when the event was just
+	// appended (nil when read back from storage). It lets the appender use
+	// the value without decoding Data again; it is not part of the event.
+	Value any `json:"-"`
 }
 
 // Draft is what a caller supplies to append an event; the writer fills in

@@ -193,6 +193,7 @@ func (tx *Tx) Append(d Draft) (*Event, error) {
 		Subject:    d.Subject,
 		Data:       data,
 		Prev:       prev,
+		Value:      d.Data,
 	}
 	b, err := e.Encode()
 	if err != nil {

@@ -154,7 +154,7 @@ func (l *Log) begin() *pending {
 	rng, _ := rangeFactory.NewRange(0, l.size, hashes)
 	return &pending{
 		txn:  l.db.NewTransaction(true),
-		now:  l.opts.Clock(),
+		now:  canonTime(l.opts.Clock()),
 		next: l.size,
 		prev: l.last,
 		rng:  rng,
