@@ -1,15 +1,12 @@
 package chain
 
 import (
-	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
 )
 
 // Command is a unit of work for the writer: it reads current state through
@@ -22,7 +19,7 @@ type Command func(tx *Tx) error
 // Tx is a command's view of the ledger: committed state, plus the effects of
 // earlier commands in the same batch, plus its own writes.
 type Tx struct {
-	txn     *badger.Txn
+	view    *view // what the command reads below its own writes
 	now     time.Time
 	writes  map[string][]byte // pending writes of this command; nil value = delete
 	order   []string          // keys of writes in first-write order
@@ -52,15 +49,7 @@ func (tx *Tx) Get(key []byte) (val []byte, ok bool, err error) {
 		}
 		return append([]byte(nil), v...), true, nil
 	}
-	item, err := tx.txn.Get(key)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	v, err := item.ValueCopy(nil)
-	return v, err == nil, err
+	return tx.view.get(key)
 }
 
 // GetJSON decodes the JSON value of key into v. ok is false when absent.
@@ -113,50 +102,8 @@ func (tx *Tx) put(k string, v []byte) {
 // sees them (committed state, earlier commands, own writes). fn must not
 // keep key or val. It stops at the first error fn returns.
 func (tx *Tx) Scan(prefix []byte, fn func(key, val []byte) error) error {
-	own := make([]string, 0)
-	for k := range tx.writes {
-		if bytes.HasPrefix([]byte(k), prefix) {
-			own = append(own, k)
-		}
-	}
-	sort.Strings(own)
-	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
-	defer it.Close()
-	it.Rewind()
-	for {
-		var k []byte
-		if it.Valid() {
-			k = it.Item().Key()
-		}
-		// Emit own writes that sort before the stored key.
-		for len(own) > 0 && (k == nil || own[0] <= string(k)) {
-			o := own[0]
-			own = own[1:]
-			if v := tx.writes[o]; v != nil {
-				if err := fn([]byte(o), v); err != nil {
-					return err
-				}
-			}
-			if k != nil && o == string(k) {
-				it.Next()
-				k = nil
-				if it.Valid() {
-					k = it.Item().Key()
-				}
-			}
-		}
-		if k == nil {
-			return nil
-		}
-		v, err := it.Item().ValueCopy(nil)
-		if err != nil {
-			return err
-		}
-		if err := fn(k, v); err != nil {
-			return err
-		}
-		it.Next()
-	}
+	v := view{layers: append([]map[string][]byte{tx.writes}, tx.view.layers...), base: tx.view.base}
+	return v.scan(prefix, fn)
 }
 
 // Append adds an event to the log and returns it with its index, id,

@@ -42,23 +42,41 @@ func (l *Log) Submit(ctx context.Context, cmd Command) ([]*Event, error) {
 	return r.events, r.err
 }
 
-// writer is the only goroutine that writes the store.
+// writer is the only goroutine that writes the store. It pipelines group
+// commits: while one batch is being synced, it runs the commands of the
+// next batch against a view that includes the syncing batch's writes, and
+// it commits that next batch only once the previous one is durable. Every
+// command is acknowledged only after its own batch's synced commit.
 func (l *Log) writer() {
 	defer l.wg.Done()
+	w := &committer{l: l}
+	w.reset()
+	defer w.close()
 	batch := make([]*request, 0, l.opts.MaxBatch)
 	for {
 		batch = batch[:0]
-		select {
-		case req := <-l.queue:
-			batch = append(batch, req)
-		case <-l.stop:
-			// Drain what was queued before Close, then stop.
-			for {
-				select {
-				case req := <-l.queue:
-					l.run([]*request{req})
-				default:
-					return
+		if w.inflight != nil {
+			// Wait for either new work or the syncing batch.
+			select {
+			case req := <-l.queue:
+				batch = append(batch, req)
+			case err := <-w.inflight.done:
+				w.finish(err)
+				continue
+			}
+		} else {
+			select {
+			case req := <-l.queue:
+				batch = append(batch, req)
+			case <-l.stop:
+				// Drain what was queued before Close, then stop.
+				for {
+					select {
+					case req := <-l.queue:
+						w.run([]*request{req})
+					default:
+						return
+					}
 				}
 			}
 		}
@@ -72,20 +90,34 @@ func (l *Log) writer() {
 				if yielded {
 					break fill
 				}
-				// Let callers just acknowledged by the last commit submit
-				// again before this batch closes: it costs nothing when
-				// none are runnable and makes batches fuller under load.
+				// Let callers just acknowledged submit again before this
+				// batch closes: it makes batches fuller under load.
 				yielded = true
 				runtime.Gosched()
 			}
 		}
-		l.run(batch)
+		w.run(batch)
 	}
 }
 
-// pending is the state of one batch being built.
+// committer is the writer's state. Only the writer goroutine touches it.
+type committer struct {
+	l *Log
+	// base is a snapshot of every durable batch (not inflight, which the
+	// next batch reads from its writes).
+	base *badger.Txn
+	// inflight is the batch being committed, or nil.
+	inflight *pending
+	// tip is the log as the next batch must extend it (including inflight).
+	tipSize uint64
+	tipLast []byte
+	tipRng  *compact.Range
+}
+
+// pending is one batch: its writes, events and acknowledgements.
 type pending struct {
-	txn     *badger.Txn
+	view    view
+	writes  map[string][]byte // nil value = delete
 	now     time.Time
 	next    uint64
 	prev    []byte
@@ -93,8 +125,10 @@ type pending struct {
 	bytes   int
 	events  []*Event
 	encoded [][]byte
-	hashes  [][]byte
 	acks    []ack
+	root    []byte
+	signed  []byte
+	done    chan error
 }
 
 type ack struct {
@@ -102,12 +136,52 @@ type ack struct {
 	events []*Event
 }
 
-// run applies the requests in order, committing whenever a transaction's
-// budget would be exceeded, and acknowledges each after its commit.
-func (l *Log) run(reqs []*request) {
-	p := l.begin()
+// reset rebuilds the tip from the committed log (at start, after a failure).
+func (w *committer) reset() {
+	if w.base != nil {
+		w.base.Discard()
+	}
+	w.base = w.l.db.NewTransaction(false)
+	w.l.mu.RLock()
+	defer w.l.mu.RUnlock()
+	w.tipSize, w.tipLast, w.tipRng = w.l.size, w.l.last, cloneRange(w.l.rng)
+}
+
+func (w *committer) close() {
+	if w.inflight != nil {
+		w.finish(<-w.inflight.done)
+	}
+	w.base.Discard()
+}
+
+func cloneRange(r *compact.Range) *compact.Range {
+	hashes := make([][]byte, len(r.Hashes()))
+	copy(hashes, r.Hashes())
+	c, _ := rangeFactory.NewRange(r.Begin(), r.End(), hashes)
+	return c
+}
+
+// begin starts a batch on top of the tip.
+func (w *committer) begin() *pending {
+	p := &pending{writes: map[string][]byte{}, now: canonTime(w.l.opts.Clock()),
+		next: w.tipSize, prev: w.tipLast, rng: cloneRange(w.tipRng)}
+	p.view.base = w.base
+	p.view.layers = []map[string][]byte{p.writes}
+	if w.inflight != nil {
+		p.view.layers = append(p.view.layers, w.inflight.writes)
+	}
+	return p
+}
+
+// run applies the requests in order, starting a commit whenever a batch's
+// budget would be exceeded, and at the end.
+func (w *committer) run(reqs []*request) {
+	l := w.l
+	p := w.begin()
 	for _, req := range reqs {
-		tx := &Tx{txn: p.txn, now: p.now, writes: map[string][]byte{}, next: p.next, prev: p.prev, newID: l.opts.NewID}
+		tx := &Tx{view: &p.view, now: p.now, writes: map[string][]byte{}, next: p.next, prev: p.prev, newID: l.opts.NewID}
+		// The command reads its own writes first, then the batch's.
+		tx.view = &view{layers: p.view.layers, base: p.view.base}
 		err := safeRun(req.cmd, tx)
 		if err == nil && tx.bytes > l.opts.MaxBatchBytes {
 			err = ErrTooLarge
@@ -117,23 +191,16 @@ func (l *Log) run(reqs []*request) {
 			continue
 		}
 		if p.bytes+tx.bytes > l.opts.MaxBatchBytes && len(p.acks) > 0 {
-			// Commit what we have; this command's reads stay valid because
-			// the committed state is exactly what it saw.
-			l.commit(p)
-			p = l.begin()
+			// This command's reads stay valid: the next batch's view is
+			// exactly what it saw.
+			w.commit(p)
+			p = w.begin()
 		}
-		if err := p.absorb(tx); err != nil {
-			req.done <- result{err: err}
-			l.fail(p, err)
-			p = l.begin()
-			continue
-		}
+		p.absorb(tx)
 		p.acks = append(p.acks, ack{req: req, events: tx.events})
 	}
 	if len(p.acks) > 0 {
-		l.commit(p)
-	} else {
-		p.txn.Discard()
+		w.commit(p)
 	}
 }
 
@@ -146,96 +213,97 @@ func safeRun(cmd Command, tx *Tx) (err error) {
 	return cmd(tx)
 }
 
-func (l *Log) begin() *pending {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	hashes := make([][]byte, len(l.rng.Hashes()))
-	copy(hashes, l.rng.Hashes())
-	rng, _ := rangeFactory.NewRange(0, l.size, hashes)
-	return &pending{
-		txn:  l.db.NewTransaction(true),
-		now:  canonTime(l.opts.Clock()),
-		next: l.size,
-		prev: l.last,
-		rng:  rng,
-	}
-}
-
 // absorb moves a successful command's writes and events into the batch.
-func (p *pending) absorb(tx *Tx) error {
-	for _, k := range tx.order {
-		v := tx.writes[k]
-		var err error
-		if v == nil {
-			err = p.txn.Delete([]byte(k))
-		} else {
-			err = p.txn.Set([]byte(k), v)
-		}
-		if err != nil {
-			return err
-		}
+func (p *pending) absorb(tx *Tx) {
+	for k, v := range tx.writes {
+		p.writes[k] = v
 	}
 	for i, e := range tx.events {
 		h := tx.hashes[i]
 		// The visitor reports the leaf itself (level 0) and every node the
 		// append completes, in increasing level.
 		nodes := make([]byte, 0, 64)
-		if err := p.rng.Append(h, func(id compact.NodeID, hash []byte) {
-			nodes = append(nodes, hash...)
-		}); err != nil {
-			return err
-		}
-		if err := p.txn.Set(eventKey(e.Index), tx.encoded[i]); err != nil {
-			return err
-		}
-		if err := p.txn.Set(nodeKey(e.Index), nodes); err != nil {
-			return err
-		}
+		_ = p.rng.Append(h, func(id compact.NodeID, hash []byte) { nodes = append(nodes, hash...) })
+		p.writes[string(eventKey(e.Index))] = tx.encoded[i]
+		p.writes[string(nodeKey(e.Index))] = nodes
 	}
 	p.events = append(p.events, tx.events...)
 	p.encoded = append(p.encoded, tx.encoded...)
-	p.hashes = append(p.hashes, tx.hashes...)
 	p.bytes += tx.bytes
 	p.next, p.prev = tx.next, tx.prev
-	return nil
 }
 
-// commit writes head and checkpoint, commits with a synced write, publishes
-// the new head and acknowledges every command of the batch.
-func (l *Log) commit(p *pending) {
+// commit waits for the batch in flight to be durable, then starts the
+// commit of p (head and checkpoint included) and makes p the tip.
+func (w *committer) commit(p *pending) {
+	if w.inflight != nil {
+		if !w.finish(<-w.inflight.done) {
+			// p was built on a batch that failed: it fails too.
+			w.fail(p, fmt.Errorf("an earlier batch failed to commit"))
+			return
+		}
+	}
 	err := func() error {
 		root, err := rootOf(p.rng)
 		if err != nil {
 			return err
 		}
-		var signed []byte
+		p.root = root
 		if len(p.events) > 0 {
-			if err := p.txn.Set(keyHead, encodeHead(p.next, p.prev)); err != nil {
+			p.writes[string(keyHead)] = encodeHead(p.next, p.prev)
+			if p.signed, err = w.l.sign(p.next, root); err != nil {
 				return err
 			}
-			if signed, err = l.sign(p.next, root); err != nil {
-				return err
+			p.writes[string(keyCheckpoint)] = p.signed
+		}
+		txn := w.l.db.NewTransaction(true)
+		for k, v := range p.writes {
+			var err error
+			if v == nil {
+				err = txn.Delete([]byte(k))
+			} else {
+				err = txn.Set([]byte(k), v)
 			}
-			if err := p.txn.Set(keyCheckpoint, signed); err != nil {
+			if err != nil {
+				txn.Discard()
 				return err
 			}
 		}
-		if err := p.txn.Commit(); err != nil {
-			return err
-		}
-		if len(p.events) > 0 {
-			l.mu.Lock()
-			l.size, l.last, l.rng, l.root, l.cp = p.next, p.prev, p.rng, root, signed
-			for _, b := range p.encoded {
-				l.bytes += int64(len(b))
-			}
-			l.mu.Unlock()
-		}
+		p.done = make(chan error, 1)
+		txn.CommitWith(func(err error) { p.done <- err })
 		return nil
 	}()
 	if err != nil {
-		l.fail(p, err)
+		w.fail(p, err)
+		w.reset()
 		return
+	}
+	w.inflight = p
+	w.tipSize, w.tipLast, w.tipRng = p.next, p.prev, p.rng
+}
+
+// finish completes the batch in flight: on success it publishes the new
+// head and acknowledges every command; on failure it fails them all and
+// resets the tip to the durable log. It reports success.
+func (w *committer) finish(err error) bool {
+	p := w.inflight
+	w.inflight = nil
+	l := w.l
+	if err != nil {
+		w.fail(p, err)
+		w.reset()
+		return false
+	}
+	// The next batch reads a snapshot that includes p.
+	w.base.Discard()
+	w.base = l.db.NewTransaction(false)
+	if len(p.events) > 0 {
+		l.mu.Lock()
+		l.size, l.last, l.rng, l.root, l.cp = p.next, p.prev, p.rng, p.root, p.signed
+		for _, b := range p.encoded {
+			l.bytes += int64(len(b))
+		}
+		l.mu.Unlock()
 	}
 	for _, a := range p.acks {
 		a.req.done <- result{events: a.events}
@@ -243,12 +311,12 @@ func (l *Log) commit(p *pending) {
 	if l.opts.AfterCommit != nil && len(p.events) > 0 {
 		l.opts.AfterCommit(p.events)
 	}
+	return true
 }
 
 // fail answers every command of an uncommitted batch with err.
-func (l *Log) fail(p *pending, err error) {
-	p.txn.Discard()
-	l.opts.Logger.Error("ledger commit failed", "err", err, "commands", len(p.acks))
+func (w *committer) fail(p *pending, err error) {
+	w.l.opts.Logger.Error("ledger commit failed", "err", err, "commands", len(p.acks))
 	err = fmt.Errorf("commit failed: %w", err)
 	for _, a := range p.acks {
 		a.req.done <- result{err: err}
