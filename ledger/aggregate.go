@@ -1,6 +1,9 @@
 package ledger
 
 import (
+	"encoding/binary"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/hwledger/hwledger/ledger/workday"
@@ -33,13 +36,47 @@ func aggKey(day time.Time, party string) []byte {
 
 // bumpAgg applies fn to the aggregate of party on day.
 func bumpAgg(s kv, day time.Time, party string, fn func(a *dayAgg)) error {
-	var a dayAgg
 	k := aggKey(day, party)
-	if _, err := getJSON(s, k, &a); err != nil {
+	b, _, err := s.Get(k)
+	if err != nil {
 		return err
 	}
+	a, err := decodeAgg(b)
+	if err != nil {
+		return fmt.Errorf("corrupt aggregate %q: %w", k, err)
+	}
 	fn(&a)
-	return setJSON(s, k, a)
+	return s.Set(k, a.encode())
+}
+
+// An aggregate is stored as its fields in order, each a varint: small and
+// cheap on the hot path of every registration.
+func (a *dayAgg) fields() []*int64 {
+	return []*int64{&a.Batches, (*int64)(&a.Generated), &a.MedicalBatches, (*int64)(&a.Medical), (*int64)(&a.Disposed),
+		(*int64)(&a.MedicalDisposed), &a.DisposedBatches, &a.DisposalSeconds, &a.LatePickups, &a.Discrepancies, &a.OverdueAlerts}
+}
+
+func (a dayAgg) encode() []byte {
+	b := make([]byte, 0, 32)
+	for _, f := range a.fields() {
+		b = binary.AppendVarint(b, *f)
+	}
+	return b
+}
+
+func decodeAgg(b []byte) (dayAgg, error) {
+	var a dayAgg
+	for _, f := range a.fields() {
+		if len(b) == 0 {
+			break // absent or shorter record: the rest are zero
+		}
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			return a, errors.New("bad varint")
+		}
+		*f, b = v, b[n:]
+	}
+	return a, nil
 }
 
 func isOverdueKind(kind string) bool {

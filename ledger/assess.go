@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"sort"
 	"time"
@@ -126,8 +125,8 @@ func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*
 			if day > last {
 				return errStop
 			}
-			var a dayAgg
-			if err := json.Unmarshal(v, &a); err != nil {
+			a, err := decodeAgg(v)
+			if err != nil {
 				return err
 			}
 			x, err := row(r, string(k[len(pAgg)+9:]))

@@ -103,7 +103,7 @@ func (d *benchDistrict) register(b *testing.B, n, workers int, gen func(i int) t
 				if i >= n {
 					return
 				}
-				code := d.codes[i%(len(d.codes)-1)] // medical only where asked
+				code := d.codes[(i/len(d.gens))%(len(d.codes)-1)] // every generator uses every non-medical code
 				_, err := d.s.RegisterWaste(context.Background(), d.gens[i%len(d.gens)], WasteInput{Code: code, Form: "solid",
 					Quantity: Grams(1000 + i%50000), Container: Container{"桶", 1}, GeneratedAt: gen(i), Storage: "暂存间"})
 				if err != nil {
@@ -137,7 +137,7 @@ func BenchmarkRegister(b *testing.B) {
 	raw := rawAppendRate(b, d.s.Log(), 256, 20_000)
 	b.ResetTimer()
 	start := time.Now()
-	d.register(b, b.N, 256, func(int) time.Time { return d.clock.Now() })
+	d.register(b, b.N, 256, func(i int) time.Time { return d.clock.Now().Add(-time.Duration(i/4000) * 24 * time.Hour) })
 	el := time.Since(start)
 	rate := float64(b.N) / el.Seconds()
 	b.ReportMetric(rate, "registrations/s")

@@ -1,9 +1,5 @@
 package ledger
 
-import (
-	"strconv"
-)
-
 // Secondary indexes: x/<name>/<value>/<be64 seq> → id. Every list query
 // reads one index (the most selective one it has) in seq order, newest
 // first, and filters the few records it loads; nothing scans all records.
@@ -19,7 +15,6 @@ func wasteIndexKeys(w *Waste) []string {
 		"wt/" + w.Street + "/" + seq,
 		"wc/" + w.Code + "/" + seq,
 		"wk/" + w.Category + "/" + seq,
-		"wm/" + strconv.FormatBool(w.Medical) + "/" + seq,
 		"wg/" + be64(uint64(w.GeneratedAt.Unix())) + seq,
 		"wa/" + seq,
 	}

@@ -39,6 +39,9 @@ func init() {
 		if err := s.Set(key(pCredit, p.CreditCode), []byte(p.ID)); err != nil {
 			return err
 		}
+		if err := s.Set(key(pSummary, p.ID), encodeSummary(&p)); err != nil {
+			return err
+		}
 		for _, r := range p.Roles {
 			if err := s.Set(key(pIndex, "pr/", string(r), "/", p.ID), []byte(p.ID)); err != nil {
 				return err
@@ -312,4 +315,30 @@ func licenseAllowsMethod(lic *License, method string) bool {
 		}
 	}
 	return false
+}
+
+// partySummary is what a registration needs of its generator, kept under
+// ps/<id> so the hot path decodes three strings rather than a whole party.
+// Credit code, name and street never change after registration.
+type partySummary struct{ ID, CreditCode, Name, Street string }
+
+const pSummary = "ps/"
+
+func encodeSummary(p *Party) []byte {
+	return []byte(p.CreditCode + "\n" + p.Name + "\n" + p.Street)
+}
+
+func loadSummary(s kv, id string) (partySummary, error) {
+	b, ok, err := s.Get(key(pSummary, id))
+	if err != nil {
+		return partySummary{}, err
+	}
+	if !ok {
+		return partySummary{}, notFound("party", id)
+	}
+	f := strings.SplitN(string(b), "\n", 3)
+	if len(f) != 3 {
+		return partySummary{}, fmt.Errorf("corrupt party summary %s", id)
+	}
+	return partySummary{ID: id, CreditCode: f[0], Name: f[1], Street: f[2]}, nil
 }

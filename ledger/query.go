@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -145,8 +144,8 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 		prefix = "wt/" + f.Street + "/"
 	case f.Category != "":
 		prefix = "wk/" + f.Category + "/"
-	case f.Medical != nil:
-		prefix = "wm/" + strconv.FormatBool(*f.Medical) + "/"
+	case f.Medical != nil && *f.Medical:
+		prefix = "wk/HW01/" // medical waste is category HW01
 	}
 	var out List[*Waste]
 	err := s.viewTxn(func(txn *badger.Txn) error {

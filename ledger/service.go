@@ -228,7 +228,7 @@ func (c *cmd) occurred(at *time.Time, previous time.Time) (time.Time, error) {
 		}
 		return c.now, nil
 	}
-	t := at.UTC()
+	t := at.UTC().Truncate(time.Microsecond) // as the event records it
 	if t.After(c.now.Add(c.s.rules.MaxFutureOccurrence)) {
 		return t, invalid("occurred_at", "must not be more than %s in the future", c.s.rules.MaxFutureOccurrence)
 	}

@@ -15,12 +15,9 @@ import (
 // Forms a batch may take.
 var wasteForms = map[string]bool{"solid": true, "semi_solid": true, "liquid": true, "gas": true}
 
-// wasteRegistered is the data of a waste.registered event: the batch as
-// registered, with the storage deadline and its early warning in force.
-type wasteRegistered struct {
-	Waste
-	WarnAt time.Time `json:"warn_at"`
-}
+// The data of a waste.registered event is the batch record itself, exactly
+// as stored: status stored, the storage deadline and early warning in
+// force, seq = the event's index. Apply stores the event's data bytes.
 
 // wasteCorrected holds the declared fields before and after a correction.
 type wasteCorrected struct {
@@ -46,13 +43,17 @@ type wasteDisposed struct {
 
 func init() {
 	onEvent(EvWasteRegistered, func(s kv, e *chain.Event) error {
-		var d wasteRegistered
-		if err := data(e, &d); err != nil {
+		var w Waste
+		if err := data(e, &w); err != nil {
 			return err
 		}
-		w := d.Waste
-		w.Seq, w.RegisteredAt, w.LastOccurredAt = e.Index, e.RecordedAt, e.OccurredAt
-		if err := putWaste(s, nil, &w); err != nil {
+		if w.Seq != e.Index {
+			return fmt.Errorf("batch %s registered with seq %d in event %d", w.ID, w.Seq, e.Index)
+		}
+		if err := s.Set(key(pWaste, w.ID), e.Data); err != nil {
+			return err
+		}
+		if err := updateIndex(s, w.ID, nil, wasteIndexKeys(&w)); err != nil {
 			return err
 		}
 		if err := s.Set(key(pLabel, w.Label), []byte(w.ID)); err != nil {
@@ -169,7 +170,7 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 		if err != nil {
 			return nil, err
 		}
-		gen, err := loadParty(c.tx, p.Party)
+		gen, err := loadSummary(c.tx, p.Party)
 		if err != nil {
 			return nil, err
 		}
@@ -192,12 +193,11 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 		w := Waste{ID: c.s.newID(), Label: label, Generator: gen.ID, GeneratorName: gen.Name, Street: gen.Street,
 			Code: code.Code, Category: code.Category, Name: in.Name, Form: in.Form, Hazards: in.Hazards,
 			Quantity: in.Quantity, Container: in.Container, GeneratedAt: gat, Storage: in.Storage,
-			Status: WasteStored, Medical: code.Medical, StorageDeadline: gat.Add(limit), StorageWarnAt: gat.Add(limit - warn)}
-		e, err := c.emit(EvWasteRegistered, w.ID, occurred, wasteRegistered{Waste: w, WarnAt: w.StorageWarnAt})
-		if err != nil {
+			Status: WasteStored, Medical: code.Medical, StorageDeadline: gat.Add(limit), StorageWarnAt: gat.Add(limit - warn),
+			Seq: c.tx.Size(), RegisteredAt: c.now, LastOccurredAt: occurred}
+		if _, err := c.emit(EvWasteRegistered, w.ID, occurred, w); err != nil {
 			return nil, err
 		}
-		w.Seq, w.RegisteredAt, w.LastOccurredAt = e.Index, e.RecordedAt, e.OccurredAt
 		if !deferredAlerts(ctx) && (!w.StorageDeadline.After(c.now) || !w.StorageWarnAt.After(c.now)) {
 			// Registered late (paper fallback): warn now, not at the next sweep.
 			if err := c.sweepSubject(&w); err != nil {
