@@ -47,6 +47,11 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	demoFlag := fs.Bool("demo", false, "seed a demo district into an empty data dir; tokens go to DIR/demo-tokens.json")
 	testClock := fs.Bool("test-clock", false, "enable POST /api/v1/admin/clock (tests and demos only)")
 	cfgFile := fs.String("config", "", "JSON config file (rules, intervals; see serve_config.go)")
+	catalogFile := fs.String("catalog", "", "CSV of the full official waste list (code,category,name,hazards) added to the built-in catalogue")
+	holidaysFile := fs.String("holidays", "", "holiday file for working days (YYYY-MM-DD per line; \"YYYY-MM-DD work\" for adjusted working days)")
+	sweepEvery := fs.String("sweep-every", "", "how often overdue deadlines are swept (default 1m)")
+	var ruleFlags ruleList
+	fs.Var(&ruleFlags, "rule", "override one alert or domain rule, NAME=VALUE, e.g. --rule medical_storage=48h --rule weight_tolerance=0.05 (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -70,6 +75,23 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 		if c.Addr != "" && !set["addr"] {
 			o.addr = c.Addr
 		}
+	}
+	// Flags win over the config file.
+	if *catalogFile != "" {
+		o.cfg.CatalogFile = *catalogFile
+	}
+	if *holidaysFile != "" {
+		o.cfg.HolidaysFile = *holidaysFile
+	}
+	if *sweepEvery != "" {
+		if o.cfg.Background == nil {
+			o.cfg.Background = map[string]string{}
+		}
+		o.cfg.Background["sweep_every"] = *sweepEvery
+	}
+	if err := ruleFlags.apply(&o.cfg); err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

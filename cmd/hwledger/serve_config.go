@@ -125,3 +125,35 @@ func (c serveConfig) background() (ledger.Background, error) {
 	}
 	return b, nil
 }
+
+// ruleList collects repeated --rule NAME=VALUE flags. VALUE is a duration
+// ("48h", "30d") for duration rules, else a JSON number.
+type ruleList []string
+
+func (r *ruleList) String() string { return strings.Join(*r, ",") }
+
+func (r *ruleList) Set(v string) error {
+	if !strings.Contains(v, "=") {
+		return fmt.Errorf("want NAME=VALUE, got %q", v)
+	}
+	*r = append(*r, v)
+	return nil
+}
+
+// apply puts the flags' rules into the config (over the file's).
+func (r ruleList) apply(c *serveConfig) error {
+	for _, kv := range r {
+		name, val, _ := strings.Cut(kv, "=")
+		if c.Rules == nil {
+			c.Rules = map[string]json.RawMessage{}
+		}
+		raw := json.RawMessage(val)
+		if !json.Valid(raw) {
+			q, _ := json.Marshal(val) // a duration string
+			raw = q
+		}
+		c.Rules[name] = raw
+	}
+	_, err := c.rules()
+	return err
+}

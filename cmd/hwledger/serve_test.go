@@ -257,3 +257,20 @@ func verifyLedger(t *testing.T, dir string) {
 	_, err = svc.Verify(nil)
 	require.NoError(t, err)
 }
+
+func TestServeRuleFlags(t *testing.T) {
+	var rl ruleList
+	require.NoError(t, rl.Set("medical_storage=24h"))
+	require.NoError(t, rl.Set("weight_tolerance=0.05"))
+	var c serveConfig
+	require.NoError(t, rl.apply(&c))
+	r, err := c.rules()
+	require.NoError(t, err)
+	assert.Equal(t, 24*time.Hour, r.MedicalStorage)
+	assert.Equal(t, 0.05, r.WeightTolerance)
+	assert.Equal(t, 72*time.Hour, r.Transit, "others keep their defaults")
+
+	bad := ruleList{"no_such_rule=1"}
+	assert.ErrorContains(t, bad.apply(&serveConfig{}), "no_such_rule")
+	assert.Error(t, rl.Set("missing-equals"))
+}
