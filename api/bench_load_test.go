@@ -1,0 +1,86 @@
+package api
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// BenchmarkHTTPRegisterFixedLoad offers registrations at a fixed rate
+// (open loop: requests are sent on schedule whether or not earlier ones
+// have answered) and reports latency measured from each request's
+// scheduled time, so a stall shows in the figures instead of slowing the
+// load down (no coordinated omission). b.N requests at 1,000 req/s.
+//
+// Run: go test ./api -run '^$' -bench HTTPRegisterFixedLoad -benchtime 5000x
+func BenchmarkHTTPRegisterFixedLoad(b *testing.B) {
+	const rate = 1000 // requests per second
+	ts := newDiskServer(b)
+	d := ts.district()
+	gens := []actor{d.gen, d.gen2, d.hosp}
+	codes := []string{"900-214-08", "900-041-49", "900-249-08", "900-252-12"}
+	bodies := make([]string, 800)
+	for i := range bodies {
+		w := ts.wasteBody(codes[i%len(codes)], 1.5)
+		w["generated_at"] = ts.clock.Now().Add(-time.Duration(i/len(codes)+1) * 24 * time.Hour).Format(time.RFC3339)
+		bodies[i] = mustJSON(w)
+	}
+	type job struct {
+		i     int
+		sched time.Time
+	}
+	jobs := make(chan job, b.N)
+	var mu sync.Mutex
+	lat := make([]time.Duration, 0, b.N)
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	for c := 0; c < 256; c++ { // enough workers that the client never queues
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				req, _ := http.NewRequest("POST", ts.url+"/api/v1/wastes", strings.NewReader(bodies[j.i%len(bodies)]))
+				req.Header.Set("Authorization", "Bearer "+gens[j.i%len(gens)].token)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := ts.client.Do(req)
+				if err != nil || resp.StatusCode != http.StatusCreated {
+					failed.Add(1)
+					if resp != nil {
+						resp.Body.Close()
+					}
+					continue
+				}
+				_ = drain(resp)
+				el := time.Since(j.sched)
+				mu.Lock()
+				lat = append(lat, el)
+				mu.Unlock()
+			}
+		}()
+	}
+	b.ResetTimer()
+	start := time.Now()
+	interval := time.Second / rate
+	for i := 0; i < b.N; i++ {
+		sched := start.Add(time.Duration(i) * interval)
+		if d := time.Until(sched); d > 0 {
+			time.Sleep(d)
+		}
+		jobs <- job{i: i, sched: sched}
+	}
+	close(jobs)
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if failed.Load() > 0 {
+		b.Fatalf("%d registrations failed", failed.Load())
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "achieved_req/s")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+}
