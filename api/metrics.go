@@ -1,7 +1,7 @@
 package api
 
 import (
-	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -20,6 +20,8 @@ import (
 //	hwledger_http_in_flight_requests                          gauge
 //	hwledger_ledger_size                                      gauge (events)
 //	hwledger_open_alerts                                      gauge
+//	hwledger_ledger_commit_events                             histogram (events per durable commit;
+//	                                                          fed by CommitSizes, see serve)
 //
 // route is the Echo route pattern (e.g. /api/v1/wastes/:id), never the raw
 // path, so the label set stays bounded.
@@ -54,9 +56,19 @@ func newMetrics(reg *prometheus.Registry, svc *ledger.Service) (*metrics, error)
 	}, func() float64 { return float64(svc.Log().Size()) })
 	open := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "hwledger_open_alerts", Help: "Alerts with status open.",
-	}, func() float64 { return float64(countOpenAlerts(svc)) })
-	for _, c := range []prometheus.Collector{m.requests, m.latency, m.inFlight, size, open} {
+	}, func() float64 {
+		n, err := svc.OpenAlertCount()
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	})
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.inFlight, size, open, CommitSizes} {
 		if err := reg.Register(c); err != nil {
+			var dup prometheus.AlreadyRegisteredError
+			if c == CommitSizes && errors.As(err, &dup) {
+				continue // several servers in one process (tests) share it
+			}
 			return nil, err
 		}
 	}
@@ -67,27 +79,14 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-// metricsPrincipal reads every alert to count the open ones.
-var metricsPrincipal = ledger.Principal{Party: ledger.SystemParty, Roles: []ledger.Role{ledger.RoleInspector}}
-
-// countOpenAlerts pages through the open alerts; -1 if they cannot be read.
-func countOpenAlerts(svc *ledger.Service) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	n := 0
-	page := ledger.Page{Limit: 500}
-	for {
-		l, err := svc.Alerts(ctx, metricsPrincipal, ledger.AlertFilter{Status: ledger.AlertOpen}, page)
-		if err != nil {
-			return -1
-		}
-		n += len(l.Items)
-		if l.NextCursor == "" {
-			return n
-		}
-		page.Cursor = l.NextCursor
-	}
-}
+// CommitSizes is the histogram of events per durable ledger commit (the
+// group-commit batch size). Pass its Observe method as ledger.Config.OnCommit;
+// the server registers it with its other metrics.
+var CommitSizes = prometheus.NewHistogram(prometheus.HistogramOpts{
+	Name:    "hwledger_ledger_commit_events",
+	Help:    "Events per durable ledger commit (group-commit batch size).",
+	Buckets: prometheus.ExponentialBuckets(1, 2, 11),
+})
 
 // observe is the outermost middleware: it maps errors to answers (so the
 // status is known), logs one line per request and records the metrics.

@@ -111,7 +111,8 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 // down gracefully (in-flight requests finish) and closes the ledger, so
 // every acknowledged request is durable.
 func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slog.Logger) error {
-	lcfg := ledger.Config{Dir: o.dir, Origin: o.cfg.Origin, Logger: logger}
+	lcfg := ledger.Config{Dir: o.dir, Origin: o.cfg.Origin, Logger: logger,
+		OnCommit: func(n int) { api.CommitSizes.Observe(float64(n)) }}
 	rules, err := o.cfg.rules()
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
