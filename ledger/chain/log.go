@@ -28,7 +28,9 @@ type Options struct {
 	// ReadOnly opens an existing store without changing it (verify). Submit
 	// answers ErrReadOnly.
 	ReadOnly bool
-	// Origin is the first line of every checkpoint. Default "hwledger".
+	// Origin is the first line of every checkpoint, and the name of the key
+	// created for a new data directory. Default "hwledger". A data
+	// directory's existing key decides its origin.
 	Origin string
 	// Key signs checkpoints. Default: Dir/ledger.key, created on first start.
 	Key *Key
@@ -143,6 +145,9 @@ func Open(opts Options) (*Log, error) {
 			return nil, err
 		}
 		l.key = k
+		// A log's origin is the name of its key, fixed when the key was
+		// created: a reader need not know it in advance.
+		l.opts.Origin = k.Signer.Name()
 	}
 
 	bo := badger.DefaultOptions(filepath.Join(opts.Dir, "store")).

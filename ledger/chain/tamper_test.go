@@ -15,8 +15,12 @@ import (
 // ledgersDir holds the good and tampered ledgers written by `make testdata`.
 const ledgersDir = "../../testdata/ledgers"
 
-// tamperCases says what Verify must report for each case in ledgersDir,
-// without and with the checkpoint saved in the case (checkpoint.txt).
+// tamperCases says what the chain's Verify must report for each case in
+// ledgersDir (domain ledgers: see testdata/ledgers/README.md), without and
+// with the checkpoint saved in the case (checkpoint.txt). The chain alone
+// sees no fault in "state": only its stored projections were changed,
+// which the domain's replay catches (ledger.Service.Verify, and
+// cmd/hwledger's verify tests).
 var tamperCases = []struct {
 	name          string
 	index         int64  // first bad event, -1 for a fault not about one event
@@ -25,14 +29,15 @@ var tamperCases = []struct {
 	size          uint64 // events in the store, when it verifies
 	hasCheckpoint bool
 }{
-	{name: "good", size: 20, hasCheckpoint: true},
-	{name: "payload", index: 7, fault: "content changed"},
-	{name: "prev", index: 7, fault: "content changed"},
-	{name: "deleted", index: 10, fault: "missing: the next stored event is 11"},
-	{name: "swapped", index: 5, fault: "says it is event 6"},
-	{name: "truncated", index: -1, size: 15, withSaved: "truncated: saved checkpoint has 20 events, the log only 15", hasCheckpoint: true},
-	{name: "rolledback", index: -1, size: 12, withSaved: "truncated: saved checkpoint has 20 events, the log only 12", hasCheckpoint: true},
-	{name: "forked", index: -1, size: 22, withSaved: "forked: the first 20 events hash to", hasCheckpoint: true},
+	{name: "good", size: 31, hasCheckpoint: true},
+	{name: "payload", index: 11, fault: "content changed"},
+	{name: "prev", index: 11, fault: "content changed"},
+	{name: "deleted", index: 18, fault: "missing: the next stored event is 19"},
+	{name: "swapped", index: 8, fault: "says it is event 9"},
+	{name: "state", size: 31},
+	{name: "truncated", index: -1, size: 26, withSaved: "truncated: saved checkpoint has 31 events, the log only 26", hasCheckpoint: true},
+	{name: "rolledback", index: -1, size: 19, withSaved: "truncated: saved checkpoint has 31 events, the log only 19", hasCheckpoint: true},
+	{name: "forked", index: -1, size: 41, withSaved: "forked: the first 31 events hash to", hasCheckpoint: true},
 }
 
 func TestVerifyCatchesTampering(t *testing.T) {
@@ -77,10 +82,10 @@ func TestSavedCheckpointMustBeSignedByTheLogKey(t *testing.T) {
 	l, err := Open(Options{Dir: dir, ReadOnly: true})
 	require.NoError(t, err)
 	defer l.Close()
-	other, err := NewKey("hwledger")
+	other, err := NewKey(l.opts.Origin) // same name, other key
 	require.NoError(t, err)
 	_, root, _ := l.Head()
-	text := Checkpoint{Origin: "hwledger", Size: l.Size(), Root: root}.Text()
+	text := Checkpoint{Origin: l.opts.Origin, Size: l.Size(), Root: root}.Text()
 	forged, err := note.Sign(&note.Note{Text: text}, other.Signer)
 	require.NoError(t, err)
 	_, err = l.Verify(VerifyOptions{Trusted: forged})

@@ -3,16 +3,21 @@
 //
 //	go run ./ledger/chain/internal/mktestdata -out testdata/ledgers
 //
-// Each case is a directory <out>/<case>/ holding a data dir as hwledger
-// serve would leave it (store/ is the Badger store, ledger.key and
-// ledger.pub the checkpoint key) and, where the case needs one, checkpoint.txt:
-// a signed checkpoint an inspector saved earlier, outside the store. The
-// clock, the event ids and the signing key are fixed, so the events,
-// hashes and checkpoints are the same on every run. The key is a published
-// test key: never use it for a real ledger.
+// Each case is a directory <out>/<case>/ holding a real hwledger data dir,
+// recorded through ledger.Service as `hwledger serve` records it (store/
+// is the Badger store with the log and the projections, ledger.key and
+// ledger.pub the checkpoint key) and, where the case needs one,
+// checkpoint.txt: a signed checkpoint an inspector saved earlier, outside
+// the store. The clock, the ids and the signing key are fixed, so the
+// events, hashes and checkpoints are the same on every run. The key is a
+// published test key: never use it for a real ledger. Its name,
+// hwledger-testdata, is the ledgers' checkpoint origin (a reader takes a
+// data dir's origin from its key).
 //
 // The tampering is done as an attacker with access to the files would do
-// it: by writing the store's keys directly (layout in package chain's doc).
+// it: by writing the store's keys directly (layout in package chain's doc
+// and ledger/keys.go). testdata/ledgers/README.md says what each case
+// holds and what verify must report.
 package main
 
 import (
@@ -33,6 +38,7 @@ var cases = map[string]func(dir string) error{
 	"truncated":  buildTruncated,
 	"rolledback": buildRolledBack,
 	"forked":     buildForked,
+	"state":      buildState,
 }
 
 func main() {
