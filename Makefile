@@ -44,4 +44,4 @@ screenshots: deps ## regenerate the screenshots in testdata/screenshots (shown i
 	UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run TestBrowserStory ./web/
 
 testdata: ## regenerate the tampered ledgers under testdata/
-	$(GO) run ./ledger/chain/internal/mktestdata -out testdata/ledgers
+	$(GO) run ./ledger/internal/mktestdata -out testdata/ledgers

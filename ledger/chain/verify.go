@@ -103,17 +103,18 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 				}
 				leaf := c.leaves[j][:]
 				rep.Bytes += int64(len(b))
-				if opts.OnEvent != nil {
-					if err := opts.OnEvent(i, b); err != nil {
-						return &Fault{int64(i), err.Error()}
-					}
-				}
 				want = want[:0]
 				if err := rng.Append(leaf, visit); err != nil {
 					return err
 				}
 				if err := checkNodes(nodes, i, want); err != nil {
 					return err
+				}
+				// Replay only what the tree vouches for.
+				if opts.OnEvent != nil {
+					if err := opts.OnEvent(i, b); err != nil {
+						return &Fault{int64(i), err.Error()}
+					}
 				}
 				prevHex = hexAppend(prevHex[:0], leaf)
 				i++
@@ -146,6 +147,9 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 		}
 		if cp != nil {
 			if cp.Origin != l.opts.Origin || cp.Size != i || !bytes.Equal(cp.Root, root) {
+				if cp.Origin != l.opts.Origin {
+					return &Fault{-1, fmt.Sprintf("the stored checkpoint is for log %q, this log is %q", cp.Origin, l.opts.Origin)}
+				}
 				return &Fault{-1, fmt.Sprintf("signed checkpoint (size %d) does not match the stored log (size %d, root %x)", cp.Size, i, root)}
 			}
 			rep.Checkpoint = *cp

@@ -1,7 +1,7 @@
 // Command mktestdata writes small, deterministic good and tampered ledgers
 // for the tamper-evidence tests (run by `make testdata`):
 //
-//	go run ./ledger/chain/internal/mktestdata -out testdata/ledgers
+//	go run ./ledger/internal/mktestdata -out testdata/ledgers
 //
 // Each case is a directory <out>/<case>/ holding a real hwledger data dir,
 // recorded through ledger.Service as `hwledger serve` records it (store/
