@@ -150,7 +150,7 @@ func applyCustody(s kv, e *chain.Event) error {
 			}
 		} else {
 			x.CarrierIndex++
-			if err := s.Delete(deadlineKey(trackGapDue(x), AlertTrackGap, x.ID)); err != nil {
+			if err := s.Delete(deadlineKey(orZero(x.TrackGapDue), AlertTrackGap, x.ID)); err != nil {
 				return err
 			}
 		}
@@ -175,12 +175,13 @@ func applyCustody(s kv, e *chain.Event) error {
 	})
 }
 
-// trackGapDue is the track-gap deadline currently indexed for m.
-func trackGapDue(m *Manifest) time.Time {
-	if m.TrackGapDue == nil {
+// orZero returns *t, or the zero time for nil (an unset deadline, whose
+// deadline-index key is never written).
+func orZero(t *time.Time) time.Time {
+	if t == nil {
 		return time.Time{}
 	}
-	return *m.TrackGapDue
+	return *t
 }
 
 func applyPositions(s kv, e *chain.Event) error {
@@ -203,7 +204,7 @@ func applyPositions(s kv, e *chain.Event) error {
 			m.LastPositionAt = &at
 		}
 	}
-	if err := s.Delete(deadlineKey(trackGapDue(m), AlertTrackGap, m.ID)); err != nil {
+	if err := s.Delete(deadlineKey(orZero(m.TrackGapDue), AlertTrackGap, m.ID)); err != nil {
 		return err
 	}
 	m.TrackGapDue = &d.TrackGapDue
@@ -229,10 +230,10 @@ func applyDeliver(s kv, e *chain.Event) error {
 	var m *Manifest
 	err := updateManifest(s, e, func(x *Manifest) error {
 		m = x
-		if err := s.Delete(deadlineKey(trackGapDue(x), AlertTrackGap, x.ID)); err != nil {
+		if err := s.Delete(deadlineKey(orZero(x.TrackGapDue), AlertTrackGap, x.ID)); err != nil {
 			return err
 		}
-		if err := s.Delete(deadlineKey(transitDue(x), AlertTransitOverdue, x.ID)); err != nil {
+		if err := s.Delete(deadlineKey(orZero(x.TransitDue), AlertTransitOverdue, x.ID)); err != nil {
 			return err
 		}
 		x.TrackGapDue = nil
@@ -245,14 +246,6 @@ func applyDeliver(s kv, e *chain.Event) error {
 		return err
 	}
 	return updateWastes(s, m, at, func(w *Waste) error { w.Status = WasteDelivered; return nil })
-}
-
-// transitDue is the transit deadline recorded at pickup.
-func transitDue(m *Manifest) time.Time {
-	if m.TransitDue == nil {
-		return time.Time{}
-	}
-	return *m.TransitDue
 }
 
 func applyReceive(s kv, e *chain.Event) error {
