@@ -26,7 +26,7 @@ import (
 //
 // Run: go test ./api -run '^$' -bench HTTPRegister -benchtime 5000x
 func BenchmarkHTTPRegister(b *testing.B) {
-	for _, clients := range []int{64} {
+	for _, clients := range []int{64, 256} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { benchRegister(b, clients) })
 	}
 }
