@@ -141,7 +141,7 @@ func (tx *Tx) Append(d Draft) (*Event, error) {
 		Prev:       prev,
 		Value:      d.Data,
 	}
-	b, err := e.Encode()
+	b, err := e.encodeAppended()
 	if err != nil {
 		return nil, err
 	}

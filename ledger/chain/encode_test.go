@@ -1,0 +1,30 @@
+package chain
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The fast envelope writer must give exactly json.Marshal's bytes.
+func TestEncodeAppendedEqualsEncode(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	pick := []string{"", "system", "waste.registered", "a\"b", "back\\slash", "<tag>&", "中文", "tab\there",
+		"\u2028line", "\x01ctl", "9e3a1c2b-0000-4000-8000-000000000001", string([]byte{0xff, 0xfe})}
+	for i := 0; i < 2000; i++ {
+		s := func() string { return pick[r.IntN(len(pick))] }
+		data, err := json.Marshal(map[string]any{"name": s(), "n": r.IntN(1000), "kg": r.Float64()})
+		require.NoError(t, err)
+		at := time.Date(2000+r.IntN(30), time.Month(1+r.IntN(12)), 1+r.IntN(28), r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(1e9), time.FixedZone("x", 3600*r.IntN(12)))
+		e := Event{Index: r.Uint64N(1 << 40), ID: s(), Type: s(), RecordedAt: at, OccurredAt: at.Add(-time.Duration(r.IntN(1e6)) * time.Second),
+			Actor: Actor{Party: s(), Role: s()}, Subject: s(), Data: data, Prev: ZeroPrev}
+		fast, err := e.encodeAppended()
+		require.NoError(t, err)
+		ref, err := e.Encode()
+		require.NoError(t, err)
+		require.Equal(t, string(ref), string(fast))
+	}
+}
