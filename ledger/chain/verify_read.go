@@ -53,8 +53,8 @@ func (c *chunk) add(k uint64, ok bool, v []byte) {
 
 // pipeline reads one snapshot for Verify.
 type pipeline struct {
-	events *stream    // event chunks in order; leaves ready once done is closed
-	nodes  *stream    // node chunks in order
+	events *stream     // event chunks in order; leaves ready once done is closed
+	nodes  *stream     // node chunks in order
 	work   chan *chunk // event chunks to hash
 	quit   chan struct{}
 	wg     sync.WaitGroup
