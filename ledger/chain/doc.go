@@ -35,11 +35,11 @@
 //
 // The chain owns every key that starts with "c/"; callers may not write them.
 //
-//	c/e/<be64 index>   event bytes
-//	c/n/<be64 index>   the tree nodes completed by appending leaf index:
-//	                   32-byte hashes for levels 0..k, level L at offset 32·L.
-//	                   Node (level L, index i) ends at leaf (i+1)·2^L − 1, so
-//	                   it is stored under that leaf at offset 32·L.
+//	c/e/<be64 index>   the event's entry: byte n, then the n 32-byte tree
+//	                   nodes completed by appending it (levels 0..n−1, level
+//	                   L at offset 1+32·L), then the event bytes. Node
+//	                   (level L, index i) ends at leaf (i+1)·2^L − 1, so it is
+//	                   stored in that leaf's entry.
 //	c/head             be64 size ‖ 32-byte leaf hash of the last event
 //	c/cp               the latest signed checkpoint (note text)
 //

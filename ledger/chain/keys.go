@@ -9,13 +9,34 @@ import (
 var (
 	keyPrefix     = []byte("c/")
 	eventPrefix   = []byte("c/e/")
-	nodePrefix    = []byte("c/n/")
 	keyHead       = []byte("c/head")
 	keyCheckpoint = []byte("c/cp")
 )
 
 func eventKey(i uint64) []byte { return indexKey(eventPrefix, i) }
-func nodeKey(i uint64) []byte  { return indexKey(nodePrefix, i) }
+
+// An event's stored value is its entry: one byte n (1 ≤ n ≤ 64), the n
+// 32-byte tree nodes that appending the event completed (levels 0..n−1;
+// level 0 is its leaf hash), then the event bytes. One key per event keeps
+// appends and reads to one Badger item each.
+func encodeEntry(nodes, event []byte) []byte {
+	v := make([]byte, 0, 1+len(nodes)+len(event))
+	v = append(v, byte(len(nodes)/32))
+	v = append(v, nodes...)
+	return append(v, event...)
+}
+
+// splitEntry returns an entry's nodes and event bytes (aliasing v).
+func splitEntry(v []byte) (nodes, event []byte, ok bool) {
+	if len(v) < 1 {
+		return nil, nil, false
+	}
+	n := int(v[0])
+	if n < 1 || n > 64 || len(v) < 1+32*n {
+		return nil, nil, false
+	}
+	return v[1 : 1+32*n], v[1+32*n:], true
+}
 
 func indexKey(prefix []byte, i uint64) []byte {
 	k := make([]byte, len(prefix)+8)

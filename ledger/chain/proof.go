@@ -16,17 +16,18 @@ var ErrRange = errors.New("beyond the end of the ledger")
 // readNode returns the stored hash of a perfect-subtree node.
 func readNode(txn *badger.Txn, id compact.NodeID) ([]byte, error) {
 	end := (id.Index+1)<<id.Level - 1
-	item, err := txn.Get(nodeKey(end))
+	item, err := txn.Get(eventKey(end))
 	if err != nil {
 		return nil, fmt.Errorf("tree node %d/%d: %w", id.Level, id.Index, err)
 	}
-	off := int(id.Level) * 32
 	var h []byte
 	err = item.Value(func(v []byte) error {
-		if len(v) < off+32 {
+		nodes, _, ok := splitEntry(v)
+		off := int(id.Level) * 32
+		if !ok || len(nodes) < off+32 {
 			return fmt.Errorf("tree node %d/%d missing from leaf %d", id.Level, id.Index, end)
 		}
-		h = append([]byte(nil), v[off:off+32]...)
+		h = append([]byte(nil), nodes[off:off+32]...)
 		return nil
 	})
 	return h, err
@@ -119,8 +120,14 @@ func (l *Log) Event(index uint64) ([]byte, error) {
 		if err != nil {
 			return err
 		}
-		b, err = item.ValueCopy(nil)
-		return err
+		return item.Value(func(v []byte) error {
+			_, ev, ok := splitEntry(v)
+			if !ok {
+				return fmt.Errorf("event %d: malformed stored entry", index)
+			}
+			b = append([]byte(nil), ev...)
+			return nil
+		})
 	})
 	return b, err
 }
@@ -137,7 +144,13 @@ func (l *Log) Events(from uint64, limit int, fn func(index uint64, b []byte) err
 		n := 0
 		for it.Seek(eventKey(from)); it.Valid() && (limit <= 0 || n < limit); it.Next() {
 			i, _ := keyIndex(eventPrefix, it.Item().Key())
-			if err := it.Item().Value(func(v []byte) error { return fn(i, v) }); err != nil {
+			if err := it.Item().Value(func(v []byte) error {
+				_, ev, ok := splitEntry(v)
+				if !ok {
+					return fmt.Errorf("event %d: malformed stored entry", i)
+				}
+				return fn(i, ev)
+			}); err != nil {
 				return err
 			}
 			n++

@@ -71,7 +71,6 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 	err := l.db.View(func(txn *badger.Txn) error {
 		p := startPipeline(txn)
 		defer p.stop()
-		nodes := &nodeCursor{p: p}
 
 		rng := rangeFactory.NewEmptyRange(0)
 		prevHex := []byte(ZeroPrev)
@@ -90,6 +89,9 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 					}
 					return &Fault{int64(i), "stored under a wrong key"}
 				}
+				if c.bad[j] {
+					return &Fault{int64(i), "the stored entry is malformed (no tree nodes before the event)"}
+				}
 				b := c.value(j)
 				idx, prev, err := peek(b)
 				if err != nil {
@@ -107,7 +109,7 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 				if err := rng.Append(leaf, visit); err != nil {
 					return err
 				}
-				if err := checkNodes(nodes, i, want); err != nil {
+				if err := checkNodes(c.storedNodes(j), i, want); err != nil {
 					return err
 				}
 				// Replay only what the tree vouches for.
@@ -127,11 +129,6 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 			if c.err != nil {
 				return c.err
 			}
-		}
-		if k, _, _, err, ok := nodes.peek(); err != nil {
-			return err
-		} else if ok {
-			return &Fault{int64(k), "tree nodes stored for an event that does not exist"}
 		}
 		root, err := rootOf(rng)
 		if err != nil {
@@ -179,15 +176,7 @@ func hexAppend(dst, h []byte) []byte {
 }
 
 // checkNodes compares the stored tree nodes of leaf i with the recomputed.
-func checkNodes(n *nodeCursor, i uint64, want []byte) error {
-	k, bad, v, err, ok := n.peek()
-	if err != nil {
-		return err
-	}
-	if !ok || bad || k != i {
-		return &Fault{int64(i), "tree nodes are missing"}
-	}
-	n.next()
+func checkNodes(v []byte, i uint64, want []byte) error {
 	if !bytes.Equal(v, want) {
 		if len(v) >= 32 && !bytes.Equal(v[:32], want[:32]) {
 			return &Fault{int64(i), "content changed: its leaf hash differs from the one in the Merkle tree"}

@@ -20,12 +20,15 @@ const (
 	chunksAhead = 8    // chunks read ahead of the checks, per stream
 )
 
-// chunk is a run of consecutive stored entries (events or nodes).
+// chunk is a run of consecutive stored entries.
 type chunk struct {
 	keys   []uint64 // index in each key
 	badKey []bool   // the key does not have the index key shape
-	data   []byte   // the values, concatenated
-	offs   []int    // value j is data[offs[j]:offs[j+1]]
+	bad    []bool   // the value is not an entry (nodes + event)
+	data   []byte   // the event bytes, concatenated
+	offs   []int    // event j is data[offs[j]:offs[j+1]]
+	nodes  []byte   // the stored tree nodes, concatenated
+	noffs  []int    // nodes of event j are nodes[noffs[j]:noffs[j+1]]
 	leaves [][32]byte
 	done   chan struct{} // closed once leaves are computed (event chunks)
 	err    error         // a read error after the entries held
@@ -36,25 +39,34 @@ func newChunk(size int) *chunk {
 	return &chunk{
 		keys:   make([]uint64, 0, chunkEvents),
 		badKey: make([]bool, 0, chunkEvents),
+		bad:    make([]bool, 0, chunkEvents),
 		data:   make([]byte, 0, size),
 		offs:   make([]int, 1, chunkEvents+1),
+		nodes:  make([]byte, 0, chunkEvents*64),
+		noffs:  make([]int, 1, chunkEvents+1),
 		done:   make(chan struct{}),
 	}
 }
 
 func (c *chunk) len() int           { return len(c.keys) }
 func (c *chunk) value(j int) []byte { return c.data[c.offs[j]:c.offs[j+1]] }
+func (c *chunk) storedNodes(j int) []byte {
+	return c.nodes[c.noffs[j]:c.noffs[j+1]]
+}
 func (c *chunk) add(k uint64, ok bool, v []byte) {
+	nodes, ev, good := splitEntry(v)
 	c.keys = append(c.keys, k)
 	c.badKey = append(c.badKey, !ok)
-	c.data = append(c.data, v...)
+	c.bad = append(c.bad, !good)
+	c.data = append(c.data, ev...)
 	c.offs = append(c.offs, len(c.data))
+	c.nodes = append(c.nodes, nodes...)
+	c.noffs = append(c.noffs, len(c.nodes))
 }
 
 // pipeline reads one snapshot for Verify.
 type pipeline struct {
-	events *stream     // event chunks in order; leaves ready once done is closed
-	nodes  *stream     // node chunks in order
+	events *stream     // entry chunks in order; leaves ready once done is closed
 	work   chan *chunk // event chunks to hash
 	quit   chan struct{}
 	wg     sync.WaitGroup
@@ -94,7 +106,6 @@ func startPipeline(txn *badger.Txn) *pipeline {
 	}
 	var readers sync.WaitGroup
 	p.events = p.startStream(txn, eventPrefix, workers, &readers, true)
-	p.nodes = p.startStream(txn, nodePrefix, workers, nil, false)
 	p.wg.Add(1 + workers)
 	go func() { // the hash workers stop once every event stripe is read
 		defer p.wg.Done()
@@ -209,27 +220,3 @@ func (p *pipeline) nextEvents() *chunk {
 	<-c.done
 	return c
 }
-
-// nodeCursor walks the stored tree nodes in order.
-type nodeCursor struct {
-	p *pipeline
-	c *chunk
-	j int
-}
-
-// peek returns the current node entry, or ok false at the end.
-func (n *nodeCursor) peek() (k uint64, bad bool, v []byte, err error, ok bool) {
-	for n.c == nil || n.j == n.c.len() {
-		if n.c != nil && n.c.err != nil {
-			return 0, false, nil, n.c.err, true
-		}
-		c := n.p.nodes.next()
-		if c == nil {
-			return 0, false, nil, nil, false
-		}
-		n.c, n.j = c, 0
-	}
-	return n.c.keys[n.j], n.c.badKey[n.j], n.c.value(n.j), nil, true
-}
-
-func (n *nodeCursor) next() { n.j++ }

@@ -224,8 +224,7 @@ func (p *pending) absorb(tx *Tx) {
 		// append completes, in increasing level.
 		nodes := make([]byte, 0, 64)
 		_ = p.rng.Append(h, func(id compact.NodeID, hash []byte) { nodes = append(nodes, hash...) })
-		p.writes[string(eventKey(e.Index))] = tx.encoded[i]
-		p.writes[string(nodeKey(e.Index))] = nodes
+		p.writes[string(eventKey(e.Index))] = encodeEntry(nodes, tx.encoded[i])
 	}
 	p.events = append(p.events, tx.events...)
 	p.encoded = append(p.encoded, tx.encoded...)

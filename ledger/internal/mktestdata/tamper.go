@@ -18,9 +18,47 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-// The chain's key layout (package chain's doc, "Keys in Badger").
+// The chain's key layout (package chain's doc, "Keys in Badger"): event i
+// is stored under c/e/<be64 i> as an entry: byte n, n 32-byte tree nodes,
+// then the event bytes.
 func eventKey(i uint64) []byte { return indexKey("c/e/", i) }
-func nodeKey(i uint64) []byte  { return indexKey("c/n/", i) }
+
+// splitEntry returns an entry's nodes and event bytes.
+func splitEntry(v []byte) (nodes, event []byte, err error) {
+	if len(v) < 1 || v[0] < 1 || len(v) < 1+32*int(v[0]) {
+		return nil, nil, errors.New("malformed entry")
+	}
+	n := 1 + 32*int(v[0])
+	return v[1:n], v[n:], nil
+}
+
+func joinEntry(nodes, event []byte) []byte {
+	return append(append([]byte{byte(len(nodes) / 32)}, nodes...), event...)
+}
+
+// getEvent returns event i's bytes.
+func (r *raw) getEvent(i uint64) ([]byte, error) {
+	v, err := r.get(eventKey(i))
+	if err != nil {
+		return nil, err
+	}
+	_, ev, err := splitEntry(v)
+	return ev, err
+}
+
+// setEvent replaces event i's bytes, leaving its stored tree nodes as a
+// forger without the tree's cooperation would.
+func (r *raw) setEvent(i uint64, ev []byte) error {
+	v, err := r.get(eventKey(i))
+	if err != nil {
+		return err
+	}
+	nodes, _, err := splitEntry(v)
+	if err != nil {
+		return err
+	}
+	return r.set(eventKey(i), joinEntry(nodes, ev))
+}
 
 var (
 	keyHead       = []byte("c/head")
@@ -68,7 +106,7 @@ func (r *raw) del(k []byte) error {
 // rewrite decodes event i, lets edit change it and stores the re-encoded
 // bytes (still canonical, so only the hashes can tell).
 func (r *raw) rewrite(i uint64, edit func(e *chain.Event) error) ([]byte, error) {
-	b, err := r.get(eventKey(i))
+	b, err := r.getEvent(i)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +120,7 @@ func (r *raw) rewrite(i uint64, edit func(e *chain.Event) error) ([]byte, error)
 	if b, err = e.Encode(); err != nil {
 		return nil, err
 	}
-	return b, r.set(eventKey(i), b)
+	return b, r.setEvent(i, b)
 }
 
 func (r *raw) close() error { return r.db.Close() }
@@ -182,17 +220,14 @@ func buildPrev(dir string) error {
 func buildDeleted(dir string) error {
 	var at uint64
 	return withRaw(dir, func(d *district) error { at = d.m1.Seq + 1; return nil }, func(r *raw) error {
-		b, err := r.get(eventKey(at))
+		b, err := r.getEvent(at)
 		if err != nil {
 			return err
 		}
 		if e, err := chain.Decode(b); err != nil || e.Type != ledger.EvManifestPickedUp {
 			return fmt.Errorf("event %d is not the pickup (%v)", at, err)
 		}
-		if err := r.del(eventKey(at)); err != nil {
-			return err
-		}
-		return r.del(nodeKey(at))
+		return r.del(eventKey(at))
 	})
 }
 
@@ -266,9 +301,6 @@ func buildTruncated(dir string) error {
 			if err := r.del(eventKey(i)); err != nil {
 				return err
 			}
-			if err := r.del(nodeKey(i)); err != nil {
-				return err
-			}
 		}
 		return r.resign(keep)
 	})
@@ -290,7 +322,7 @@ func (r *raw) resign(size uint64) error {
 	rng := rf.NewEmptyRange(0)
 	var last []byte
 	for i := range size {
-		b, err := r.get(eventKey(i))
+		b, err := r.getEvent(i)
 		if err != nil {
 			return err
 		}
