@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/dgraph-io/badger/v4"
-	"github.com/transparency-dev/merkle/compact"
 )
 
 // Fault is what Verify found wrong. Index is the first bad event, or -1 when
@@ -37,9 +36,10 @@ type VerifyOptions struct {
 	// set, the log must be an append-only extension of it: this catches a
 	// truncated tail and a restored-and-appended (forked) log.
 	Trusted []byte
-	// OnEvent, if set, is called for every event in order after its hash
+	// OnEvent, if set, is called for every event in order after its index
 	// and link checked out (the domain replays projections here). An error
-	// it returns is reported as a fault at that index.
+	// it returns is reported as a fault at that index, unless the tree shows
+	// an earlier event was changed: Verify always names the first fault.
 	OnEvent func(index uint64, b []byte) error
 }
 
@@ -71,65 +71,68 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 	err := l.db.View(func(txn *badger.Txn) error {
 		p := startPipeline(txn)
 		defer p.stop()
+		tree := startTree(trusted)
+		defer tree.stop()
 
-		rng := rangeFactory.NewEmptyRange(0)
 		prevHex := []byte(ZeroPrev)
-		var trustedRoot []byte
 		var i uint64
-		var want []byte
-		visit := func(_ compact.NodeID, h []byte) { want = append(want, h...) }
 		for c := p.nextEvents(); c != nil; c = p.nextEvents() {
+			if err := tree.failed(); err != nil {
+				return err
+			}
+			// fault reports f at entry j of c, unless the tree finds an
+			// earlier one.
+			fault := func(j int, f error) error {
+				if err := tree.finish(); err != nil {
+					return err
+				}
+				if err := tree.check(c, j); err != nil {
+					return err
+				}
+				return f
+			}
 			for j := range c.len() {
 				if k := c.keys[j]; c.badKey[j] || k != i {
 					switch {
 					case c.badKey[j]:
-						return &Fault{int64(i), "an event is stored under a malformed key"}
+						return fault(j, &Fault{int64(i), "an event is stored under a malformed key"})
 					case k > i:
-						return &Fault{int64(i), fmt.Sprintf("missing: the next stored event is %d", k)}
+						return fault(j, &Fault{int64(i), fmt.Sprintf("missing: the next stored event is %d", k)})
 					}
-					return &Fault{int64(i), "stored under a wrong key"}
+					return fault(j, &Fault{int64(i), "stored under a wrong key"})
 				}
 				if c.bad[j] {
-					return &Fault{int64(i), "the stored entry is malformed (no tree nodes before the event)"}
+					return fault(j, &Fault{int64(i), "the stored entry is malformed (no tree nodes before the event)"})
 				}
 				b := c.value(j)
 				idx, prev, err := peek(b)
 				if err != nil {
-					return &Fault{int64(i), err.Error()}
+					return fault(j, &Fault{int64(i), err.Error()})
 				}
 				if idx != i {
-					return &Fault{int64(i), fmt.Sprintf("says it is event %d (moved or swapped)", idx)}
+					return fault(j, &Fault{int64(i), fmt.Sprintf("says it is event %d (moved or swapped)", idx)})
 				}
 				if !bytes.Equal(prev, prevHex) {
-					return &Fault{int64(i), fmt.Sprintf("prev is %s but event %d hashes to %s", prev, int64(i)-1, prevHex)}
+					return fault(j, &Fault{int64(i), fmt.Sprintf("prev is %s but event %d hashes to %s", prev, int64(i)-1, prevHex)})
 				}
-				leaf := c.leaves[j][:]
 				rep.Bytes += int64(len(b))
-				want = want[:0]
-				if err := rng.Append(leaf, visit); err != nil {
-					return err
-				}
-				if err := checkNodes(c.storedNodes(j), i, want); err != nil {
-					return err
-				}
-				// Replay only what the tree vouches for.
 				if opts.OnEvent != nil {
 					if err := opts.OnEvent(i, b); err != nil {
-						return &Fault{int64(i), err.Error()}
+						return fault(j, &Fault{int64(i), err.Error()})
 					}
 				}
-				prevHex = hexAppend(prevHex[:0], leaf)
+				prevHex = hexAppend(prevHex[:0], c.leaves[j][:])
 				i++
-				if trusted != nil && i == trusted.Size {
-					if trustedRoot, err = rng.GetRootHash(nil); err != nil {
-						return err
-					}
-				}
 			}
 			if c.err != nil {
 				return c.err
 			}
+			tree.send(c)
 		}
+		if err := tree.finish(); err != nil {
+			return err
+		}
+		rng, trustedRoot := tree.rng, tree.trustedRoot
 		root, err := rootOf(rng)
 		if err != nil {
 			return err
