@@ -70,6 +70,8 @@ type Log struct {
 	opts Options
 	key  Key
 
+	upper sync.Map // compact.NodeID → []byte: stored nodes at levels ≥ upperLevel
+
 	queue  chan *request
 	stop   chan struct{}
 	wg     sync.WaitGroup

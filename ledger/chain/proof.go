@@ -33,11 +33,32 @@ func readNode(txn *badger.Txn, id compact.NodeID) ([]byte, error) {
 	return h, err
 }
 
+// upperLevel is the lowest tree level whose nodes are kept in memory once
+// read: one node per 256 events (about 128 KB per million), and they are
+// what every proof shares, so a proof reads only the few nodes near its leaf
+// from the store. Stored nodes never change, so the cache is never stale.
+const upperLevel = 8
+
+// node returns a stored node, from the in-memory upper levels when it can.
+func (l *Log) node(txn *badger.Txn, id compact.NodeID) ([]byte, error) {
+	if id.Level < upperLevel {
+		return readNode(txn, id)
+	}
+	if h, ok := l.upper.Load(id); ok {
+		return h.([]byte), nil
+	}
+	h, err := readNode(txn, id)
+	if err == nil {
+		l.upper.Store(id, h)
+	}
+	return h, err
+}
+
 func (l *Log) proofHashes(n proof.Nodes) ([][]byte, error) {
 	hashes := make([][]byte, len(n.IDs))
 	err := l.db.View(func(txn *badger.Txn) error {
 		for i, id := range n.IDs {
-			h, err := readNode(txn, id)
+			h, err := l.node(txn, id)
 			if err != nil {
 				return err
 			}
@@ -91,7 +112,7 @@ func (l *Log) RootAt(size uint64) ([]byte, error) {
 	var hashes [][]byte
 	err := l.db.View(func(txn *badger.Txn) error {
 		for _, id := range ids {
-			h, err := readNode(txn, id)
+			h, err := l.node(txn, id)
 			if err != nil {
 				return err
 			}
