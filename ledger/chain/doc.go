@@ -49,6 +49,9 @@
 // one Badger transaction per batch, committed with a synced write and only
 // then acknowledged (group commit). A command that returns an error is
 // rejected alone: its writes and events are discarded, the others commit.
+// Commits are pipelined: while one batch syncs, the writer runs the next
+// batch's commands against a view that includes the syncing batch, and
+// commits the next batch only after the previous one is durable.
 //
 // # Known limit
 //
