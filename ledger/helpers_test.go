@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"errors"
-	"os"
 	"testing"
 	"time"
 
@@ -189,14 +188,4 @@ func decodeEvent(t testing.TB, b []byte) *chain.Event {
 	e, err := chain.Decode(b)
 	require.NoError(t, err)
 	return e
-}
-
-// skipKnownBug skips a test that shows a known, reported bug in the domain
-// code, unless HWLEDGER_KNOWN_BUGS=1 (then it runs, and fails until fixed).
-// Remove the call once the bug is fixed.
-func skipKnownBug(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("HWLEDGER_KNOWN_BUGS") != "1" {
-		t.Skip("known bug (set HWLEDGER_KNOWN_BUGS=1 to run): " + why)
-	}
 }

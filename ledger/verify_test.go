@@ -2,8 +2,7 @@ package ledger
 
 import (
 	"errors"
-	"io/fs"
-	"os"
+	"github.com/hwledger/hwledger/internal/testfs"
 	"path/filepath"
 	"testing"
 
@@ -41,7 +40,7 @@ func TestVerifyTestLedgers(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := Open(Config{Dir: copyDir(t, filepath.Join(testLedgers, c.name)), ReadOnly: true})
+			s, err := Open(Config{Dir: testfs.CopyDir(t, filepath.Join(testLedgers, c.name)), ReadOnly: true})
 			require.NoError(t, err)
 			defer s.Close()
 			assert.Equal(t, "hwledger-testdata", s.Log().Key().Signer.Name(), "origin from the dir's key")
@@ -63,26 +62,4 @@ func TestVerifyTestLedgers(t *testing.T) {
 			}
 		})
 	}
-}
-
-// copyDir copies a test ledger to a temporary directory.
-func copyDir(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
-	})
-	require.NoError(t, err, "copy %s (run `make testdata`?)", src)
-	return dst
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/hwledger/hwledger/internal/testfs"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -59,7 +60,7 @@ func TestVerifyDataCatchesTampering(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := copyLedger(t, filepath.Join(ledgersDir, c.name))
+			dir := testfs.CopyDir(t, filepath.Join(ledgersDir, c.name))
 			code, out := verifyCmd(t, "--data", dir)
 			assert.Equal(t, c.code, code, out)
 			assert.True(t, strings.HasPrefix(out, c.want), "want %q, got %q", c.want, out)
@@ -85,7 +86,7 @@ func TestVerifyDataCatchesTampering(t *testing.T) {
 // TestVerifyStateRepairedByReindex: the "state" fault is in the stored
 // projections only, so reindex (a replay of the log) repairs it.
 func TestVerifyStateRepairedByReindex(t *testing.T) {
-	dir := copyLedger(t, filepath.Join(ledgersDir, "state"))
+	dir := testfs.CopyDir(t, filepath.Join(ledgersDir, "state"))
 	code, out := verifyCmd(t, "--data", dir)
 	require.Equal(t, 1, code, out)
 	var stdout, stderr bytes.Buffer
@@ -179,7 +180,7 @@ func TestVerifyServeMadeLedger(t *testing.T) {
 func TestVerifyChangesNothing(t *testing.T) {
 	for _, name := range []string{"good", "payload", "state", "forked"} {
 		t.Run(name, func(t *testing.T) {
-			dir := copyLedger(t, filepath.Join(ledgersDir, name))
+			dir := testfs.CopyDir(t, filepath.Join(ledgersDir, name))
 			before := hashTree(t, dir)
 			verifyCmd(t, "--data", dir)
 			verifyCmd(t, "--data", dir, "--checkpoint", filepath.Join(ledgersDir, "good", "checkpoint.txt"))
@@ -187,7 +188,7 @@ func TestVerifyChangesNothing(t *testing.T) {
 		})
 	}
 	// Control: the check would notice a store opened for writing.
-	dir := copyLedger(t, filepath.Join(ledgersDir, "good"))
+	dir := testfs.CopyDir(t, filepath.Join(ledgersDir, "good"))
 	before := hashTree(t, dir)
 	svc, err := ledger.Open(ledger.Config{Dir: dir})
 	require.NoError(t, err)
@@ -240,26 +241,4 @@ func hashTree(t *testing.T, dir string) map[string]string {
 		return nil
 	}))
 	return m
-}
-
-// copyLedger copies a test ledger to a temporary directory.
-func copyLedger(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
-	})
-	require.NoError(t, err, "copy %s (run `make testdata`?)", src)
-	return dst
 }

@@ -1,7 +1,7 @@
 package chain
 
 import (
-	"io/fs"
+	"github.com/hwledger/hwledger/internal/testfs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -43,7 +43,7 @@ var tamperCases = []struct {
 func TestVerifyCatchesTampering(t *testing.T) {
 	for _, c := range tamperCases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := copyTestLedger(t, filepath.Join(ledgersDir, c.name))
+			dir := testfs.CopyDir(t, filepath.Join(ledgersDir, c.name))
 			l, err := Open(Options{Dir: dir, ReadOnly: true})
 			require.NoError(t, err)
 			defer l.Close()
@@ -78,7 +78,7 @@ func TestVerifyCatchesTampering(t *testing.T) {
 }
 
 func TestSavedCheckpointMustBeSignedByTheLogKey(t *testing.T) {
-	dir := copyTestLedger(t, filepath.Join(ledgersDir, "good"))
+	dir := testfs.CopyDir(t, filepath.Join(ledgersDir, "good"))
 	l, err := Open(Options{Dir: dir, ReadOnly: true})
 	require.NoError(t, err)
 	defer l.Close()
@@ -91,29 +91,6 @@ func TestSavedCheckpointMustBeSignedByTheLogKey(t *testing.T) {
 	_, err = l.Verify(VerifyOptions{Trusted: forged})
 	require.True(t, IsFault(err), "%v", err)
 	assert.Contains(t, err.Error(), "saved checkpoint")
-}
-
-// copyTestLedger copies a test ledger directory to a fresh temporary
-// directory, so a test can open (and Badger can touch) it freely.
-func copyTestLedger(t testing.TB, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
-	})
-	require.NoError(t, err, "copy %s (run `make testdata`?)", src)
-	return dst
 }
 
 // TestVerifyFaultsPastTheFirstChunk tampers with a log longer than one
