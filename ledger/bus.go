@@ -52,6 +52,13 @@ func (s *Service) afterCommit(events []*chain.Event) {
 	if s.onCommit != nil {
 		s.onCommit(len(events))
 	}
+	for _, e := range events {
+		if e.Type == EvPartyRegistered {
+			if p, ok := e.Value.(*Party); ok {
+				s.summaries.Store(p.ID, partySummary{ID: p.ID, CreditCode: p.CreditCode, Name: p.Name, Street: p.Street})
+			}
+		}
+	}
 	var notes []AlertNotice
 	for _, e := range events {
 		if n, ok := s.notice(e); ok {

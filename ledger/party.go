@@ -342,3 +342,28 @@ func loadSummary(s kv, id string) (partySummary, error) {
 	}
 	return partySummary{ID: id, CreditCode: f[0], Name: f[1], Street: f[2]}, nil
 }
+
+// summary returns a generator's summary from the in-memory cache of
+// committed parties, else from the store as tx sees it. Summaries never
+// change, and the cache holds only parties whose registration is durable
+// (filled at open and after each commit), so it is never wrong.
+func (c *cmd) summary(id string) (partySummary, error) {
+	if v, ok := c.s.summaries.Load(id); ok {
+		return v.(partySummary), nil
+	}
+	return loadSummary(c.tx, id)
+}
+
+// cacheSummaries loads every committed party's summary (at open).
+func (s *Service) cacheSummaries() error {
+	return s.view(func(r kv) error {
+		return r.Scan(key(pSummary), func(k, v []byte) error {
+			id := string(k[len(pSummary):])
+			f := strings.SplitN(string(v), "\n", 3)
+			if len(f) == 3 {
+				s.summaries.Store(id, partySummary{ID: id, CreditCode: f[0], Name: f[1], Street: f[2]})
+			}
+			return nil
+		})
+	})
+}

@@ -29,6 +29,8 @@ type Service struct {
 	bus   *bus
 	// onCommit reports commit sizes (metrics); nil when unused.
 	onCommit func(int)
+	// summaries caches the summaries of committed parties (id → partySummary).
+	summaries sync.Map
 
 	clockMu sync.RWMutex
 	base    func() time.Time
@@ -75,6 +77,10 @@ func Open(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s.log = l
+	if err := s.cacheSummaries(); err != nil {
+		l.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -170,7 +170,7 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 		if err != nil {
 			return nil, err
 		}
-		gen, err := loadSummary(c.tx, p.Party)
+		gen, err := c.summary(p.Party)
 		if err != nil {
 			return nil, err
 		}
