@@ -33,6 +33,7 @@ func startTree(trusted *Checkpoint) *tree {
 					t.early <- err
 				}
 			}
+			c.release() // the consumer is done with c before sending it
 		}
 		t.done <- err
 	}()
