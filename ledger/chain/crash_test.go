@@ -29,7 +29,7 @@ const crashDirEnv = "HWLEDGER_CRASH_CHILD_DIR"
 // same bytes at the same index.
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts child processes")
+		t.Skip("-short: this test starts and SIGKILLs child processes for several seconds; make test runs it")
 	}
 	dir := t.TempDir()
 	acked := map[uint64]string{} // index → sha256 of the event bytes, over all rounds

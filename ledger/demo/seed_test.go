@@ -303,7 +303,7 @@ func TestSeedNeedsAdmin(t *testing.T) {
 
 func TestSeedDeterministic(t *testing.T) {
 	if testing.Short() {
-		t.Skip("seeds another ledger")
+		t.Skip("-short: seeding a second demo district takes a minute under -race; make test runs it")
 	}
 	type summary struct {
 		parties []string
