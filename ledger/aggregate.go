@@ -15,17 +15,17 @@ import (
 // an assessment over a year reads at most 366 records per party instead of
 // every batch.
 type dayAgg struct {
-	Batches         int64 `json:"n,omitempty"`
-	Generated       Grams `json:"g,omitempty"`
-	MedicalBatches  int64 `json:"mn,omitempty"`
-	Medical         Grams `json:"mg,omitempty"`
-	Disposed        Grams `json:"d,omitempty"`  // declared quantity of those batches disposed of
-	MedicalDisposed Grams `json:"md,omitempty"` // the same, medical
-	DisposedBatches int64 `json:"dn,omitempty"`
-	DisposalSeconds int64 `json:"ds,omitempty"` // Σ (disposed_at − generated_at)
-	LatePickups     int64 `json:"late,omitempty"`
-	Discrepancies   int64 `json:"disc,omitempty"`
-	OverdueAlerts   int64 `json:"oa,omitempty"` // by the day the alert was raised
+	Batches         int64
+	Generated       Grams
+	MedicalBatches  int64
+	Medical         Grams
+	Disposed        Grams  // declared quantity of those batches disposed of
+	MedicalDisposed Grams // the same, medical
+	DisposedBatches int64
+	DisposalSeconds int64 // Σ (disposed_at − generated_at)
+	LatePickups     int64
+	Discrepancies   int64
+	OverdueAlerts   int64 // by the day the alert was raised
 }
 
 const pAgg = "ag/"

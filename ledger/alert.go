@@ -29,9 +29,6 @@ func putDeadline(s kv, at time.Time, kind, subject string) error {
 	return s.Set(deadlineKey(at, kind, subject), nil)
 }
 
-// alertRaised is the data of an alert.raised event: the whole alert.
-type alertRaised = Alert
-
 type alertClosed struct {
 	Kind    string `json:"kind"`
 	Subject string `json:"subject"`

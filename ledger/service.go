@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -243,5 +242,3 @@ func (c *cmd) occurred(at *time.Time, previous time.Time) (time.Time, error) {
 	}
 	return t, nil
 }
-
-var errNoParty = errors.New("principal has no party")

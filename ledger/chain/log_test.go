@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -97,20 +98,26 @@ func TestCommandSeesEarlierCommandsOfTheBatch(t *testing.T) {
 			defer wg.Done()
 			_, err := l.Submit(context.Background(), func(tx *Tx) error {
 				var n int
-				if _, err := tx.GetJSON([]byte("counter"), &n); err != nil {
+				if b, ok, err := tx.Get([]byte("counter")); err != nil {
 					return err
+				} else if ok {
+					n, _ = strconv.Atoi(string(b))
 				}
 				if _, err := tx.Append(Draft{Type: "counted", Data: map[string]int{"n": n}}); err != nil {
 					return err
 				}
-				return tx.SetJSON([]byte("counter"), n+1)
+				return tx.Set([]byte("counter"), []byte(strconv.Itoa(n+1)))
 			})
 			require.NoError(t, err)
 		}()
 	}
 	wg.Wait()
 	var n int
-	_, err := l.Submit(context.Background(), func(tx *Tx) error { _, err := tx.GetJSON([]byte("counter"), &n); return err })
+	_, err := l.Submit(context.Background(), func(tx *Tx) error {
+		b, _, err := tx.Get([]byte("counter"))
+		n, _ = strconv.Atoi(string(b))
+		return err
+	})
 	require.NoError(t, err)
 	assert.Equal(t, 200, n)
 }

@@ -51,15 +51,6 @@ func (tx *Tx) Get(key []byte) (val []byte, ok bool, err error) {
 	return tx.view.get(key)
 }
 
-// GetJSON decodes the JSON value of key into v. ok is false when absent.
-func (tx *Tx) GetJSON(key []byte, v any) (ok bool, err error) {
-	b, ok, err := tx.Get(key)
-	if !ok || err != nil {
-		return ok, err
-	}
-	return true, json.Unmarshal(b, v)
-}
-
 // Set writes key. Keys starting with "c/" belong to the chain.
 func (tx *Tx) Set(key, val []byte) error {
 	if isChainKey(key) {
@@ -69,15 +60,6 @@ func (tx *Tx) Set(key, val []byte) error {
 	copy(v, val)
 	tx.put(string(key), v)
 	return nil
-}
-
-// SetJSON writes the JSON encoding of v under key.
-func (tx *Tx) SetJSON(key []byte, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return tx.Set(key, b)
 }
 
 // Delete removes key.
