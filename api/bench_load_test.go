@@ -1,9 +1,7 @@
 package api
 
 import (
-	"net/http"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,13 +20,7 @@ func BenchmarkHTTPRegisterFixedLoad(b *testing.B) {
 	ts := newDiskServer(b)
 	d := ts.district()
 	gens := []actor{d.gen, d.gen2, d.hosp}
-	codes := []string{"900-214-08", "900-041-49", "900-249-08", "900-252-12"}
-	bodies := make([]string, 800)
-	for i := range bodies {
-		w := ts.wasteBody(codes[i%len(codes)], 1.5)
-		w["generated_at"] = ts.clock.Now().Add(-time.Duration(i/len(codes)+1) * 24 * time.Hour).Format(time.RFC3339)
-		bodies[i] = mustJSON(w)
-	}
+	bodies := registerBodies(ts)
 	type job struct {
 		i     int
 		sched time.Time
@@ -43,18 +35,10 @@ func BenchmarkHTTPRegisterFixedLoad(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				req, _ := http.NewRequest("POST", ts.url+"/api/v1/wastes", strings.NewReader(bodies[j.i%len(bodies)]))
-				req.Header.Set("Authorization", "Bearer "+gens[j.i%len(gens)].token)
-				req.Header.Set("Content-Type", "application/json")
-				resp, err := ts.client.Do(req)
-				if err != nil || resp.StatusCode != http.StatusCreated {
+				if !postWaste(ts, bodies[j.i%len(bodies)], gens[j.i%len(gens)].token) {
 					failed.Add(1)
-					if resp != nil {
-						resp.Body.Close()
-					}
 					continue
 				}
-				_ = drain(resp)
 				el := time.Since(j.sched)
 				mu.Lock()
 				lat = append(lat, el)

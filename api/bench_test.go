@@ -36,14 +36,7 @@ func benchRegister(b *testing.B, clients int) {
 	ts := newDiskServer(b)
 	d := ts.district()
 	gens := []actor{d.gen, d.gen2, d.hosp}
-	// At most 999 labels per generator, code and day: spread over days and codes.
-	codes := []string{"900-214-08", "900-041-49", "900-249-08", "900-252-12"}
-	bodies := make([]string, 800)
-	for i := range bodies {
-		w := ts.wasteBody(codes[i%len(codes)], 1.5)
-		w["generated_at"] = ts.clock.Now().Add(-time.Duration(i/len(codes)+1) * 24 * time.Hour).Format(time.RFC3339)
-		bodies[i] = mustJSON(w)
-	}
+	bodies := registerBodies(ts)
 	var lat []time.Duration
 	var mu sync.Mutex
 	var next, failed atomic.Int64
@@ -57,19 +50,11 @@ func benchRegister(b *testing.B, clients int) {
 			mine := make([]time.Duration, 0, b.N/clients+1)
 			tok := gens[c%len(gens)].token
 			for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
-				req, _ := http.NewRequest("POST", ts.url+"/api/v1/wastes", strings.NewReader(bodies[int(i)%len(bodies)]))
-				req.Header.Set("Authorization", "Bearer "+tok)
-				req.Header.Set("Content-Type", "application/json")
 				t := time.Now()
-				resp, err := ts.client.Do(req)
-				if err != nil || resp.StatusCode != http.StatusCreated {
+				if !postWaste(ts, bodies[int(i)%len(bodies)], tok) {
 					failed.Add(1)
-					if resp != nil {
-						resp.Body.Close()
-					}
 					continue
 				}
-				_ = drain(resp)
 				mine = append(mine, time.Since(t))
 			}
 			mu.Lock()
@@ -102,7 +87,7 @@ func benchRegister(b *testing.B, clients int) {
 		go func() {
 			defer wg.Done()
 			for i := next.Add(1); i <= int64(n); i = next.Add(1) {
-				in := ledger.WasteInput{Code: codes[i%4], Form: "liquid", Quantity: 1500,
+				in := ledger.WasteInput{Code: benchCodes[i%4], Form: "liquid", Quantity: 1500,
 					Container: ledger.Container{Type: "桶", Count: 1}, Storage: "A",
 					GeneratedAt: ts.clock.Now().Add(-time.Duration(200+i/4%150) * 24 * time.Hour)}
 				if _, err := ts.svc.RegisterWaste(context.Background(), p, in); err != nil {
@@ -118,4 +103,33 @@ func benchRegister(b *testing.B, clients int) {
 	inRate := float64(n) / time.Since(start).Seconds()
 	b.ReportMetric(inRate, "inproc_reg/s")
 	b.ReportMetric(httpRate/inRate, "http/inproc")
+}
+
+// benchCodes are the codes the benchmarks register (at most 999 labels per
+// generator, code and day, so bodies spread over days and codes).
+var benchCodes = []string{"900-214-08", "900-041-49", "900-249-08", "900-252-12"}
+
+// registerBodies returns 800 registration bodies spread over past days.
+func registerBodies(ts *testServer) []string {
+	bodies := make([]string, 800)
+	for i := range bodies {
+		w := ts.wasteBody(benchCodes[i%len(benchCodes)], 1.5)
+		w["generated_at"] = ts.clock.Now().Add(-time.Duration(i/len(benchCodes)+1) * 24 * time.Hour).Format(time.RFC3339)
+		bodies[i] = mustJSON(w)
+	}
+	return bodies
+}
+
+// postWaste registers one batch over HTTP and reports whether it got 201.
+func postWaste(ts *testServer, body, token string) bool {
+	req, _ := http.NewRequest("POST", ts.url+"/api/v1/wastes", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := ts.client.Do(req)
+	if err != nil {
+		return false
+	}
+	ok := resp.StatusCode == http.StatusCreated
+	_ = drain(resp)
+	return ok
 }
