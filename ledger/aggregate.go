@@ -19,7 +19,7 @@ type dayAgg struct {
 	Generated       Grams
 	MedicalBatches  int64
 	Medical         Grams
-	Disposed        Grams  // declared quantity of those batches disposed of
+	Disposed        Grams // declared quantity of those batches disposed of
 	MedicalDisposed Grams // the same, medical
 	DisposedBatches int64
 	DisposalSeconds int64 // Σ (disposed_at − generated_at)
