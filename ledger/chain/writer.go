@@ -112,6 +112,9 @@ type committer struct {
 	tipSize uint64
 	tipLast []byte
 	tipRng  *compact.Range
+	// keys is the number of keys the last batch wrote: the next batch's
+	// write map starts that large instead of growing step by step.
+	keys int
 }
 
 // pending is one batch: its writes, events and acknowledgements.
@@ -163,7 +166,7 @@ func cloneRange(r *compact.Range) *compact.Range {
 
 // begin starts a batch on top of the tip.
 func (w *committer) begin() *pending {
-	p := &pending{writes: map[string][]byte{}, now: canonTime(w.l.opts.Clock()),
+	p := &pending{writes: make(map[string][]byte, w.keys), now: canonTime(w.l.opts.Clock()),
 		next: w.tipSize, prev: w.tipLast, rng: cloneRange(w.tipRng)}
 	p.view.base = w.base
 	p.view.layers = []map[string][]byte{p.writes}
@@ -179,7 +182,7 @@ func (w *committer) run(reqs []*request) {
 	l := w.l
 	p := w.begin()
 	for _, req := range reqs {
-		tx := &Tx{view: &p.view, now: p.now, writes: map[string][]byte{}, next: p.next, prev: p.prev, newID: l.opts.NewID}
+		tx := &Tx{view: &p.view, now: p.now, writes: make(map[string][]byte, 16), next: p.next, prev: p.prev, newID: l.opts.NewID}
 		// The command reads its own writes first, then the batch's.
 		tx.view = &view{layers: p.view.layers, base: p.view.base}
 		err := safeRun(req.cmd, tx)
@@ -215,8 +218,8 @@ func safeRun(cmd Command, tx *Tx) (err error) {
 
 // absorb moves a successful command's writes and events into the batch.
 func (p *pending) absorb(tx *Tx) {
-	for k, v := range tx.writes {
-		p.writes[k] = v
+	for _, k := range tx.order {
+		p.writes[k] = tx.writes[k]
 	}
 	for i, e := range tx.events {
 		h := tx.hashes[i]
@@ -278,6 +281,7 @@ func (w *committer) commit(p *pending) {
 		return
 	}
 	w.inflight = p
+	w.keys = len(p.writes)
 	w.tipSize, w.tipLast, w.tipRng = p.next, p.prev, p.rng
 }
 
