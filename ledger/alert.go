@@ -52,6 +52,16 @@ func init() {
 		if err := s.Set(alertCondKey(a.Kind, a.Subject), []byte(a.ID)); err != nil {
 			return err
 		}
+		if a.Kind == AlertStorageDueSoon {
+			// The warning is out: the overdue deadline is next.
+			w, err := loadWaste(s, a.Subject)
+			if err != nil {
+				return err
+			}
+			if err := putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID); err != nil {
+				return err
+			}
+		}
 		if isOverdueKind(a.Kind) && a.Party != "" {
 			if err := bumpAgg(s, a.RaisedAt, a.Party, func(g *dayAgg) { g.OverdueAlerts++ }); err != nil {
 				return err
@@ -259,6 +269,12 @@ func (c *cmd) fire(kind, subject string) (bool, error) {
 		if kind == AlertStorageOverdue {
 			// The warning is superseded by the overdue alert.
 			return true, c.resolve(AlertStorageDueSoon, w.ID, c.now)
+		}
+		if kind == AlertStorageDueSoon && !w.StorageDeadline.After(c.now) {
+			// Already past the limit too (a late registration, a long
+			// outage): the overdue deadline just indexed is due now.
+			_, err := c.fire(AlertStorageOverdue, w.ID)
+			return true, err
 		}
 		return true, nil
 	case AlertTransitOverdue, AlertTrackGap, AlertReceiptOverdue:

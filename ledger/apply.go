@@ -37,13 +37,14 @@ var appliers = map[string]func(s kv, e *chain.Event) error{}
 func onEvent(typ string, fn func(s kv, e *chain.Event) error) { appliers[typ] = fn }
 
 // apply updates the projections for one event and records it in the trace
-// index of its subject.
+// index of its subject. A registration needs no trace entry: its index is
+// the batch's seq, where every trace of the batch starts.
 func apply(s kv, e *chain.Event) error {
 	fn, ok := appliers[e.Type]
 	if !ok {
 		return fmt.Errorf("unknown event type %q", e.Type)
 	}
-	if e.Subject != "" {
+	if e.Subject != "" && e.Type != EvWasteRegistered {
 		if err := s.Set(evKey(e.Subject, e.Index), nil); err != nil {
 			return err
 		}

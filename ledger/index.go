@@ -3,6 +3,8 @@ package ledger
 // Secondary indexes: x/<name>/<value>/<be64 seq> → id. Every list query
 // reads one index (the most selective one it has) in seq order, newest
 // first, and filters the few records it loads; nothing scans all records.
+// A list of every batch merges the status indexes (each batch is in
+// exactly one), so registration writes no separate "all" entry.
 
 func wasteIndexKeys(w *Waste) []string {
 	if w == nil {
@@ -16,7 +18,6 @@ func wasteIndexKeys(w *Waste) []string {
 		"wc/" + w.Code + "/" + seq,
 		"wk/" + w.Category + "/" + seq,
 		"wg/" + be64(uint64(w.GeneratedAt.Unix())) + seq,
-		"wa/" + seq,
 	}
 	for _, p := range w.Parties {
 		ks = append(ks, "wp/"+p+"/"+seq)

@@ -23,7 +23,8 @@ import (
 //	a/<id>                       alert
 //	ac/<kind>/<subject>          id of the open alert for that condition
 //	dl/<be64 unix>/<kind>/<subject>  deadline index (see alert.go)
-//	ev/<subject>/<be64 index>    events about a subject (trace)
+//	ev/<subject>/<be64 index>    events about a subject (trace; a batch's
+//	                             registration is its seq, not listed here)
 //	x/<index name>/<value>/<be64 seq>  secondary indexes (see index.go)
 //	i/<party>/<key>              idempotency records (not replayed)
 const (

@@ -37,11 +37,13 @@ func (pg Page) limit() (int, error) {
 // hex of the last index key suffix examined, so pages stay correct while
 // writes go on: new records sort before the cursor and never shift a page.
 func scanIndex[T any](txn *badger.Txn, prefix string, pg Page, load func(r kv, id string) (T, bool, error)) (List[T], error) {
-	return scanRange(txn, prefix, nil, nil, pg, load)
+	return scanRange(txn, []string{prefix}, nil, nil, pg, load)
 }
 
-// scanRange is scanIndex limited to key suffixes in [lo, hi) (nil: open).
-func scanRange[T any](txn *badger.Txn, prefix string, lo, hi []byte, pg Page, load func(r kv, id string) (T, bool, error)) (List[T], error) {
+// scanRange is scanIndex over the union of several indexes whose key
+// suffixes are alike (e.g. every status index: each suffix is a seq),
+// merged newest first, and limited to suffixes in [lo, hi) (nil: open).
+func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page, load func(r kv, id string) (T, bool, error)) (List[T], error) {
 	out := List[T]{Items: []T{}}
 	limit, err := pg.limit()
 	if err != nil {
@@ -53,30 +55,47 @@ func scanRange[T any](txn *badger.Txn, prefix string, lo, hi []byte, pg Page, lo
 			return out, invalid("cursor", "is not a cursor from a previous page")
 		}
 	}
+	start := []byte{0xff}
+	switch {
+	case after != nil:
+		start = after
+	case hi != nil:
+		start = hi
+	}
+	its := make([]*indexIter, 0, len(prefixes))
+	for _, prefix := range prefixes {
+		it := newIndexIter(txn, prefix, start, limit)
+		defer it.close()
+		its = append(its, it)
+	}
 	budget := 20*limit + 2000
-	p := []byte(pIndex + prefix)
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: p, Reverse: true, PrefetchValues: true, PrefetchSize: limit})
-	defer it.Close()
-	seek := append(append([]byte{}, p...), 0xff)
-	if hi != nil {
-		seek = append(append([]byte{}, p...), hi...)
-	}
-	if after != nil {
-		seek = append(append([]byte{}, p...), after...)
-	}
 	r := snapshot{txn}
 	var last []byte
-	for it.Seek(seek); it.Valid(); it.Next() {
-		k := it.Item().Key()
-		suffix := k[len(p):]
+	for {
+		// The iterator at the newest suffix goes next.
+		var it *indexIter
+		for _, c := range its {
+			if c.valid() && (it == nil || bytes.Compare(c.suffix(), it.suffix()) > 0) {
+				it = c
+			}
+		}
+		if it == nil {
+			return out, nil
+		}
+		suffix := it.suffix()
 		if (after != nil && bytes.Equal(suffix, after)) || (hi != nil && bytes.Compare(suffix, hi) >= 0) {
+			it.next()
 			continue
 		}
 		if lo != nil && bytes.Compare(suffix, lo) < 0 {
-			break
+			return out, nil
+		}
+		if len(out.Items) == limit || budget == 0 {
+			out.NextCursor = hex.EncodeToString(last)
+			return out, nil
 		}
 		last = append(last[:0], suffix...)
-		id, err := it.Item().ValueCopy(nil)
+		id, err := it.it.Item().ValueCopy(nil)
 		if err != nil {
 			return out, err
 		}
@@ -88,16 +107,29 @@ func scanRange[T any](txn *badger.Txn, prefix string, lo, hi []byte, pg Page, lo
 			out.Items = append(out.Items, v)
 		}
 		budget--
-		if len(out.Items) == limit || budget == 0 {
-			it.Next()
-			if it.Valid() {
-				out.NextCursor = hex.EncodeToString(last)
-			}
-			break
-		}
+		it.next()
 	}
-	return out, nil
 }
+
+// indexIter walks one index newest first.
+type indexIter struct {
+	it     *badger.Iterator
+	prefix []byte
+}
+
+// newIndexIter positions a reverse iterator over index prefix at the
+// newest entry whose suffix is at most start.
+func newIndexIter(txn *badger.Txn, prefix string, start []byte, limit int) *indexIter {
+	p := []byte(pIndex + prefix)
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: p, Reverse: true, PrefetchValues: true, PrefetchSize: limit})
+	it.Seek(append(append([]byte{}, p...), start...))
+	return &indexIter{it: it, prefix: p}
+}
+
+func (i *indexIter) valid() bool    { return i.it.Valid() }
+func (i *indexIter) suffix() []byte { return i.it.Item().Key()[len(i.prefix):] }
+func (i *indexIter) next()          { i.it.Next() }
+func (i *indexIter) close()         { i.it.Close() }
 
 // Wastes lists batches the caller may see, newest first.
 func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Page) (List[*Waste], error) {
@@ -121,11 +153,11 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 		f.Party = p.Party
 	}
 	now := s.Now()
-	prefix := "wa/"
+	var prefix string // "": every batch, read from the status indexes together
 	var lo, hi []byte
 	switch {
 	case f.Label != "":
-		prefix = "" // direct lookup below
+		prefix = "-" // direct lookup below
 	case f.Party != "":
 		prefix = "wp/" + f.Party + "/"
 	case f.Status != "":
@@ -149,7 +181,7 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 	}
 	var out List[*Waste]
 	err := s.viewTxn(func(txn *badger.Txn) error {
-		if prefix == "" {
+		if prefix == "-" {
 			out = List[*Waste]{Items: []*Waste{}}
 			w, err := s.WasteByLabel(ctx, p, f.Label)
 			if err == nil && wasteMatches(w, f, now) {
@@ -157,8 +189,15 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 			}
 			return nil
 		}
+		prefixes := []string{prefix}
+		if prefix == "" {
+			prefixes = prefixes[:0]
+			for _, st := range WasteStatuses {
+				prefixes = append(prefixes, "ws/"+st+"/")
+			}
+		}
 		var err error
-		out, err = scanRange(txn, prefix, lo, hi, pg, func(r kv, id string) (*Waste, bool, error) {
+		out, err = scanRange(txn, prefixes, lo, hi, pg, func(r kv, id string) (*Waste, bool, error) {
 			w, err := loadWaste(r, id)
 			if err != nil {
 				return nil, false, err
@@ -170,8 +209,16 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 	return out, err
 }
 
-var wasteStatuses = map[string]bool{WasteStored: true, WasteManifested: true, WasteInTransit: true,
-	WasteDelivered: true, WasteReceived: true, WasteDisposed: true, WasteRejected: true}
+// WasteStatuses lists every batch status in lifecycle order.
+var WasteStatuses = []string{WasteStored, WasteManifested, WasteInTransit, WasteDelivered, WasteReceived, WasteDisposed, WasteRejected}
+
+var wasteStatuses = func() map[string]bool {
+	m := map[string]bool{}
+	for _, st := range WasteStatuses {
+		m[st] = true
+	}
+	return m
+}()
 
 func wasteMatches(w *Waste, f WasteFilter, now time.Time) bool {
 	switch {

@@ -329,3 +329,47 @@ func TestQueryTrace(t *testing.T) {
 	_, err = f.s.Trace(f.ctx, f.car1, other.ID)
 	require.ErrorIs(t, err, ErrNotFound)
 }
+
+// The list of every batch merges the status indexes: while batches move
+// from status to status between pages, each is listed exactly once, newest
+// first, and a page never holds more than the limit.
+func TestQueryAllBatchesAcrossStatuses(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var orig []*Waste
+	for range 24 {
+		orig = append(orig, f.waste(f.gen, "900-041-49", 1))
+	}
+	// Spread them over several statuses before listing.
+	f.pickup(f.manifest(f.gen, f.recv, []Principal{f.car1}, orig[20], orig[21]), f.car1)
+	f.manifest(f.gen, f.recv, []Principal{f.car1}, orig[10], orig[11], orig[12])
+	f.receiveAll(f.toDelivered(f.recv, orig[3]), f.recv, true)
+	seen := map[string]int{}
+	var lastSeq uint64
+	pg := Page{Limit: 4}
+	for pages := 0; ; pages++ {
+		require.Less(t, pages, 20)
+		l, err := f.s.Wastes(f.ctx, f.insp, WasteFilter{}, pg)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(l.Items), 4)
+		for _, w := range l.Items {
+			seen[w.ID]++
+			if lastSeq != 0 {
+				assert.Less(t, w.Seq, lastSeq, "newest first")
+			}
+			lastSeq = w.Seq
+		}
+		// Between pages, an older batch not yet listed changes status.
+		if w := orig[pages]; seen[w.ID] == 0 && f.get(w.ID).Status == WasteStored {
+			f.manifest(f.gen, f.recv, []Principal{f.car1}, w)
+		}
+		if l.NextCursor == "" {
+			break
+		}
+		pg.Cursor = l.NextCursor
+	}
+	for _, w := range orig {
+		assert.Equal(t, 1, seen[w.ID], "batch %d", w.Seq)
+	}
+	assert.Len(t, seen, len(orig))
+}

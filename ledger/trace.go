@@ -27,6 +27,9 @@ func (s *Service) Trace(ctx context.Context, p Principal, id string) (*Trace, er
 		return nil, err
 	}
 	var indices []uint64
+	if t.Waste != nil {
+		indices = append(indices, t.Waste.Seq) // its registration
+	}
 	err := s.view(func(r kv) error {
 		prefix := key(pSubjectEv, id, "/")
 		return r.Scan(prefix, func(k, _ []byte) error {

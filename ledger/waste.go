@@ -73,11 +73,9 @@ func init() {
 		if err := s.Set(key(pLabelSeq, w.Generator, "/", l.CodeDigits, "/", l.Date), []byte(fmt.Sprint(l.Serial))); err != nil {
 			return err
 		}
-		// A new batch has no alerts yet: index both deadlines.
-		if err := putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID); err != nil {
-			return err
-		}
-		return putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID)
+		// A new batch has no alerts yet: its first deadline is the warning
+		// (raising it indexes the overdue deadline, see alert.go).
+		return putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID)
 	})
 	onEvent(EvWasteCorrected, func(s kv, e *chain.Event) error {
 		var d wasteCorrected
@@ -126,21 +124,24 @@ func init() {
 	})
 }
 
-// addStorageDeadlines puts a stored batch's early-warning and overdue
-// deadlines into the deadline index, leaving out those whose alert is open
-// (a batch back in storage after a cancelled manifest): no warning once the
-// overdue alert is open, nothing raised twice.
+// The storage deadlines of a stored batch come one after the other: the
+// index holds the early warning until its alert is raised, then the
+// overdue deadline. One entry per batch at a time keeps registration cheap.
+
+// addStorageDeadlines puts a stored batch's next storage deadline into the
+// index (a batch back in storage after a cancelled manifest): the warning
+// if it has not been raised, else the overdue deadline unless that alert
+// is open. Nothing is raised twice.
 func addStorageDeadlines(s kv, w *Waste) error {
 	_, overdue, err := s.Get(alertCondKey(AlertStorageOverdue, w.ID))
 	if err != nil || overdue {
 		return err
 	}
-	if _, warned, err := s.Get(alertCondKey(AlertStorageDueSoon, w.ID)); err != nil {
-		return err
-	} else if !warned {
-		if err := putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID); err != nil {
+	if _, warned, err := s.Get(alertCondKey(AlertStorageDueSoon, w.ID)); err != nil || !warned {
+		if err != nil {
 			return err
 		}
+		return putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID)
 	}
 	return putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID)
 }

@@ -27,10 +27,6 @@ type inventoryData struct {
 	Year       int
 }
 
-// wasteStatuses lists batch statuses in lifecycle order (for filters).
-var wasteStatuses = []string{ledger.WasteStored, ledger.WasteManifested, ledger.WasteInTransit,
-	ledger.WasteDelivered, ledger.WasteReceived, ledger.WasteDisposed, ledger.WasteRejected}
-
 // inventory lists the generator's batches (inspectors: all) with a
 // deadline bar each, filtered by status and code.
 func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
@@ -54,7 +50,7 @@ func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now, rules := h.svc.Now(), h.svc.Rules()
-	d := inventoryData{Status: f.Status, Code: f.Code, Statuses: wasteStatuses, NextCursor: list.NextCursor, Names: n}
+	d := inventoryData{Status: f.Status, Code: f.Code, Statuses: ledger.WasteStatuses, NextCursor: list.NextCursor, Names: n}
 	for _, x := range list.Items {
 		d.Rows = append(d.Rows, wasteRow{x, storageClock(x, now, rules)})
 	}

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hwledger/hwledger/ledger"
 )
 
 // TestEveryMessageKeyExists checks that each literal key the templates and
@@ -36,7 +38,7 @@ func TestEveryMessageKeyExists(t *testing.T) {
 		return nil
 	})
 	for _, prefix := range []string{"ws.", "ms."} {
-		list := wasteStatuses
+		list := ledger.WasteStatuses
 		if prefix == "ms." {
 			list = manifestStatuses
 		}
