@@ -115,6 +115,31 @@ func TestRuleLabelFormatAndSerials(t *testing.T) {
 	assert.Equal(t, a2.ID, got.ID)
 }
 
+// Serials run 001..999 per generator, code and day, with no gap and no
+// repeat; the 1000th batch of a
+// day is refused and appends nothing; the next day starts at 001.
+func TestRuleLabelSerialLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("registers 1,000 batches; make test runs it")
+	}
+	t.Parallel()
+	f := newFixture(t)
+	day := f.clock.Now().Add(-30 * time.Hour)
+	for n := 1; n <= 999; n++ {
+		w := f.wasteAt(f.gen, "900-041-49", 1, day)
+		require.Equal(t, fmt.Sprintf("%03d", n), w.Label[34:], "batch %d", n)
+	}
+	err := f.refused(func() error {
+		_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041-49", Form: "solid", Quantity: KgToGrams(1),
+			Container: Container{"桶", 1}, GeneratedAt: day, Storage: "暂存间"})
+		return err
+	})
+	require.ErrorIs(t, err, ErrRuleViolation)
+	assert.Contains(t, err.Error(), "999")
+	next := f.wasteAt(f.gen, "900-041-49", 1, day.Add(24*time.Hour))
+	assert.Equal(t, "001", next.Label[34:])
+}
+
 func TestRuleStorageDeadlines(t *testing.T) {
 	f := newFixture(t)
 	g := t0.Add(-time.Hour)
