@@ -116,8 +116,8 @@ func TestRuleLabelFormatAndSerials(t *testing.T) {
 }
 
 // Serials run 001..999 per generator, code and day, with no gap and no
-// repeat; the 1000th batch of a
-// day is refused and appends nothing; the next day starts at 001.
+// repeat; the 1000th batch of a day is refused and appends nothing; the
+// next day starts at 001.
 func TestRuleLabelSerialLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("registers 1,000 batches; make test runs it")
