@@ -152,39 +152,12 @@ func Open(opts Options) (*Log, error) {
 		l.opts.Origin = k.Signer.Name()
 	}
 
-	bo := badger.DefaultOptions(filepath.Join(opts.Dir, "store")).
-		// Acknowledge nothing that is not on disk.
-		WithSyncWrites(true).
-		// One writer: Badger's conflict tracking would only cost time.
-		WithDetectConflicts(false).
-		// Catch bit rot in SSTables on every read, not only at compaction.
-		WithChecksumVerificationMode(options.OnTableAndBlockRead).
-		WithReadOnly(opts.ReadOnly).
-		WithLogger(badgerLogger{opts.Logger}).
-		WithCompactL0OnClose(!opts.ReadOnly).
-		// Uncompressed tables are read straight from their memory map: no
-		// decompression and no block cache on the read path. Verify of a
-		// 1,000,000-event log went from ~27 % to ~39 % of SHA-256 speed; the
-		// price is disk space (JSON compresses about 1.6×).
-		WithCompression(options.None).
-		WithBlockCacheSize(0)
-	if opts.InMemory {
-		// In memory there is no value log: every value lives in the LSM tree.
-		bo = bo.WithInMemory(true).WithDir("").WithValueDir("")
-	} else {
-		// Every value (events, projections; all well under 1 MiB) lives in the
-		// LSM tree, so a commit syncs one file (the memtable's WAL) instead of
-		// the WAL and the value log: measured, registrations went from ~9,300
-		// to ~12,900/s and HTTP from ~4,700 to ~5,500/s. Rewritten projections
-		// are reclaimed by compaction; the GC loop still reclaims any value
-		// log a larger value would create.
-		bo = bo.WithValueThreshold(1 << 20)
-		if opts.ReadOnly {
-			if _, err := os.Stat(filepath.Join(opts.Dir, "store")); err != nil {
-				return nil, fmt.Errorf("no ledger in %s: %w", opts.Dir, err)
-			}
+	if opts.ReadOnly && !opts.InMemory {
+		if _, err := os.Stat(filepath.Join(opts.Dir, "store")); err != nil {
+			return nil, fmt.Errorf("no ledger in %s: %w", opts.Dir, err)
 		}
 	}
+	bo := storeOptions(opts)
 	db, err := badger.Open(bo)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -336,3 +309,40 @@ func (b badgerLogger) Warningf(f string, a ...any) {
 }
 func (b badgerLogger) Infof(string, ...any)  {}
 func (b badgerLogger) Debugf(string, ...any) {}
+
+// StoreOptions returns the Badger options Open uses for a writable store on
+// disk under dir (dir/store). Benchmarks open raw Badger with them to
+// measure the ceiling the ledger is compared against.
+func StoreOptions(dir string) badger.Options {
+	return storeOptions(Options{Dir: dir, Logger: slog.New(slog.DiscardHandler)})
+}
+
+func storeOptions(opts Options) badger.Options {
+	bo := badger.DefaultOptions(filepath.Join(opts.Dir, "store")).
+		// Acknowledge nothing that is not on disk.
+		WithSyncWrites(true).
+		// One writer: Badger's conflict tracking would only cost time.
+		WithDetectConflicts(false).
+		// Catch bit rot in SSTables on every read, not only at compaction.
+		WithChecksumVerificationMode(options.OnTableAndBlockRead).
+		WithReadOnly(opts.ReadOnly).
+		WithLogger(badgerLogger{opts.Logger}).
+		WithCompactL0OnClose(!opts.ReadOnly).
+		// Uncompressed tables are read straight from their memory map: no
+		// decompression and no block cache on the read path. Verify of a
+		// 1,000,000-event log went from ~27 % to ~39 % of SHA-256 speed; the
+		// price is disk space (JSON compresses about 1.6×).
+		WithCompression(options.None).
+		WithBlockCacheSize(0)
+	if opts.InMemory {
+		// In memory there is no value log: every value lives in the LSM tree.
+		return bo.WithInMemory(true).WithDir("").WithValueDir("")
+	}
+	// Every value (events, projections; all well under 1 MiB) lives in the
+	// LSM tree, so a commit syncs one file (the memtable's WAL) instead of
+	// the WAL and the value log: measured, registrations went from ~9,300
+	// to ~12,900/s and HTTP from ~4,700 to ~5,500/s. Rewritten projections
+	// are reclaimed by compaction; the GC loop still reclaims any value
+	// log a larger value would create.
+	return bo.WithValueThreshold(1 << 20)
+}
