@@ -238,6 +238,7 @@ func BenchmarkQueries(b *testing.B) {
 		name string
 		run  func() error
 	}{
+		{"all", func() error { _, err := d.s.Wastes(ctx, d.insp, WasteFilter{}, Page{}); return err }},
 		{"status", func() error { _, err := d.s.Wastes(ctx, d.insp, WasteFilter{Status: WasteStored}, Page{}); return err }},
 		{"party", func() error { _, err := d.s.Wastes(ctx, any, WasteFilter{}, Page{}); return err }},
 		{"street", func() error { _, err := d.s.Wastes(ctx, d.insp, WasteFilter{Street: "南关"}, Page{}); return err }},
