@@ -152,10 +152,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			assert.False(t, strings.Contains(string(a.body), spare.ID), "%s as %s", path, role)
 		}
 	}
-	// A party's public view hides what a receiver took in this year.
+	// A party's public view hides what a receiver took in this year and
+	// has coming on open manifests.
 	var p ledger.Party
 	ts.must(http.StatusOK, "GET", "/api/v1/parties/"+d.recv.id, d.gen.token, nil, &p)
 	assert.Zero(t, p.ReceivedThisYear)
+	assert.Zero(t, p.Pending)
 }
 
 func merge(a, b map[string]int) map[string]int {

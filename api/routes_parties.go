@@ -110,13 +110,13 @@ func (s *Server) getParty(c echo.Context) error {
 }
 
 // publicParty hides what only the party itself, inspectors and admins see:
-// the quantities a receiver accepted this year.
+// the quantities a receiver accepted this year and has coming.
 func publicParty(me ledger.Principal, p *ledger.Party) *ledger.Party {
 	if me.SeesAll() || me.Party == p.ID {
 		return p
 	}
 	cp := *p
-	cp.ReceivedThisYear, cp.ReceivedYear = 0, 0
+	cp.ReceivedThisYear, cp.ReceivedYear, cp.Pending = 0, 0, 0
 	return &cp
 }
 

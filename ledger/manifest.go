@@ -119,6 +119,9 @@ func applyManifestCreated(s kv, e *chain.Event) error {
 			return err
 		}
 	}
+	if err := addPending(s, m.Receiver, m.Total); err != nil {
+		return err
+	}
 	others := append(append([]string{}, m.Carriers...), m.Receiver)
 	return updateWastes(s, &m, e.OccurredAt, func(w *Waste) error {
 		w.Status, w.ManifestID = WasteManifested, m.ID
@@ -288,6 +291,7 @@ func applyReceive(s kv, e *chain.Event) error {
 		recv.ReceivedYear, recv.ReceivedThisYear = d.Year, 0
 	}
 	recv.ReceivedThisYear += accepted
+	recv.Pending -= m.Total
 	if err := setJSON(s, key(pParty, recv.ID), recv); err != nil {
 		return err
 	}
@@ -324,6 +328,9 @@ func applyCancel(s kv, e *chain.Event) error {
 	if err != nil {
 		return err
 	}
+	if err := addPending(s, m.Receiver, -m.Total); err != nil {
+		return err
+	}
 	return updateWastes(s, m, e.OccurredAt, func(w *Waste) error {
 		w.Status, w.ManifestID = WasteStored, ""
 		if err := s.Delete(key(pOpenMan, w.ID)); err != nil {
@@ -331,6 +338,16 @@ func applyCancel(s kv, e *chain.Event) error {
 		}
 		return addStorageDeadlines(s, w)
 	})
+}
+
+// addPending changes what open manifests carry to receiver by g.
+func addPending(s kv, receiver string, g Grams) error {
+	recv, err := loadParty(s, receiver)
+	if err != nil {
+		return err
+	}
+	recv.Pending += g
+	return setJSON(s, key(pParty, recv.ID), recv)
 }
 
 func contains(xs []string, x string) bool {
@@ -431,10 +448,12 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		if recv.ReceivedYear != year {
 			received = 0
 		}
+		// What it has received this year, what open manifests already
+		// bring it, and this manifest.
 		capacity := KgToGrams(recv.License.CapacityTonnes * 1000)
-		if float64(received+m.Total) > s.rules.CapacityRefuse*float64(capacity) {
-			return nil, ruleErr("%s would pass %.0f %% of its annual capacity of %g t (received %.3f t this year)",
-				recv.Name, s.rules.CapacityRefuse*100, recv.License.CapacityTonnes, received.Tonnes())
+		if float64(received+recv.Pending+m.Total) > s.rules.CapacityRefuse*float64(capacity) {
+			return nil, ruleErr("%s would pass %.0f %% of its annual capacity of %g t (received %.3f t this year, %.3f t on open manifests)",
+				recv.Name, s.rules.CapacityRefuse*100, recv.License.CapacityTonnes, received.Tonnes(), recv.Pending.Tonnes())
 		}
 		prefix := fmt.Sprintf("%04d%s%s", year, s.prov, s.city)
 		var last int

@@ -320,6 +320,42 @@ func TestRuleCapacity120Percent(t *testing.T) {
 	require.ErrorIs(t, err, ErrRuleViolation)
 }
 
+// Open manifests count against the capacity as soon as they are filed:
+// several together may not pass 120 %; a cancelled one frees its share,
+// and a received one moves it from pending to received.
+func TestRuleCapacityCountsOpenManifests(t *testing.T) {
+	f := newFixture(t)
+	// recv's capacity is 10 t: up to 12 t may be taken in a year.
+	pending := func() Grams {
+		p, err := f.s.Party(f.ctx, f.recv.Party)
+		require.NoError(t, err)
+		return p.Pending
+	}
+	m1 := f.manifest(f.gen, f.recv, []Principal{f.car1}, f.waste(f.gen, "900-214-08", 5000))
+	m2 := f.manifest(f.gen, f.recv, []Principal{f.car1}, f.waste(f.gen, "900-214-08", 5000))
+	assert.Equal(t, KgToGrams(10000), pending())
+	third := f.waste(f.gen, "900-214-08", 2500) // 12.5 t with the two open ones
+	err := f.refused(func() error {
+		_, err := f.createManifest(f.gen, f.recv, []Principal{f.car1}, t0.Add(time.Hour), third)
+		return err
+	})
+	require.ErrorIs(t, err, ErrRuleViolation)
+	assert.Contains(t, err.Error(), "10.000 t on open manifests")
+
+	_, err = f.s.Cancel(f.ctx, f.gen, m2.ID, CancelInput{Reason: "改期"})
+	require.NoError(t, err)
+	assert.Equal(t, KgToGrams(5000), pending())
+	_, err = f.createManifest(f.gen, f.recv, []Principal{f.car1}, t0.Add(time.Hour), third)
+	require.NoError(t, err)
+	assert.Equal(t, KgToGrams(7500), pending())
+
+	f.receiveAll(f.deliver(f.pickup(m1, f.car1), f.car1), f.recv, true)
+	p, err := f.s.Party(f.ctx, f.recv.Party)
+	require.NoError(t, err)
+	assert.Equal(t, KgToGrams(2500), p.Pending, "m3 is still open")
+	assert.Equal(t, KgToGrams(5000), p.ReceivedThisYear)
+}
+
 func TestRuleCarrierWithoutPermit(t *testing.T) {
 	f := newFixture(t)
 	w := f.waste(f.gen, "900-214-08", 10)

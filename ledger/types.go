@@ -61,9 +61,13 @@ type Party struct {
 	LicenseHistory []License `json:"license_history,omitempty"`
 	// ReceivedThisYear is what a receiver has accepted in the current
 	// calendar year (Shanghai), against its licence capacity.
-	ReceivedThisYear Grams     `json:"received_this_year_kg"`
-	ReceivedYear     int       `json:"received_year,omitempty"`
-	CreatedAt        time.Time `json:"created_at"`
+	ReceivedThisYear Grams `json:"received_this_year_kg"`
+	ReceivedYear     int   `json:"received_year,omitempty"`
+	// Pending is what open manifests addressed to a receiver declare and it
+	// has not yet received (submitted, in transit, delivered): it counts
+	// against the licence capacity from the moment a manifest is filed.
+	Pending   Grams     `json:"pending_kg,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // HasRole reports whether p holds r.

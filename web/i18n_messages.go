@@ -82,6 +82,10 @@ var messages = map[string][2]string{
 	"kind.disposal_overdue": {"处置超期", "Disposal overdue"},
 	"kind.discrepancy":      {"重大差异", "Significant discrepancy"},
 	"kind.capacity_warning": {"超出核准能力", "Capacity warning"},
+	"cap.title":             {"年度核准经营规模", "Licensed annual capacity"},
+	"cap.received":          {"本年已接收", "Received this year"},
+	"cap.pending":           {"在途联单", "On open manifests"},
+	"cap.limit":             {"核准规模", "Capacity"},
 	"kind.track_gap":        {"轨迹中断", "GPS track gap"},
 	"kind.integrity":        {"账本完整性", "Ledger integrity"},
 

@@ -19,6 +19,7 @@ type manifestListData struct {
 	Statuses   []string
 	NextCursor string
 	Names      names
+	Capacity   capacityUse // a receiver's own licence capacity
 }
 
 // manifestList shows the manifests the party is on (inspectors: all).
@@ -42,8 +43,16 @@ func (h *Handler) manifestList(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "manifests", "man.title", manifestListData{Items: list.Items, Status: f.Status,
-		Statuses: manifestStatuses, NextCursor: list.NextCursor, Names: n})
+	d := manifestListData{Items: list.Items, Status: f.Status, Statuses: manifestStatuses, NextCursor: list.NextCursor, Names: n}
+	if st.p.Has(ledger.RoleReceiver) {
+		me, err := h.svc.Party(r.Context(), st.p.Party)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		d.Capacity = capacityOf(me, h.svc.Now(), h.svc.Rules())
+	}
+	h.render(w, r, http.StatusOK, "manifests", "man.title", d)
 }
 
 type newManifestData struct {
