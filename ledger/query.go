@@ -63,8 +63,10 @@ func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page
 		start = hi
 	}
 	its := make([]*indexIter, 0, len(prefixes))
+	// Each iterator reads ahead its share of a page, not a whole page.
+	ahead := max(limit/len(prefixes), 4)
 	for _, prefix := range prefixes {
-		it := newIndexIter(txn, prefix, start, limit)
+		it := newIndexIter(txn, prefix, start, ahead)
 		defer it.close()
 		its = append(its, it)
 	}
@@ -118,10 +120,11 @@ type indexIter struct {
 }
 
 // newIndexIter positions a reverse iterator over index prefix at the
-// newest entry whose suffix is at most start.
-func newIndexIter(txn *badger.Txn, prefix string, start []byte, limit int) *indexIter {
+// newest entry whose suffix is at most start, reading ahead entries at a
+// time.
+func newIndexIter(txn *badger.Txn, prefix string, start []byte, ahead int) *indexIter {
 	p := []byte(pIndex + prefix)
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: p, Reverse: true, PrefetchValues: true, PrefetchSize: limit})
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: p, Reverse: true, PrefetchValues: true, PrefetchSize: ahead})
 	it.Seek(append(append([]byte{}, p...), start...))
 	return &indexIter{it: it, prefix: p}
 }
