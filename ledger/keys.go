@@ -27,6 +27,7 @@ import (
 //	                             registration is its seq, not listed here)
 //	x/<index name>/<value>/<be64 seq>  secondary indexes (see index.go)
 //	i/<party>/<key>              idempotency records (not replayed)
+//	meta/projections             the projection format (format.go; not replayed)
 const (
 	pParty      = "p/"
 	pCredit     = "pc/"

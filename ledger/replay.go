@@ -15,7 +15,7 @@ import (
 // projections and are left alone.
 
 func isProjectionKey(k []byte) bool {
-	return !bytes.HasPrefix(k, []byte("c/")) && !bytes.HasPrefix(k, []byte(pIdem))
+	return !bytes.HasPrefix(k, []byte("c/")) && !bytes.HasPrefix(k, []byte(pIdem)) && !bytes.Equal(k, keyProjectionFormat)
 }
 
 // replayer applies events to a Badger store in transactions of bounded size.
@@ -70,6 +70,12 @@ func Reindex(cfg Config) (events uint64, err error) {
 			err = cerr
 		}
 	}()
+	return rebuildProjections(s)
+}
+
+// rebuildProjections deletes every projection of s and replays its log.
+// Nothing else may write meanwhile.
+func rebuildProjections(s *Service) (events uint64, err error) {
 	db := s.log.DB()
 	var stale [][]byte
 	err = db.View(func(txn *badger.Txn) error {
@@ -209,6 +215,10 @@ func (s *Service) Verify(trusted []byte) (chain.Report, error) {
 		return rep, err
 	}
 	if err := pc.compare(s.log.DB()); err != nil {
+		if v, ferr := storedFormat(s.log.DB()); ferr == nil && v != ProjectionFormat && rep.Size > 0 {
+			return rep, fmt.Errorf("%w: %v (the stored projections are in format %d, this version writes %d: "+
+				"starting the server or hwledger reindex rebuilds them from the log)", ErrProjection, err, v, ProjectionFormat)
+		}
 		return rep, fmt.Errorf("%w: %v", ErrProjection, err)
 	}
 	return rep, nil

@@ -76,6 +76,12 @@ func Open(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s.log = l
+	if !cfg.ReadOnly {
+		if err := s.upgradeProjections(); err != nil {
+			l.Close()
+			return nil, err
+		}
+	}
 	if err := s.cacheSummaries(); err != nil {
 		l.Close()
 		return nil, err

@@ -1,0 +1,62 @@
+package ledger
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A store whose projections are in an older format fails verify with a
+// hint, and the next writable Open rebuilds them from the log.
+func TestOpenRebuildsOlderProjections(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	s, err := Open(Config{Dir: dir})
+	require.NoError(t, err)
+	adminID, err := s.Bootstrap(ctx, "format-admin")
+	require.NoError(t, err)
+	admin := Principal{Party: adminID, Roles: []Role{RoleAdmin}}
+	p, err := s.RegisterParty(ctx, admin, PartyInput{Name: "企业", CreditCode: credit(7), Roles: []Role{RoleGenerator},
+		Street: "南关", Address: "郑州", Contact: Contact{"张", "1"}})
+	require.NoError(t, err)
+	w, err := s.RegisterWaste(ctx, Principal{Party: p.ID, Roles: p.Roles}, WasteInput{Code: "900-041-49", Form: "solid",
+		Quantity: KgToGrams(3), Container: Container{"桶", 1}, GeneratedAt: s.Now().Add(-time.Hour), Storage: "暂存间"})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	// Make it look like a store from before format 2: no format key, and
+	// the "all batches" index entry format 1 wrote.
+	db, err := badger.Open(chain.StoreOptions(dir))
+	require.NoError(t, err)
+	require.NoError(t, db.Update(func(txn *badger.Txn) error {
+		if err := txn.Delete(keyProjectionFormat); err != nil {
+			return err
+		}
+		return txn.Set([]byte(pIndex+"wa/"+be64(w.Seq)), []byte(w.ID))
+	}))
+	require.NoError(t, db.Close())
+
+	ro, err := Open(Config{Dir: dir, ReadOnly: true})
+	require.NoError(t, err)
+	_, err = ro.Verify(nil)
+	require.ErrorIs(t, err, ErrProjection)
+	assert.Contains(t, err.Error(), "format 1")
+	require.NoError(t, ro.Close())
+
+	s, err = Open(Config{Dir: dir})
+	require.NoError(t, err)
+	_, err = s.Verify(nil)
+	require.NoError(t, err, "rebuilt on open")
+	v, err := storedFormat(s.Log().DB())
+	require.NoError(t, err)
+	assert.Equal(t, ProjectionFormat, v)
+	got, err := s.WasteByLabel(ctx, Principal{Party: p.ID, Roles: p.Roles}, w.Label)
+	require.NoError(t, err)
+	assert.Equal(t, w.ID, got.ID)
+	require.NoError(t, s.Close())
+}
