@@ -139,11 +139,15 @@ func TestCrashChild(t *testing.T) {
 			defer wg.Done()
 			for n := 0; time.Now().Before(deadline); n++ {
 				evs, err := l.Submit(context.Background(), func(tx *Tx) error {
-					if err := tx.Set(fmt.Appendf(nil, "crash/%d", g), fmt.Appendf(nil, "%d", n)); err != nil {
+					// Every other command's value and events are large enough
+					// for the value log, so both places a value may live are
+					// killed mid-write.
+					pad := strings.Repeat("x", (n%2)*700)
+					if err := tx.Set(fmt.Appendf(nil, "crash/%d", g), fmt.Appendf(nil, "%d%s", n, pad)); err != nil {
 						return err
 					}
 					for k := 0; k <= n%3; k++ {
-						if _, err := tx.Append(Draft{Type: "test.crash", Subject: fmt.Sprint(g), Data: map[string]int{"n": n, "k": k}}); err != nil {
+						if _, err := tx.Append(Draft{Type: "test.crash", Subject: fmt.Sprint(g), Data: map[string]any{"n": n, "k": k, "pad": pad}}); err != nil {
 							return err
 						}
 					}
