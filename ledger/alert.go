@@ -52,13 +52,28 @@ func init() {
 		if err := s.Set(alertCondKey(a.Kind, a.Subject), []byte(a.ID)); err != nil {
 			return err
 		}
-		if a.Kind == AlertStorageDueSoon {
+		switch a.Kind {
+		case AlertStorageDueSoon:
 			// The warning is out: the overdue deadline is next.
 			w, err := loadWaste(s, a.Subject)
 			if err != nil {
 				return err
 			}
 			if err := putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID); err != nil {
+				return err
+			}
+		case AlertStorageOverdue, AlertDisposalOverdue:
+			w, err := loadWaste(s, a.Subject)
+			if err != nil {
+				return err
+			}
+			before := wasteIndexKeys(w)
+			due := e.OccurredAt
+			if a.DueAt != nil {
+				due = *a.DueAt
+			}
+			w.OverdueSince = &due
+			if err := putWaste(s, before, w); err != nil {
 				return err
 			}
 		}

@@ -133,6 +133,13 @@ func TestAlertStorageAfterCancelRaisedOnce(t *testing.T) {
 	assert.Empty(t, f.open(AlertStorageDueSoon, w.ID))
 	assert.Equal(t, 1, f.raisedCount(AlertStorageOverdue, w.ID))
 	assert.Equal(t, 1, f.raisedCount(AlertStorageDueSoon, w.ID), "the superseded warning is not raised again after a cancel")
+	// Back in storage and still overdue: counted and listed as such.
+	f.checkCounts("cancel")
+	c, err := f.s.WasteCounts(f.ctx, f.insp)
+	require.NoError(t, err)
+	assert.Equal(t, 1, c.Overdue)
+	_, err = f.s.WasteCounts(f.ctx, f.hosp)
+	require.ErrorIs(t, err, ErrForbidden, "district totals are for inspectors")
 }
 
 // The sweep terminates however many batches return overdue to storage.
@@ -478,6 +485,31 @@ func (f *fixture) allManifests() []*Manifest {
 	}
 }
 
+// checkCounts requires the district counts and the overdue list to equal
+// a recount of every batch (right after a sweep).
+func (f *fixture) checkCounts(step string) {
+	f.t.Helper()
+	now := f.clock.Now()
+	want := &WasteCounts{ByStatus: map[string]int{}}
+	for _, st := range WasteStatuses {
+		want.ByStatus[st] = 0
+	}
+	var overdue []string
+	for _, w := range f.allWastes() {
+		want.ByStatus[w.Status]++
+		if w.Overdue(now) {
+			want.Overdue++
+			overdue = append(overdue, w.ID)
+		}
+	}
+	got, err := f.s.WasteCounts(f.ctx, f.insp)
+	require.NoError(f.t, err)
+	require.Equal(f.t, want, got, "counts after %s", step)
+	yes := true
+	sort.Strings(overdue)
+	require.Equal(f.t, overdue, f.wasteIDs(f.insp, WasteFilter{Overdue: &yes}), "overdue list after %s", step)
+}
+
 func TestAlertOpenSetEqualsRecomputation(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -485,6 +517,7 @@ func TestAlertOpenSetEqualsRecomputation(t *testing.T) {
 		t.Helper()
 		f.sweep()
 		require.Equal(t, f.expectedOpenAlerts(f.clock.Now()), f.actualOpenAlerts(), "after %s", step)
+		f.checkCounts(step)
 	}
 	med := []*Waste{f.wasteAt(f.hosp, "841-001-01", 5, f.clock.Now()), f.wasteAt(f.hosp, "841-002-01", 5, f.clock.Now())}
 	oil := f.waste(f.gen, "900-214-08", 6000)

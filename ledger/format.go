@@ -17,7 +17,9 @@ import (
 //	1  (no key) until 2026-11-28
 //	2  a registration writes no trace entry and only its next storage
 //	   deadline; no "all batches" index; receivers carry pending_kg
-const ProjectionFormat = 2
+//	3  batches carry overdue_since and an overdue index; counts of
+//	   batches per status
+const ProjectionFormat = 3
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

@@ -1,5 +1,7 @@
 package ledger
 
+import "strings"
+
 // Secondary indexes: x/<name>/<value>/<be64 seq> → id. Every list query
 // reads one index (the most selective one it has) in seq order, newest
 // first, and filters the few records it loads; nothing scans all records.
@@ -19,10 +21,37 @@ func wasteIndexKeys(w *Waste) []string {
 		"wk/" + w.Category + "/" + seq,
 		"wg/" + be64(uint64(w.GeneratedAt.Unix())) + seq,
 	}
+	if w.OverdueSince != nil {
+		ks = append(ks, "wo/"+seq)
+	}
 	for _, p := range w.Parties {
 		ks = append(ks, "wp/"+p+"/"+seq)
 	}
 	return ks
+}
+
+// statusOf returns the status a batch's index keys record ("" for none).
+func statusOf(keys []string) string {
+	for _, k := range keys {
+		if rest, ok := strings.CutPrefix(k, "ws/"); ok {
+			st, _, _ := strings.Cut(rest, "/")
+			return st
+		}
+	}
+	return ""
+}
+
+// countKey holds how many batches are in a status (a district total kept
+// by the apply functions, so the dashboard counts without reading them).
+func countKey(status string) []byte { return key(pCount, status) }
+
+// bumpCount changes the count of batches in status by d.
+func bumpCount(s kv, status string, d int) error {
+	var n int
+	if _, err := getJSON(s, countKey(status), &n); err != nil {
+		return err
+	}
+	return setJSON(s, countKey(status), n+d)
 }
 
 func manifestIndexKeys(m *Manifest) []string {
@@ -76,11 +105,26 @@ func updateIndex(s kv, id string, before, after []string) error {
 	return nil
 }
 
-// putWaste stores a batch and moves its index entries.
-// before holds the index keys the record had (nil for a new record).
+// putWaste stores a changed batch, moves its index entries and keeps the
+// status counts. before holds the index keys the record had. A batch that
+// leaves the clock it was overdue on (picked up, rejected, disposed) is no
+// longer overdue; one returned to storage by a cancelled manifest still is.
 func putWaste(s kv, before []string, after *Waste) error {
+	switch after.Status {
+	case WasteStored, WasteManifested, WasteReceived:
+	default:
+		after.OverdueSince = nil
+	}
 	if err := setJSON(s, key(pWaste, after.ID), after); err != nil {
 		return err
+	}
+	if was := statusOf(before); was != after.Status {
+		if err := bumpCount(s, was, -1); err != nil {
+			return err
+		}
+		if err := bumpCount(s, after.Status, 1); err != nil {
+			return err
+		}
 	}
 	return updateIndex(s, after.ID, before, wasteIndexKeys(after))
 }

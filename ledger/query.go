@@ -161,6 +161,8 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 	switch {
 	case f.Label != "":
 		prefix = "-" // direct lookup below
+	case f.Overdue != nil && *f.Overdue:
+		prefix = "wo/" // as of the last sweep (every minute)
 	case f.Party != "":
 		prefix = "wp/" + f.Party + "/"
 	case f.Status != "":
@@ -214,6 +216,41 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 
 // WasteStatuses lists every batch status in lifecycle order.
 var WasteStatuses = []string{WasteStored, WasteManifested, WasteInTransit, WasteDelivered, WasteReceived, WasteDisposed, WasteRejected}
+
+// WasteCounts is how many batches the district holds in each status, and
+// how many are past their storage or disposal limit (as of the last
+// sweep, which runs every minute).
+type WasteCounts struct {
+	ByStatus map[string]int `json:"by_status"`
+	Overdue  int            `json:"overdue"`
+}
+
+// WasteCounts counts the district's batches without reading them: the
+// status counts are kept by the apply functions, the overdue batches are
+// the entries of their index. Inspectors and admins only.
+func (s *Service) WasteCounts(ctx context.Context, p Principal) (*WasteCounts, error) {
+	if !p.SeesAll() {
+		return nil, fmt.Errorf("%w: only inspectors see district totals", ErrForbidden)
+	}
+	c := &WasteCounts{ByStatus: map[string]int{}}
+	err := s.viewTxn(func(txn *badger.Txn) error {
+		r := snapshot{txn}
+		for _, st := range WasteStatuses {
+			var n int
+			if _, err := getJSON(r, countKey(st), &n); err != nil {
+				return err
+			}
+			c.ByStatus[st] = n
+		}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(pIndex + "wo/")})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			c.Overdue++
+		}
+		return nil
+	})
+	return c, err
+}
 
 var wasteStatuses = func() map[string]bool {
 	m := map[string]bool{}

@@ -132,7 +132,11 @@ type Waste struct {
 	Disposed         Grams      `json:"disposed_kg,omitempty"`
 	DisposedAt       *time.Time `json:"disposed_at,omitempty"`
 	Corrections      int        `json:"corrections,omitempty"`
-	RegisteredAt     time.Time  `json:"registered_at"`
+	// OverdueSince is the limit the batch has passed on the clock running
+	// now (storage while stored or manifested, disposal once received),
+	// set when the sweep raises the overdue alert; nil otherwise.
+	OverdueSince *time.Time `json:"overdue_since,omitempty"`
+	RegisteredAt time.Time  `json:"registered_at"`
 	// LastOccurredAt is the field time of the latest event about the batch.
 	LastOccurredAt time.Time `json:"last_occurred_at"`
 	// Seq orders batches (the ledger index of the registration event).

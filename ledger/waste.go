@@ -56,6 +56,9 @@ func init() {
 		if err := updateIndex(s, w.ID, nil, wasteIndexKeys(&w)); err != nil {
 			return err
 		}
+		if err := bumpCount(s, w.Status, 1); err != nil {
+			return err
+		}
 		if err := s.Set(key(pLabel, w.Label), []byte(w.ID)); err != nil {
 			return err
 		}

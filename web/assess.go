@@ -18,23 +18,6 @@ import (
 // ledger.AssessRow and in the README's "Assessment (考核)" section; the pages
 // quote them (messages rank.f.*).
 
-// allWastes pages through every batch matching f.
-func (h *Handler) allWastes(ctx context.Context, p ledger.Principal, f ledger.WasteFilter) ([]*ledger.Waste, error) {
-	var out []*ledger.Waste
-	page := ledger.Page{Limit: 500}
-	for {
-		l, err := h.svc.Wastes(ctx, p, f, page)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l.Items...)
-		if l.NextCursor == "" || len(l.Items) == 0 {
-			return out, nil
-		}
-		page.Cursor = l.NextCursor
-	}
-}
-
 // allAlerts pages through every alert matching f.
 func (h *Handler) allAlerts(ctx context.Context, p ledger.Principal, f ledger.AlertFilter) ([]*ledger.Alert, error) {
 	var out []*ledger.Alert

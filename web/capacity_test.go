@@ -61,3 +61,25 @@ func TestReceiverSeesCapacity(t *testing.T) {
 	res.Body.Close()
 	assert.NotContains(t, string(b), "cap-pending")
 }
+
+// The inspector's dashboard counts the district's batches from the
+// ledger's totals: held at generators, and past their limit.
+func TestDashboardCounts(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	gen, err := f.svc.Authenticate(f.tokens["gen"])
+	require.NoError(t, err)
+	for range 3 {
+		_, err := f.svc.RegisterWaste(ctx, gen, ledger.WasteInput{Code: "900-041-49", Form: "solid", Quantity: ledger.KgToGrams(2),
+			Container: ledger.Container{Type: "桶", Count: 1}, GeneratedAt: f.svc.Now().Add(-400 * 24 * time.Hour), Storage: "暂存间"})
+		require.NoError(t, err)
+	}
+	c := client(t)
+	signIn(t, f, c, f.tokens["inspector"])
+	res, err := c.Get(f.srv.URL + "/dashboard")
+	require.NoError(t, err)
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Contains(t, string(b), `<div class="kpi"><b>3</b><span>`+translate(langZh, "dash.stored"))
+	assert.Contains(t, string(b), `<div class="kpi warn"><b>3</b><span>`+translate(langZh, "dash.overdue"), "registered a year late: overdue at once")
+}

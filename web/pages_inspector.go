@@ -27,19 +27,6 @@ type dashboardData struct {
 	AlertKinds []string
 }
 
-// pastClock reports whether w's legal clock has run out without disposal
-// at now: a live count for the dashboard's "overdue batches" tile, not an
-// assessment figure (those come from Service.Assessment).
-func pastClock(w *ledger.Waste, now time.Time, rules ledger.Rules) bool {
-	switch w.Status {
-	case ledger.WasteStored, ledger.WasteManifested, ledger.WasteRejected:
-		return !now.Before(w.StorageDeadline)
-	case ledger.WasteReceived:
-		return w.ReceivedAt != nil && !now.Before(w.ReceivedAt.Add(rules.Disposal))
-	}
-	return false
-}
-
 // dashboard is the inspector's overview: open alerts (live), the district
 // map with loads in transit, and this year's assessment charts.
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -58,7 +45,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	ws, err := h.allWastes(ctx, st.p, ledger.WasteFilter{})
+	counts, err := h.svc.WasteCounts(ctx, st.p)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -68,18 +55,11 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	now, rules := h.svc.Now(), h.svc.Rules()
+	now := h.svc.Now()
 	per := yearToDate(now)
-	d := dashboardData{Open: open, Names: n, InTransit: len(transit.Items), Year: now.In(shanghai).Year(), Period: per}
-	for _, x := range ws {
-		switch x.Status {
-		case ledger.WasteStored, ledger.WasteManifested, ledger.WasteRejected:
-			d.Stored++
-		}
-		if pastClock(x, now, rules) {
-			d.Overdue++
-		}
-	}
+	d := dashboardData{Open: open, Names: n, InTransit: len(transit.Items), Year: now.In(shanghai).Year(), Period: per,
+		Stored:  counts.ByStatus[ledger.WasteStored] + counts.ByStatus[ledger.WasteManifested] + counts.ByStatus[ledger.WasteRejected],
+		Overdue: counts.Overdue}
 	var loads []load
 	for _, m := range transit.Items {
 		full, err := h.svc.Manifest(ctx, st.p, m.ID) // with its track
