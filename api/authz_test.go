@@ -83,6 +83,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: "/api/v1/manifests/" + m.ID, want: all(200, seesW)},
 		{method: "GET", path: "/api/v1/manifests/" + m.ID + "/trace", want: all(200, seesW)},
 		{method: "GET", path: "/api/v1/wastes", want: all(200, authed)},
+		{method: "GET", path: "/api/v1/wastes/counts", want: all(403, map[string]int{"anon": 401, "admin": 200, "insp": 200})},
 		{method: "GET", path: "/api/v1/manifests", want: all(200, authed)},
 		{method: "GET", path: "/api/v1/alerts", want: all(200, authed)},
 		// Every party sees its own assessment (api.md: "a party: itself").
@@ -158,6 +159,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 	ts.must(http.StatusOK, "GET", "/api/v1/parties/"+d.recv.id, d.gen.token, nil, &p)
 	assert.Zero(t, p.ReceivedThisYear)
 	assert.Zero(t, p.Pending)
+
+	// The district counts agree with the list an inspector sees.
+	var counts ledger.WasteCounts
+	ts.must(http.StatusOK, "GET", "/api/v1/wastes/counts", d.insp.token, nil, &counts)
+	var list WasteList
+	ts.must(http.StatusOK, "GET", "/api/v1/wastes?limit=500", d.insp.token, nil, &list)
+	byStatus := map[string]int{}
+	for _, x := range list.Items {
+		byStatus[x.Status]++
+	}
+	for st, n := range counts.ByStatus {
+		assert.Equal(t, byStatus[st], n, "status %s", st)
+	}
+	assert.Equal(t, 1, counts.ByStatus[ledger.WasteManifested], "w")
 }
 
 func merge(a, b map[string]int) map[string]int {

@@ -37,9 +37,15 @@ func (s *Server) wasteRoutes() []route {
 					ledger.WasteDelivered, ledger.WasteReceived, ledger.WasteDisposed, ledger.WasteRejected}},
 				{name: "code", typ: "string", doc: "waste code"}, {name: "category", typ: "string", doc: "HWnn"},
 				{name: "party", typ: "string", doc: "generator party id"}, {name: "street", typ: "string"},
-				{name: "medical", typ: "boolean"}, {name: "overdue", typ: "boolean", doc: "past its storage deadline"},
+				{name: "medical", typ: "boolean"}, {name: "overdue", typ: "boolean", doc: "past its storage limit, or its disposal limit once received (true: as of the last sweep, every minute)"},
 				{name: "from", typ: "date-time"}, {name: "to", typ: "date-time"}}, pageParams...),
 			status: http.StatusOK, answer: WasteList{}, errors: []int{400, 401}, handler: s.listWastes},
+		{method: http.MethodGet, path: "/wastes/counts", tag: "wastes", roles: seesEvents,
+			summary: "How many batches the district holds in each status, and how many are overdue",
+			doc: "Inspectors and admins. `by_status` counts every batch by its status; `overdue` counts the batches past " +
+				"their storage limit (stored or manifested) or disposal limit (received), as of the last alert sweep " +
+				"(every minute). Read from totals the ledger keeps, not by reading the batches.",
+			status: http.StatusOK, answer: ledger.WasteCounts{}, errors: []int{401, 403}, handler: s.wasteCounts},
 		{method: http.MethodGet, path: "/wastes/:id", tag: "wastes", summary: "Get a waste batch",
 			doc:    "404 when it does not exist or is not in the caller's scope.",
 			status: http.StatusOK, answer: ledger.Waste{}, errors: []int{401, 404}, handler: s.getWaste},
@@ -109,6 +115,14 @@ func (s *Server) listWastes(c echo.Context) error {
 		l.Items = []*ledger.Waste{}
 	}
 	return ok(c, l)
+}
+
+func (s *Server) wasteCounts(c echo.Context) error {
+	n, err := s.svc.WasteCounts(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	return ok(c, n)
 }
 
 func (s *Server) getWaste(c echo.Context) error {
