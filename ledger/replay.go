@@ -216,8 +216,8 @@ func (s *Service) Verify(trusted []byte) (chain.Report, error) {
 	}
 	if err := pc.compare(s.log.DB()); err != nil {
 		if v, ferr := storedFormat(s.log.DB()); ferr == nil && v != ProjectionFormat && rep.Size > 0 {
-			return rep, fmt.Errorf("%w: %v (the stored projections are in format %d, this version writes %d: "+
-				"starting the server or hwledger reindex rebuilds them from the log)", ErrProjection, err, v, ProjectionFormat)
+			return rep, fmt.Errorf("%w: %v (stored in projection format %d, this version writes %d: "+
+				"the server rebuilds them when it starts)", ErrProjection, err, v, ProjectionFormat)
 		}
 		return rep, fmt.Errorf("%w: %v", ErrProjection, err)
 	}
