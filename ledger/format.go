@@ -19,7 +19,8 @@ import (
 //	   deadline; no "all batches" index; receivers carry pending_kg
 //	3  batches carry overdue_since and an overdue index; counts of
 //	   batches per status
-const ProjectionFormat = 3
+//	4  a count of overdue batches
+const ProjectionFormat = 4
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

@@ -41,8 +41,9 @@ func statusOf(keys []string) string {
 	return ""
 }
 
-// countKey holds how many batches are in a status (a district total kept
-// by the apply functions, so the dashboard counts without reading them).
+// countKey holds how many batches are in a status, or overdue (district
+// totals kept by the apply functions, so the dashboard counts without
+// reading them).
 func countKey(status string) []byte { return key(pCount, status) }
 
 // bumpCount changes the count of batches in status by d.
@@ -126,7 +127,28 @@ func putWaste(s kv, before []string, after *Waste) error {
 			return err
 		}
 	}
+	if was, is := hasOverdueKey(before), after.OverdueSince != nil; was != is {
+		d := 1
+		if was {
+			d = -1
+		}
+		if err := bumpCount(s, countOverdue, d); err != nil {
+			return err
+		}
+	}
 	return updateIndex(s, after.ID, before, wasteIndexKeys(after))
+}
+
+// countOverdue is the count of batches in the overdue index (not a status).
+const countOverdue = "overdue"
+
+func hasOverdueKey(keys []string) bool {
+	for _, k := range keys {
+		if strings.HasPrefix(k, "wo/") {
+			return true
+		}
+	}
+	return false
 }
 
 func putManifest(s kv, before []string, after *Manifest) error {

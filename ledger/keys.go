@@ -26,7 +26,7 @@ import (
 //	ev/<subject>/<be64 index>    events about a subject (trace; a batch's
 //	                             registration is its seq, not listed here)
 //	x/<index name>/<value>/<be64 seq>  secondary indexes (see index.go)
-//	n/<status>                   number of batches in that status
+//	n/<status>, n/overdue        number of batches in that status, overdue
 //	i/<party>/<key>              idempotency records (not replayed)
 //	meta/projections             the projection format (format.go; not replayed)
 const (
