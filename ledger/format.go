@@ -20,7 +20,8 @@ import (
 //	3  batches carry overdue_since and an overdue index; counts of
 //	   batches per status
 //	4  a count of overdue batches
-const ProjectionFormat = 4
+//	5  the code index is keyed by category, then code; no category index
+const ProjectionFormat = 5
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

@@ -17,8 +17,7 @@ func wasteIndexKeys(w *Waste) []string {
 		"ws/" + w.Status + "/" + seq,
 		"wp/" + w.Generator + "/" + seq,
 		"wt/" + w.Street + "/" + seq,
-		"wc/" + w.Code + "/" + seq,
-		"wk/" + w.Category + "/" + seq,
+		"wc/" + w.Category + "/" + w.Code + "/" + seq, // a category's batches: merge its codes
 		"wg/" + be64(uint64(w.GeneratedAt.Unix())) + seq,
 	}
 	if w.OverdueSince != nil {

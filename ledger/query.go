@@ -46,7 +46,7 @@ func scanIndex[T any](txn *badger.Txn, prefix string, pg Page, load func(r kv, i
 func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page, load func(r kv, id string) (T, bool, error)) (List[T], error) {
 	out := List[T]{Items: []T{}}
 	limit, err := pg.limit()
-	if err != nil {
+	if err != nil || len(prefixes) == 0 {
 		return out, err
 	}
 	var after []byte
@@ -136,12 +136,13 @@ func (i *indexIter) close()         { i.it.Close() }
 
 // Wastes lists batches the caller may see, newest first.
 func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Page) (List[*Waste], error) {
+	var codeCat string // the category of f.Code
 	if f.Code != "" {
 		code, err := s.cat.Lookup(f.Code)
 		if err != nil {
 			return List[*Waste]{}, invalid("code", "%s", err.Error())
 		}
-		f.Code = code.Code
+		f.Code, codeCat = code.Code, code.Category
 	}
 	if f.Category != "" && !catalog.IsCategoryID(f.Category) {
 		return List[*Waste]{}, invalid("category", "must be a category HW01–HW50")
@@ -156,37 +157,9 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 		f.Party = p.Party
 	}
 	now := s.Now()
-	var prefix string // "": every batch, read from the status indexes together
-	var lo, hi []byte
-	switch {
-	case f.Label != "":
-		prefix = "-" // direct lookup below
-	case f.Overdue != nil && *f.Overdue:
-		prefix = "wo/" // as of the last sweep (every minute)
-	case f.Party != "":
-		prefix = "wp/" + f.Party + "/"
-	case f.Status != "":
-		prefix = "ws/" + f.Status + "/"
-	case f.From != nil || f.To != nil:
-		prefix = "wg/"
-		if f.From != nil {
-			lo = []byte(be64(uint64(max(f.From.Unix(), 0))))
-		}
-		if f.To != nil {
-			hi = []byte(be64(uint64(max(f.To.Unix()+1, 0))))
-		}
-	case f.Code != "":
-		prefix = "wc/" + f.Code + "/"
-	case f.Street != "":
-		prefix = "wt/" + f.Street + "/"
-	case f.Category != "":
-		prefix = "wk/" + f.Category + "/"
-	case f.Medical != nil && *f.Medical:
-		prefix = "wk/HW01/" // medical waste is category HW01
-	}
 	var out List[*Waste]
 	err := s.viewTxn(func(txn *badger.Txn) error {
-		if prefix == "-" {
+		if f.Label != "" {
 			out = List[*Waste]{Items: []*Waste{}}
 			w, err := s.WasteByLabel(ctx, p, f.Label)
 			if err == nil && wasteMatches(w, f, now) {
@@ -194,9 +167,33 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 			}
 			return nil
 		}
-		prefixes := []string{prefix}
-		if prefix == "" {
-			prefixes = prefixes[:0]
+		// The most selective index the filter has.
+		var prefixes []string
+		var lo, hi []byte
+		switch {
+		case f.Overdue != nil && *f.Overdue:
+			prefixes = []string{"wo/"} // as of the last sweep (every minute)
+		case f.Party != "":
+			prefixes = []string{"wp/" + f.Party + "/"}
+		case f.Status != "":
+			prefixes = []string{"ws/" + f.Status + "/"}
+		case f.From != nil || f.To != nil:
+			prefixes = []string{"wg/"}
+			if f.From != nil {
+				lo = []byte(be64(uint64(max(f.From.Unix(), 0))))
+			}
+			if f.To != nil {
+				hi = []byte(be64(uint64(max(f.To.Unix()+1, 0))))
+			}
+		case f.Code != "":
+			prefixes = []string{"wc/" + codeCat + "/" + f.Code + "/"}
+		case f.Street != "":
+			prefixes = []string{"wt/" + f.Street + "/"}
+		case f.Category != "":
+			prefixes = codeIndexes(txn, f.Category)
+		case f.Medical != nil && *f.Medical:
+			prefixes = codeIndexes(txn, "HW01") // medical waste is category HW01
+		default: // every batch: each is in exactly one status index
 			for _, st := range WasteStatuses {
 				prefixes = append(prefixes, "ws/"+st+"/")
 			}
@@ -212,6 +209,28 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 		return err
 	})
 	return out, err
+}
+
+// codeIndexes lists the code indexes of category cat that hold entries:
+// the code index is keyed by category first, so a category's batches are
+// the merge of its codes' indexes, found by skipping from code to code.
+func codeIndexes(txn *badger.Txn, cat string) []string {
+	p := []byte(pIndex + "wc/" + cat + "/")
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: p})
+	defer it.Close()
+	var out []string
+	for it.Seek(p); it.Valid(); {
+		rest := it.Item().Key()[len(p):]
+		code, _, ok := bytes.Cut(rest, []byte("/"))
+		if !ok {
+			it.Next()
+			continue
+		}
+		out = append(out, "wc/"+cat+"/"+string(code)+"/")
+		// '0' follows '/': the first key after every entry of this code.
+		it.Seek(append(append(append([]byte{}, p...), code...), '0'))
+	}
+	return out
 }
 
 // WasteStatuses lists every batch status in lifecycle order.

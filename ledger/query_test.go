@@ -373,3 +373,41 @@ func TestQueryAllBatchesAcrossStatuses(t *testing.T) {
 	}
 	assert.Len(t, seen, len(orig))
 }
+
+// A category's list merges the indexes of its codes: batches of several
+// codes of the category come newest first, each once, across pages; other
+// categories stay out. Medical waste is category HW01.
+func TestQueryCategoryMergesCodes(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var hw49, med []*Waste
+	for i := range 9 {
+		hw49 = append(hw49, f.waste(f.gen, []string{"900-041-49", "900-039-49", "900-047-49"}[i%3], 1))
+		f.waste(f.gen, "900-214-08", 1) // HW08, between them
+		if i < 4 {
+			med = append(med, f.wasteAt(f.hosp, []string{"841-001-01", "841-002-01"}[i%2], 1, f.clock.Now()))
+		}
+	}
+	yes := true
+	for _, c := range []struct {
+		flt  WasteFilter
+		want []*Waste
+	}{{WasteFilter{Category: "HW49"}, hw49}, {WasteFilter{Medical: &yes}, med}, {WasteFilter{Category: "HW29"}, nil}} {
+		var got []*Waste
+		pg := Page{Limit: 2}
+		for pages := 0; ; pages++ {
+			require.Less(t, pages, 20)
+			l, err := f.s.Wastes(f.ctx, f.insp, c.flt, pg)
+			require.NoError(t, err)
+			got = append(got, l.Items...)
+			if l.NextCursor == "" {
+				break
+			}
+			pg.Cursor = l.NextCursor
+		}
+		require.Len(t, got, len(c.want), "%+v", c.flt)
+		for i, w := range got {
+			assert.Equal(t, c.want[len(c.want)-1-i].ID, w.ID, "%+v: item %d, newest first", c.flt, i)
+		}
+	}
+}
