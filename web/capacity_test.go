@@ -2,6 +2,7 @@ package web
 
 import (
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,12 +75,24 @@ func TestDashboardCounts(t *testing.T) {
 			Container: ledger.Container{Type: "桶", Count: 1}, GeneratedAt: f.svc.Now().Add(-400 * 24 * time.Hour), Storage: "暂存间"})
 		require.NoError(t, err)
 	}
+	_, err = f.svc.RegisterWaste(ctx, gen, ledger.WasteInput{Code: "900-041-49", Form: "solid", Quantity: ledger.KgToGrams(2),
+		Container: ledger.Container{Type: "桶", Count: 1}, GeneratedAt: f.svc.Now().Add(-time.Hour), Storage: "暂存间"})
+	require.NoError(t, err)
 	c := client(t)
 	signIn(t, f, c, f.tokens["inspector"])
 	res, err := c.Get(f.srv.URL + "/dashboard")
 	require.NoError(t, err)
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	assert.Contains(t, string(b), `<div class="kpi"><b>3</b><span>`+translate(langZh, "dash.stored"))
-	assert.Contains(t, string(b), `<div class="kpi warn"><b>3</b><span>`+translate(langZh, "dash.overdue"), "registered a year late: overdue at once")
+	assert.Contains(t, string(b), `<div class="kpi"><b>4</b><span>`+translate(langZh, "dash.stored"))
+	assert.Contains(t, string(b), `<a class="kpi warn" href="/wastes?overdue=1" id="overdue-kpi"><b>3</b><span>`+translate(langZh, "dash.overdue"),
+		"registered a year late: overdue at once")
+	// The tile leads to the overdue batches.
+	res, err = c.Get(f.srv.URL + "/wastes?overdue=1")
+	require.NoError(t, err)
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, 3, strings.Count(string(b), `class="card row-over"`), "three overdue batches listed")
+	assert.NotContains(t, string(b), `class="card row-ok"`, "the fresh batch is not overdue")
+	assert.Contains(t, string(b), `id="overdue-only" checked`)
 }

@@ -48,6 +48,7 @@ var messages = map[string][2]string{
 	"f.allstatus": {"全部状态", "All statuses"},
 	"f.code":      {"废物代码", "Waste code"},
 	"f.apply":     {"筛选", "Filter"},
+	"f.overdue":   {"仅看超期", "Overdue only"},
 
 	"ws.stored":     {"贮存中", "Stored"},
 	"ws.manifested": {"已填联单", "On manifest"},

@@ -20,6 +20,7 @@ type inventoryData struct {
 	Rows       []wasteRow
 	Status     string
 	Code       string
+	Overdue    bool // only batches past their limit
 	Statuses   []string
 	NextCursor string
 	Names      names
@@ -28,7 +29,7 @@ type inventoryData struct {
 }
 
 // inventory lists the generator's batches (inspectors: all) with a
-// deadline bar each, filtered by status and code.
+// deadline bar each, filtered by status, code and overdue.
 func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleInspector, ledger.RoleAdmin)
 	if !ok {
@@ -36,6 +37,10 @@ func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := ledger.WasteFilter{Status: q.Get("status"), Code: strings.TrimSpace(q.Get("code"))}
+	overdue := q.Get("overdue") == "1"
+	if overdue {
+		f.Overdue = &overdue
+	}
 	if !st.p.SeesAll() {
 		f.Party = st.p.Party
 	}
@@ -50,7 +55,7 @@ func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now, rules := h.svc.Now(), h.svc.Rules()
-	d := inventoryData{Status: f.Status, Code: f.Code, Statuses: ledger.WasteStatuses, NextCursor: list.NextCursor, Names: n}
+	d := inventoryData{Status: f.Status, Code: f.Code, Overdue: overdue, Statuses: ledger.WasteStatuses, NextCursor: list.NextCursor, Names: n}
 	for _, x := range list.Items {
 		d.Rows = append(d.Rows, wasteRow{x, storageClock(x, now, rules)})
 	}
