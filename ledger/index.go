@@ -3,10 +3,13 @@ package ledger
 import "strings"
 
 // Secondary indexes: x/<name>/<value>/<be64 seq> → id. Every list query
-// reads one index (the most selective one it has) in seq order, newest
-// first, and filters the few records it loads; nothing scans all records.
-// A list of every batch merges the status indexes (each batch is in
-// exactly one), so registration writes no separate "all" entry.
+// reads the most selective index it has in seq order, newest first, and
+// filters the few records it loads; nothing scans all records. Some lists
+// merge several indexes whose suffixes are seqs, so a registration writes
+// fewer entries: every batch is the merge of the status indexes (each
+// batch is in exactly one), a category the merge of its codes' indexes
+// (x/wc/<category>/<code>/). x/wo/ holds the batches past their limit.
+// Batches are listed by generated-at from x/wg/<be64 unix><be64 seq>.
 
 func wasteIndexKeys(w *Waste) []string {
 	if w == nil {
