@@ -46,8 +46,10 @@
 // # Durability
 //
 // Commands from many goroutines are queued to one writer, applied in order in
-// one Badger transaction per batch, committed with a synced write and only
-// then acknowledged (group commit). A command that returns an error is
+// one Badger transaction per batch, committed with a synced write (the
+// value log, which holds values of 512 bytes or more such as most events,
+// and the memtable's write-ahead log) and only then acknowledged (group
+// commit). A command that returns an error is
 // rejected alone: its writes and events are discarded, the others commit.
 // Commits are pipelined: while one batch syncs, the writer runs the next
 // batch's commands against a view that includes the syncing batch, and

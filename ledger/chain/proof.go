@@ -158,7 +158,8 @@ func (l *Log) Event(index uint64) ([]byte, error) {
 // snapshot, so a concurrent append is either wholly seen or not at all.
 func (l *Log) Events(from uint64, limit int, fn func(index uint64, b []byte) error) error {
 	return l.db.View(func(txn *badger.Txn) error {
-		// Values are inline in the LSM tree: prefetching would only start a
+		// Each value is read as the walk reaches it (from the table, or
+		// from the value log's memory map): prefetching would only start a
 		// goroutine per event.
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: eventPrefix})
 		defer it.Close()
