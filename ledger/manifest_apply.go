@@ -1,0 +1,354 @@
+package ledger
+
+import (
+	"strings"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger/chain"
+)
+
+// Event data of manifest steps. Deadlines in force are recorded in the
+// events so that replay never depends on configuration.
+type (
+	custodyData struct {
+		Party        string    `json:"party"`
+		Labels       []string  `json:"labels"`
+		VehiclePlate string    `json:"vehicle_plate"`
+		Driver       string    `json:"driver"`
+		Location     *Location `json:"location,omitempty"`
+		TransitDue   time.Time `json:"transit_due,omitempty"`
+		TrackGapDue  time.Time `json:"track_gap_due"`
+	}
+	positionsData struct {
+		Points      []TrackPoint `json:"points"`
+		TrackGapDue time.Time    `json:"track_gap_due"`
+	}
+	deliverData struct {
+		Location   *Location `json:"location,omitempty"`
+		ReceiptDue time.Time `json:"receipt_due"`
+	}
+	receiveData struct {
+		Lines       []ReceiptLine `json:"lines"`
+		DisposalDue time.Time     `json:"disposal_due"`
+		Year        int           `json:"year"`
+	}
+	cancelData struct {
+		Reason string `json:"reason"`
+	}
+)
+
+func init() {
+	onEvent(EvManifestCreated, applyManifestCreated)
+	onEvent(EvManifestPickedUp, applyCustody)
+	onEvent(EvManifestHandover, applyCustody)
+	onEvent(EvManifestTrack, applyPositions)
+	onEvent(EvManifestDeliver, applyDeliver)
+	onEvent(EvManifestReceived, applyReceive)
+	onEvent(EvManifestCancel, applyCancel)
+	onEvent(EvManifestClosed, func(s kv, e *chain.Event) error {
+		return updateManifest(s, e, func(m *Manifest) error {
+			at := e.OccurredAt
+			m.Status, m.ClosedAt = ManifestClosed, &at
+			return nil
+		})
+	})
+}
+
+// updateManifest loads the event's manifest, lets fn change it, stores it
+// and records the event in the trace of each of its batches.
+func updateManifest(s kv, e *chain.Event, fn func(m *Manifest) error) error {
+	m, err := loadManifest(s, e.Subject)
+	if err != nil {
+		return err
+	}
+	before := manifestIndexKeys(m)
+	if err := fn(m); err != nil {
+		return err
+	}
+	m.LastOccurredAt = e.OccurredAt
+	for _, id := range m.WasteIDs {
+		if err := traceAlso(s, id, e); err != nil {
+			return err
+		}
+	}
+	return putManifest(s, before, m)
+}
+
+// updateWastes applies fn to each batch of m.
+func updateWastes(s kv, m *Manifest, at time.Time, fn func(w *Waste) error) error {
+	for _, id := range m.WasteIDs {
+		w, err := loadWaste(s, id)
+		if err != nil {
+			return err
+		}
+		before := wasteIndexKeys(w)
+		if err := fn(w); err != nil {
+			return err
+		}
+		w.LastOccurredAt = at
+		if err := putWaste(s, before, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func applyManifestCreated(s kv, e *chain.Event) error {
+	var m Manifest
+	if err := data(e, &m); err != nil {
+		return err
+	}
+	m.Seq, m.CreatedAt, m.LastOccurredAt = e.Index, e.RecordedAt, e.OccurredAt
+	if err := putManifest(s, nil, &m); err != nil {
+		return err
+	}
+	if err := s.Set(key(pManifestNo, m.Number[:8]), []byte(strings.TrimLeft(m.Number[8:], "0"))); err != nil { // a JSON number: no leading zeros
+		return err
+	}
+	for _, id := range m.WasteIDs {
+		if err := s.Set(key(pOpenMan, id), []byte(m.ID)); err != nil {
+			return err
+		}
+		if err := traceAlso(s, id, e); err != nil {
+			return err
+		}
+	}
+	if err := addPending(s, m.Receiver, m.Total); err != nil {
+		return err
+	}
+	others := append(append([]string{}, m.Carriers...), m.Receiver)
+	return updateWastes(s, &m, e.OccurredAt, func(w *Waste) error {
+		w.Status, w.ManifestID = WasteManifested, m.ID
+		for _, o := range others {
+			if !contains(w.Parties, o) {
+				w.Parties = append(w.Parties, o)
+			}
+		}
+		return nil
+	})
+}
+
+func applyCustody(s kv, e *chain.Event) error {
+	var d custodyData
+	if err := data(e, &d); err != nil {
+		return err
+	}
+	at := e.OccurredAt
+	var m *Manifest
+	err := updateManifest(s, e, func(x *Manifest) error {
+		m = x
+		kind := "handover"
+		if e.Type == EvManifestPickedUp {
+			kind = "pickup"
+			x.Status, x.PickedUpAt, x.CarrierIndex = ManifestInTransit, &at, 0
+			x.TransitDue = &d.TransitDue
+			if err := putDeadline(s, d.TransitDue, AlertTransitOverdue, x.ID); err != nil {
+				return err
+			}
+		} else {
+			x.CarrierIndex++
+			if err := s.Delete(deadlineKey(orZero(x.TrackGapDue), AlertTrackGap, x.ID)); err != nil {
+				return err
+			}
+		}
+		x.Holder = d.Party
+		x.LastPositionAt = &at
+		x.Custody = append(x.Custody, CustodyStep{Kind: kind, Party: d.Party, At: at, VehiclePlate: d.VehiclePlate,
+			Driver: d.Driver, Location: d.Location, EventIndex: e.Index})
+		x.TrackGapDue = &d.TrackGapDue
+		return putDeadline(s, d.TrackGapDue, AlertTrackGap, x.ID)
+	})
+	if err != nil || e.Type != EvManifestPickedUp {
+		return err
+	}
+	return updateWastes(s, m, at, func(w *Waste) error {
+		w.Status = WasteInTransit
+		if at.After(w.StorageDeadline) {
+			if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) { a.LatePickups++ }); err != nil {
+				return err
+			}
+		}
+		return delStorageDeadlines(s, w)
+	})
+}
+
+// orZero returns *t, or the zero time for nil (an unset deadline, whose
+// deadline-index key is never written).
+func orZero(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func applyPositions(s kv, e *chain.Event) error {
+	var d positionsData
+	if err := data(e, &d); err != nil {
+		return err
+	}
+	m, err := loadManifest(s, e.Subject)
+	if err != nil {
+		return err
+	}
+	before := manifestIndexKeys(m)
+	for _, pt := range d.Points {
+		if err := setJSON(s, trackKey(m.ID, m.TrackPoints), pt); err != nil {
+			return err
+		}
+		m.TrackPoints++
+		if m.LastPositionAt == nil || pt.At.After(*m.LastPositionAt) {
+			at := pt.At
+			m.LastPositionAt = &at
+		}
+	}
+	if err := s.Delete(deadlineKey(orZero(m.TrackGapDue), AlertTrackGap, m.ID)); err != nil {
+		return err
+	}
+	m.TrackGapDue = &d.TrackGapDue
+	// While a track-gap alert is open, points that do not close the gap
+	// start no new clock.
+	if _, open, err := s.Get(alertCondKey(AlertTrackGap, m.ID)); err != nil {
+		return err
+	} else if !open {
+		if err := putDeadline(s, d.TrackGapDue, AlertTrackGap, m.ID); err != nil {
+			return err
+		}
+	}
+	m.LastOccurredAt = e.OccurredAt
+	return putManifest(s, before, m)
+}
+
+func applyDeliver(s kv, e *chain.Event) error {
+	var d deliverData
+	if err := data(e, &d); err != nil {
+		return err
+	}
+	at := e.OccurredAt
+	var m *Manifest
+	err := updateManifest(s, e, func(x *Manifest) error {
+		m = x
+		if err := s.Delete(deadlineKey(orZero(x.TrackGapDue), AlertTrackGap, x.ID)); err != nil {
+			return err
+		}
+		if err := s.Delete(deadlineKey(orZero(x.TransitDue), AlertTransitOverdue, x.ID)); err != nil {
+			return err
+		}
+		x.TrackGapDue = nil
+		x.Status, x.DeliveredAt, x.Holder = ManifestDelivered, &at, x.Receiver
+		x.ReceiptDue = &d.ReceiptDue
+		x.Custody = append(x.Custody, CustodyStep{Kind: "deliver", Party: e.Actor.Party, At: at, Location: d.Location, EventIndex: e.Index})
+		return putDeadline(s, d.ReceiptDue, AlertReceiptOverdue, x.ID)
+	})
+	if err != nil {
+		return err
+	}
+	return updateWastes(s, m, at, func(w *Waste) error { w.Status = WasteDelivered; return nil })
+}
+
+func applyReceive(s kv, e *chain.Event) error {
+	var d receiveData
+	if err := data(e, &d); err != nil {
+		return err
+	}
+	at := e.OccurredAt
+	lines := map[string]ReceiptLine{}
+	var accepted Grams
+	for _, l := range d.Lines {
+		lines[l.WasteID] = l
+		if l.Accepted {
+			accepted += l.Received
+		}
+	}
+	var m *Manifest
+	err := updateManifest(s, e, func(x *Manifest) error {
+		m = x
+		if x.ReceiptDue != nil {
+			if err := s.Delete(deadlineKey(*x.ReceiptDue, AlertReceiptOverdue, x.ID)); err != nil {
+				return err
+			}
+		}
+		x.Status, x.ReceivedAt, x.Lines = ManifestReceived, &at, d.Lines
+		for _, l := range d.Lines {
+			x.Discrepancy = x.Discrepancy || l.Discrepancy
+		}
+		x.Custody = append(x.Custody, CustodyStep{Kind: "receive", Party: x.Receiver, At: at, EventIndex: e.Index})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	recv, err := loadParty(s, m.Receiver)
+	if err != nil {
+		return err
+	}
+	if recv.ReceivedYear != d.Year {
+		recv.ReceivedYear, recv.ReceivedThisYear = d.Year, 0
+	}
+	recv.ReceivedThisYear += accepted
+	recv.Pending -= m.Total
+	if err := setJSON(s, key(pParty, recv.ID), recv); err != nil {
+		return err
+	}
+	return updateWastes(s, m, at, func(w *Waste) error {
+		l := lines[w.ID]
+		w.Discrepancy = l.Discrepancy
+		if l.Discrepancy {
+			if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) { a.Discrepancies++ }); err != nil {
+				return err
+			}
+		}
+		if !l.Accepted {
+			w.Status, w.ManifestID = WasteRejected, ""
+			return s.Delete(key(pOpenMan, w.ID))
+		}
+		due := d.DisposalDue
+		w.Status, w.Received, w.ReceivedAt, w.Receiver, w.DisposalDeadline = WasteReceived, l.Received, &at, m.Receiver, &due
+		return putDeadline(s, due, AlertDisposalOverdue, w.ID)
+	})
+}
+
+func applyCancel(s kv, e *chain.Event) error {
+	var d cancelData
+	if err := data(e, &d); err != nil {
+		return err
+	}
+	var m *Manifest
+	err := updateManifest(s, e, func(x *Manifest) error {
+		m = x
+		at := e.OccurredAt
+		x.Status, x.CancelReason, x.ClosedAt = ManifestCancelled, d.Reason, &at
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := addPending(s, m.Receiver, -m.Total); err != nil {
+		return err
+	}
+	return updateWastes(s, m, e.OccurredAt, func(w *Waste) error {
+		w.Status, w.ManifestID = WasteStored, ""
+		if err := s.Delete(key(pOpenMan, w.ID)); err != nil {
+			return err
+		}
+		return addStorageDeadlines(s, w)
+	})
+}
+
+// addPending changes what open manifests carry to receiver by g.
+func addPending(s kv, receiver string, g Grams) error {
+	recv, err := loadParty(s, receiver)
+	if err != nil {
+		return err
+	}
+	recv.Pending += g
+	return setJSON(s, key(pParty, recv.ID), recv)
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}

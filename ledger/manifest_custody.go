@@ -1,0 +1,262 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+func labelMismatch(m *Manifest, scanned []string) *RuleError {
+	want := map[string]bool{}
+	for _, l := range m.Labels {
+		want[l] = true
+	}
+	got := map[string]bool{}
+	var unexpected []string
+	for _, l := range scanned {
+		l = strings.TrimSpace(l)
+		if got[l] {
+			continue
+		}
+		got[l] = true
+		if !want[l] {
+			unexpected = append(unexpected, l)
+		}
+	}
+	var missing []string
+	for _, l := range m.Labels {
+		if !got[l] {
+			missing = append(missing, l)
+		}
+	}
+	if len(missing) == 0 && len(unexpected) == 0 {
+		return nil
+	}
+	sort.Strings(missing)
+	sort.Strings(unexpected)
+	if missing == nil {
+		missing = []string{}
+	}
+	if unexpected == nil {
+		unexpected = []string{}
+	}
+	return &RuleError{
+		Message: fmt.Sprintf("scanned labels do not match the manifest: %d missing, %d unexpected; nothing was loaded", len(missing), len(unexpected)),
+		Details: map[string]any{"missing": missing, "unexpected": unexpected},
+	}
+}
+
+func validateCustody(in *CustodyInput) error {
+	f := fieldErrors{}
+	if len(in.Labels) == 0 {
+		f.add("labels", "scan every label on the manifest")
+	}
+	in.VehiclePlate = strings.TrimSpace(in.VehiclePlate)
+	if in.VehiclePlate == "" {
+		f.add("vehicle_plate", "is required (e.g. 豫A12345)")
+	}
+	in.Driver = strings.TrimSpace(in.Driver)
+	if in.Driver == "" {
+		f.add("driver", "is required")
+	}
+	if in.Location != nil {
+		validLocation(f, "location", *in.Location)
+	}
+	return f.err()
+}
+
+// Pickup records loading by the first carrier. The scanned labels must
+// equal the manifest's exactly, else nothing is recorded and the
+// RuleError lists the missing and unexpected labels.
+func (s *Service) Pickup(ctx context.Context, p Principal, id string, in CustodyInput) (*Manifest, error) {
+	return s.custody(ctx, p, id, in, true)
+}
+
+// Handover records the next carrier taking over from the one holding it.
+func (s *Service) Handover(ctx context.Context, p Principal, id string, in CustodyInput) (*Manifest, error) {
+	return s.custody(ctx, p, id, in, false)
+}
+
+func (s *Service) custody(ctx context.Context, p Principal, id string, in CustodyInput, pickup bool) (*Manifest, error) {
+	if !p.Has(RoleTransporter) {
+		return nil, fmt.Errorf("%w: only a transporter takes custody", ErrForbidden)
+	}
+	if err := validateCustody(&in); err != nil {
+		return nil, err
+	}
+	return exec(ctx, s, p, func(c *cmd) (*Manifest, error) {
+		m, err := c.visibleManifest(id)
+		if err != nil {
+			return nil, err
+		}
+		typ, next := EvManifestHandover, m.CarrierIndex+1
+		if pickup {
+			typ, next = EvManifestPickedUp, 0
+			if m.Status != ManifestSubmitted {
+				return nil, transitionErr("pick up a manifest", m.Status)
+			}
+		} else if m.Status != ManifestInTransit {
+			return nil, transitionErr("hand over a manifest", m.Status)
+		}
+		if next >= len(m.Carriers) {
+			return nil, ruleErr("no further carrier is named on manifest %s", m.Number)
+		}
+		if m.Carriers[next] != p.Party {
+			return nil, ruleErr("carrier %d on manifest %s is another party", next+1, m.Number)
+		}
+		if bad := labelMismatch(m, in.Labels); bad != nil {
+			return nil, bad
+		}
+		occurred, err := c.occurred(in.OccurredAt, m.LastOccurredAt)
+		if err != nil {
+			return nil, err
+		}
+		d := custodyData{Party: p.Party, Labels: m.Labels, VehiclePlate: in.VehiclePlate, Driver: in.Driver,
+			Location: in.Location, TrackGapDue: occurred.Add(s.rules.TrackGap)}
+		if pickup {
+			limit := s.rules.Transit
+			if c.anyMedical(m) {
+				limit = s.rules.MedicalTransit
+			}
+			d.TransitDue = occurred.Add(limit)
+		}
+		if _, err := c.emit(typ, m.ID, occurred, d); err != nil {
+			return nil, err
+		}
+		if pickup {
+			for _, wid := range m.WasteIDs {
+				for _, k := range []string{AlertStorageDueSoon, AlertStorageOverdue} {
+					if err := c.resolve(k, wid, occurred); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+		if err := c.resolve(AlertTrackGap, m.ID, occurred); err != nil {
+			return nil, err
+		}
+		return c.manifest(m.ID)
+	})
+}
+
+func (c *cmd) anyMedical(m *Manifest) bool {
+	for _, id := range m.WasteIDs {
+		if w, err := loadWaste(c.tx, id); err == nil && w.Medical {
+			return true
+		}
+	}
+	return false
+}
+
+// holder checks that the caller is the carrier holding an in-transit manifest.
+func (c *cmd) holder(id, what string) (*Manifest, error) {
+	m, err := c.visibleManifest(id)
+	if err != nil {
+		return nil, err
+	}
+	if m.Status != ManifestInTransit {
+		return nil, transitionErr(what, m.Status)
+	}
+	if m.Holder != c.p.Party {
+		return nil, ruleErr("only the carrier holding manifest %s may %s", m.Number, what)
+	}
+	return m, nil
+}
+
+// Positions adds GPS track points from the carrier holding the manifest.
+func (s *Service) Positions(ctx context.Context, p Principal, id string, in PositionsInput) (*Manifest, error) {
+	if !p.Has(RoleTransporter) {
+		return nil, fmt.Errorf("%w: only a transporter sends positions", ErrForbidden)
+	}
+	f := fieldErrors{}
+	if len(in.Points) == 0 || len(in.Points) > 1000 {
+		f.add("points", "send between 1 and 1000 points")
+	}
+	for i, pt := range in.Points {
+		validLocation(f, fmt.Sprintf("points[%d]", i), Location{pt.Lat, pt.Lon})
+		if pt.At.IsZero() {
+			f.add(fmt.Sprintf("points[%d].at", i), "is required (RFC 3339 time)")
+		}
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	return exec(ctx, s, p, func(c *cmd) (*Manifest, error) {
+		m, err := c.holder(id, "send positions")
+		if err != nil {
+			return nil, err
+		}
+		pts := make([]TrackPoint, len(in.Points))
+		latest := time.Time{}
+		for i, pt := range in.Points {
+			pt.At = pt.At.UTC().Truncate(time.Microsecond)
+			if pt.At.After(c.now.Add(s.rules.MaxFutureOccurrence)) {
+				return nil, invalid(fmt.Sprintf("points[%d].at", i), "must not be in the future")
+			}
+			if m.PickedUpAt != nil && pt.At.Before(m.PickedUpAt.Add(-time.Hour)) {
+				return nil, invalid(fmt.Sprintf("points[%d].at", i), "must not be before the pickup")
+			}
+			if pt.At.After(latest) {
+				latest = pt.At
+			}
+			pts[i] = pt
+		}
+		occurred, err := c.occurred(in.OccurredAt, m.LastOccurredAt)
+		if err != nil {
+			return nil, err
+		}
+		last := latest
+		if m.LastPositionAt != nil && m.LastPositionAt.After(last) {
+			last = *m.LastPositionAt
+		}
+		if last.Add(s.rules.TrackGap).After(c.now) {
+			// The gap is closed: resolve first, so the new deadline is indexed.
+			if err := c.resolve(AlertTrackGap, m.ID, occurred); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := c.emit(EvManifestTrack, m.ID, occurred, positionsData{Points: pts, TrackGapDue: last.Add(s.rules.TrackGap)}); err != nil {
+			return nil, err
+		}
+		return c.manifest(m.ID)
+	})
+}
+
+// Deliver records arrival at the receiver by the last carrier.
+func (s *Service) Deliver(ctx context.Context, p Principal, id string, in DeliverInput) (*Manifest, error) {
+	if !p.Has(RoleTransporter) {
+		return nil, fmt.Errorf("%w: only a transporter delivers", ErrForbidden)
+	}
+	if in.Location != nil {
+		f := fieldErrors{}
+		validLocation(f, "location", *in.Location)
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+	}
+	return exec(ctx, s, p, func(c *cmd) (*Manifest, error) {
+		m, err := c.holder(id, "deliver")
+		if err != nil {
+			return nil, err
+		}
+		if m.CarrierIndex != len(m.Carriers)-1 {
+			return nil, ruleErr("hand over to the next carrier before delivering manifest %s", m.Number)
+		}
+		occurred, err := c.occurred(in.OccurredAt, m.LastOccurredAt)
+		if err != nil {
+			return nil, err
+		}
+		due := s.cal.AddWorkdays(occurred, s.rules.ReceiptWorkdays)
+		if _, err := c.emit(EvManifestDeliver, m.ID, occurred, deliverData{Location: in.Location, ReceiptDue: due}); err != nil {
+			return nil, err
+		}
+		for _, k := range []string{AlertTransitOverdue, AlertTrackGap} {
+			if err := c.resolve(k, m.ID, occurred); err != nil {
+				return nil, err
+			}
+		}
+		return c.manifest(m.ID)
+	})
+}

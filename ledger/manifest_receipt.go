@@ -1,0 +1,148 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/workday"
+)
+
+// Receive confirms receipt with one line per batch. A weight difference
+// beyond the tolerance, a different container count or a rejection is a
+// significant discrepancy (重大差异) and raises an alert. Rejected batches
+// return to their generator's control and may go on a new manifest.
+func (s *Service) Receive(ctx context.Context, p Principal, id string, in ReceiveInput) (*Manifest, error) {
+	if !p.Has(RoleReceiver) {
+		return nil, fmt.Errorf("%w: only a receiver confirms receipt", ErrForbidden)
+	}
+	f := fieldErrors{}
+	if len(in.Lines) == 0 {
+		f.add("lines", "give one line per batch")
+	}
+	for i, l := range in.Lines {
+		if l.WasteID == "" {
+			f.add(fmt.Sprintf("lines[%d].waste_id", i), "is required")
+		}
+		if l.Received < 0 {
+			f.add(fmt.Sprintf("lines[%d].received_kg", i), "must not be negative")
+		}
+		if l.ContainerCount < 0 || l.ContainerCount > 10000 {
+			f.add(fmt.Sprintf("lines[%d].container_count", i), "must be between 0 and 10000")
+		}
+		if l.Accepted == nil {
+			f.add(fmt.Sprintf("lines[%d].accepted", i), "is required (true or false)")
+		} else if *l.Accepted && l.Received <= 0 {
+			f.add(fmt.Sprintf("lines[%d].received_kg", i), "must be greater than 0 for an accepted batch")
+		}
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	return exec(ctx, s, p, func(c *cmd) (*Manifest, error) {
+		m, err := c.visibleManifest(id)
+		if err != nil {
+			return nil, err
+		}
+		if m.Receiver != p.Party {
+			return nil, ruleErr("only the receiver named on manifest %s may confirm receipt", m.Number)
+		}
+		if m.Status != ManifestDelivered {
+			return nil, transitionErr("confirm receipt", m.Status)
+		}
+		byID := map[string]ReceiveLine{}
+		for i, l := range in.Lines {
+			if _, dup := byID[l.WasteID]; dup {
+				return nil, invalid(fmt.Sprintf("lines[%d].waste_id", i), "batch %s is listed twice", l.WasteID)
+			}
+			if !contains(m.WasteIDs, l.WasteID) {
+				return nil, invalid(fmt.Sprintf("lines[%d].waste_id", i), "batch %s is not on this manifest", l.WasteID)
+			}
+			byID[l.WasteID] = l
+		}
+		if len(byID) != len(m.WasteIDs) {
+			return nil, invalid("lines", "give one line for each of the %d batches", len(m.WasteIDs))
+		}
+		occurred, err := c.occurred(in.OccurredAt, m.LastOccurredAt)
+		if err != nil {
+			return nil, err
+		}
+		d := receiveData{DisposalDue: occurred.Add(s.rules.Disposal), Year: occurred.In(workday.Shanghai).Year()}
+		var problems []string
+		for _, wid := range m.WasteIDs {
+			w, err := loadWaste(c.tx, wid)
+			if err != nil {
+				return nil, err
+			}
+			in := byID[wid]
+			l := ReceiptLine{WasteID: wid, Received: in.Received, ContainerCount: in.ContainerCount, Accepted: *in.Accepted,
+				Note: strings.TrimSpace(in.Note), Declared: w.Quantity}
+			diff := float64(l.Received - w.Quantity)
+			if diff < 0 {
+				diff = -diff
+			}
+			l.Discrepancy = !l.Accepted || diff > s.rules.WeightTolerance*float64(w.Quantity) || l.ContainerCount != w.Container.Count
+			if l.Discrepancy {
+				problems = append(problems, discrepancyText(w, l))
+			}
+			d.Lines = append(d.Lines, l)
+		}
+		if _, err := c.emit(EvManifestReceived, m.ID, occurred, d); err != nil {
+			return nil, err
+		}
+		if err := c.resolve(AlertReceiptOverdue, m.ID, occurred); err != nil {
+			return nil, err
+		}
+		if len(problems) > 0 {
+			if err := c.raiseDiscrepancy(m, strings.Join(problems, "; ")); err != nil {
+				return nil, err
+			}
+		}
+		if err := c.checkCapacity(m.Receiver); err != nil {
+			return nil, err
+		}
+		if err := c.closeIfDone(m.ID, occurred); err != nil {
+			return nil, err
+		}
+		return c.manifest(m.ID)
+	})
+}
+
+func discrepancyText(w *Waste, l ReceiptLine) string {
+	switch {
+	case !l.Accepted:
+		return fmt.Sprintf("%s 被拒收 rejected", w.Label)
+	case l.ContainerCount != w.Container.Count:
+		return fmt.Sprintf("%s 容器数 %d≠%d containers", w.Label, l.ContainerCount, w.Container.Count)
+	default:
+		return fmt.Sprintf("%s 重量 %s kg≠%s kg weight", w.Label, kgString(l.Received), kgString(w.Quantity))
+	}
+}
+
+// closeIfDone closes a received manifest whose batches are all disposed of
+// or rejected.
+func (c *cmd) closeIfDone(manifestID string, at time.Time) error {
+	if manifestID == "" {
+		return nil
+	}
+	m, err := loadManifest(c.tx, manifestID)
+	if err != nil {
+		return err
+	}
+	if m.Status != ManifestReceived {
+		return nil
+	}
+	for _, id := range m.WasteIDs {
+		w, err := loadWaste(c.tx, id)
+		if err != nil {
+			return err
+		}
+		if w.Status != WasteDisposed && w.Status != WasteRejected && w.ManifestID == m.ID {
+			return nil
+		}
+	}
+	_, err = c.emitAs(chain.Actor{Party: SystemParty, Role: string(RoleSystem)}, EvManifestClosed, m.ID, at, map[string]string{"number": m.Number})
+	return err
+}
