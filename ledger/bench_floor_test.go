@@ -42,13 +42,25 @@ func BenchmarkRegisterFloor(b *testing.B) {
 	b.ReportMetric(float64(len(fl.sets)+1), "items/registration") // before sharing
 }
 
-// BenchmarkRegisterFloorPacked sizes a storage design this code does not
-// use, to show what it would allow: index entries packed into blocks of
+// BenchmarkRegisterFloorPacked sizes storage designs this code does not
+// use, to show what they would allow: index entries packed into blocks of
 // 256 seqs rewritten once per batch (one status block, one per generator,
 // street and code, one generated-at block), the label and serial kept in
 // one record per generator, code and day, deadlines in hourly buckets; per
-// registration only its event, its record and its label record.
+// registration only its event, its label record and ("record") its batch
+// record, or ("event-backed") no batch record: the batch would be read
+// from its registration event until it first changes.
 func BenchmarkRegisterFloorPacked(b *testing.B) {
+	for _, withRecord := range []bool{true, false} {
+		name := "event-backed"
+		if withRecord {
+			name = "record"
+		}
+		b.Run(name, func(b *testing.B) { floorPacked(b, withRecord) })
+	}
+}
+
+func floorPacked(b *testing.B, withRecord bool) {
 	fl := newFloor(b)
 	var record []byte
 	for _, kv := range fl.sets {
@@ -65,7 +77,9 @@ func BenchmarkRegisterFloorPacked(b *testing.B) {
 	}
 	floorRatio(b, fl.entry, func(txn *badger.Txn, i uint64) {
 		gen, code, day := i%40, (i/40)%4, i/4000
-		must(b, txn.Set(k(pWaste, i), record))
+		if withRecord {
+			must(b, txn.Set(k(pWaste, i), record))
+		}
 		must(b, txn.Set(k(pLabel, gen, code, day), make([]byte, 40*(1+int(i%25))))) // ids by serial
 		must(b, txn.Set(k(pAgg, gen, day), make([]byte, 24)))
 	}, func(txn *badger.Txn, first uint64) {
