@@ -63,17 +63,15 @@ func init() {
 				return err
 			}
 		case AlertStorageOverdue, AlertDisposalOverdue:
-			w, err := loadWaste(s, a.Subject)
-			if err != nil {
-				return err
-			}
-			before := wasteIndexKeys(w)
 			due := e.OccurredAt
 			if a.DueAt != nil {
 				due = *a.DueAt
 			}
-			w.OverdueSince = &due
-			if err := putWaste(s, before, w); err != nil {
+			err := updateWaste(s, a.Subject, func(w *Waste) error {
+				w.OverdueSince = &due
+				return nil
+			})
+			if err != nil {
 				return err
 			}
 		}

@@ -141,6 +141,20 @@ func putWaste(s kv, before []string, after *Waste) error {
 	return updateIndex(s, after.ID, before, wasteIndexKeys(after))
 }
 
+// updateWaste loads batch id, lets fn change it and stores it with
+// putWaste (index entries and counts follow).
+func updateWaste(s kv, id string, fn func(w *Waste) error) error {
+	w, err := loadWaste(s, id)
+	if err != nil {
+		return err
+	}
+	before := wasteIndexKeys(w)
+	if err := fn(w); err != nil {
+		return err
+	}
+	return putWaste(s, before, w)
+}
+
 // countOverdue is the count of batches in the overdue index (not a status).
 const countOverdue = "overdue"
 

@@ -77,16 +77,12 @@ func updateManifest(s kv, e *chain.Event, fn func(m *Manifest) error) error {
 // updateWastes applies fn to each batch of m.
 func updateWastes(s kv, m *Manifest, at time.Time, fn func(w *Waste) error) error {
 	for _, id := range m.WasteIDs {
-		w, err := loadWaste(s, id)
+		err := updateWaste(s, id, func(w *Waste) error {
+			err := fn(w)
+			w.LastOccurredAt = at
+			return err
+		})
 		if err != nil {
-			return err
-		}
-		before := wasteIndexKeys(w)
-		if err := fn(w); err != nil {
-			return err
-		}
-		w.LastOccurredAt = at
-		if err := putWaste(s, before, w); err != nil {
 			return err
 		}
 	}

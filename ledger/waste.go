@@ -85,45 +85,37 @@ func init() {
 		if err := data(e, &d); err != nil {
 			return err
 		}
-		w, err := loadWaste(s, e.Subject)
-		if err != nil {
-			return err
-		}
-		before := wasteIndexKeys(w)
-		a := d.After
-		w.Name, w.Form, w.Hazards, w.Quantity, w.Container, w.Storage = a.Name, a.Form, a.Hazards, a.Quantity, a.Container, a.Storage
-		w.Corrections++
-		w.LastOccurredAt = e.OccurredAt
-		return putWaste(s, before, w)
+		return updateWaste(s, e.Subject, func(w *Waste) error {
+			a := d.After
+			w.Name, w.Form, w.Hazards, w.Quantity, w.Container, w.Storage = a.Name, a.Form, a.Hazards, a.Quantity, a.Container, a.Storage
+			w.Corrections++
+			w.LastOccurredAt = e.OccurredAt
+			return nil
+		})
 	})
 	onEvent(EvWasteDisposed, func(s kv, e *chain.Event) error {
 		var d wasteDisposed
 		if err := data(e, &d); err != nil {
 			return err
 		}
-		w, err := loadWaste(s, e.Subject)
-		if err != nil {
-			return err
-		}
-		before := wasteIndexKeys(w)
-		at := e.OccurredAt
-		w.Status, w.Method, w.Disposed, w.DisposedAt, w.LastOccurredAt = WasteDisposed, d.Method, d.Quantity, &at, at
-		if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) {
-			a.Disposed += w.Quantity
-			if w.Medical {
-				a.MedicalDisposed += w.Quantity
-			}
-			a.DisposedBatches++
-			a.DisposalSeconds += int64(at.Sub(w.GeneratedAt) / time.Second)
-		}); err != nil {
-			return err
-		}
-		if w.DisposalDeadline != nil {
-			if err := s.Delete(deadlineKey(*w.DisposalDeadline, AlertDisposalOverdue, w.ID)); err != nil {
+		return updateWaste(s, e.Subject, func(w *Waste) error {
+			at := e.OccurredAt
+			w.Status, w.Method, w.Disposed, w.DisposedAt, w.LastOccurredAt = WasteDisposed, d.Method, d.Quantity, &at, at
+			if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) {
+				a.Disposed += w.Quantity
+				if w.Medical {
+					a.MedicalDisposed += w.Quantity
+				}
+				a.DisposedBatches++
+				a.DisposalSeconds += int64(at.Sub(w.GeneratedAt) / time.Second)
+			}); err != nil {
 				return err
 			}
-		}
-		return putWaste(s, before, w)
+			if w.DisposalDeadline == nil {
+				return nil
+			}
+			return s.Delete(deadlineKey(*w.DisposalDeadline, AlertDisposalOverdue, w.ID))
+		})
 	})
 }
 
