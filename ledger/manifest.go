@@ -96,10 +96,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			}
 		}
 		year := c.now.In(workday.Shanghai).Year()
-		received := recv.ReceivedThisYear
-		if recv.ReceivedYear != year {
-			received = 0
-		}
+		received := recv.ReceivedIn(year)
 		// What it has received this year, what open manifests already
 		// bring it, and this manifest.
 		capacity := KgToGrams(recv.License.CapacityTonnes * 1000)

@@ -70,6 +70,15 @@ type Party struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// ReceivedIn is what a receiver accepted in calendar year (Shanghai): its
+// running total if that is the year it counts, else nothing yet.
+func (p *Party) ReceivedIn(year int) Grams {
+	if p.ReceivedYear != year {
+		return 0
+	}
+	return p.ReceivedThisYear
+}
+
 // HasRole reports whether p holds r.
 func (p *Party) HasRole(r Role) bool {
 	for _, x := range p.Roles {

@@ -26,10 +26,7 @@ func capacityOf(p *ledger.Party, now time.Time, rules ledger.Rules) capacityUse 
 	if p == nil || p.License == nil || p.License.CapacityTonnes <= 0 {
 		return capacityUse{}
 	}
-	received := p.ReceivedThisYear
-	if p.ReceivedYear != now.In(workday.Shanghai).Year() {
-		received = 0
-	}
+	received := p.ReceivedIn(now.In(workday.Shanghai).Year())
 	c := capacityUse{Shown: true, CapacityT: p.License.CapacityTonnes, ReceivedT: received.Tonnes(), PendingT: p.Pending.Tonnes()}
 	c.Received3, c.Pending3 = tonnes3(received), tonnes3(p.Pending)
 	limit := c.CapacityT * rules.CapacityRefuse
