@@ -458,31 +458,11 @@ func (f *fixture) actualOpenAlerts() []string {
 }
 
 func (f *fixture) allWastes() []*Waste {
-	var out []*Waste
-	pg := Page{Limit: MaxLimit}
-	for {
-		l, err := f.s.Wastes(f.ctx, f.insp, WasteFilter{}, pg)
-		require.NoError(f.t, err)
-		out = append(out, l.Items...)
-		if l.NextCursor == "" {
-			return out
-		}
-		pg.Cursor = l.NextCursor
-	}
+	return allPages(f.t, MaxLimit, func(pg Page) (List[*Waste], error) { return f.s.Wastes(f.ctx, f.insp, WasteFilter{}, pg) })
 }
 
 func (f *fixture) allManifests() []*Manifest {
-	var out []*Manifest
-	pg := Page{Limit: MaxLimit}
-	for {
-		l, err := f.s.Manifests(f.ctx, f.insp, ManifestFilter{}, pg)
-		require.NoError(f.t, err)
-		out = append(out, l.Items...)
-		if l.NextCursor == "" {
-			return out
-		}
-		pg.Cursor = l.NextCursor
-	}
+	return allPages(f.t, MaxLimit, func(pg Page) (List[*Manifest], error) { return f.s.Manifests(f.ctx, f.insp, ManifestFilter{}, pg) })
 }
 
 // checkCounts requires the district counts and the overdue list to equal

@@ -189,3 +189,20 @@ func decodeEvent(t testing.TB, b []byte) *chain.Event {
 	require.NoError(t, err)
 	return e
 }
+
+// allPages reads every page of a list, limit items a page.
+func allPages[T any](t testing.TB, limit int, fetch func(Page) (List[T], error)) []T {
+	t.Helper()
+	var out []T
+	pg := Page{Limit: limit}
+	for pages := 0; ; pages++ {
+		require.Less(t, pages, 100_000, "paging does not end")
+		l, err := fetch(pg)
+		require.NoError(t, err)
+		out = append(out, l.Items...)
+		if l.NextCursor == "" {
+			return out
+		}
+		pg.Cursor = l.NextCursor
+	}
+}

@@ -13,17 +13,8 @@ import (
 func (f *fixture) wasteIDs(p Principal, flt WasteFilter) []string {
 	f.t.Helper()
 	var out []string
-	pg := Page{Limit: 7}
-	for {
-		l, err := f.s.Wastes(f.ctx, p, flt, pg)
-		require.NoError(f.t, err)
-		for _, w := range l.Items {
-			out = append(out, w.ID)
-		}
-		if l.NextCursor == "" {
-			break
-		}
-		pg.Cursor = l.NextCursor
+	for _, w := range allPages(f.t, 7, func(pg Page) (List[*Waste], error) { return f.s.Wastes(f.ctx, p, flt, pg) }) {
+		out = append(out, w.ID)
 	}
 	sort.Strings(out)
 	return out
@@ -223,17 +214,8 @@ func TestQueryManifestsAndAlerts(t *testing.T) {
 	list := func(p Principal, flt ManifestFilter) []string {
 		t.Helper()
 		var out []string
-		pg := Page{Limit: 2}
-		for {
-			l, err := f.s.Manifests(f.ctx, p, flt, pg)
-			require.NoError(t, err)
-			for _, m := range l.Items {
-				out = append(out, m.ID)
-			}
-			if l.NextCursor == "" {
-				break
-			}
-			pg.Cursor = l.NextCursor
+		for _, m := range allPages(t, 2, func(pg Page) (List[*Manifest], error) { return f.s.Manifests(f.ctx, p, flt, pg) }) {
+			out = append(out, m.ID)
 		}
 		sort.Strings(out)
 		return nilToEmpty(out)
@@ -270,17 +252,8 @@ func TestQueryManifestsAndAlerts(t *testing.T) {
 	kinds := func(p Principal, flt AlertFilter) []string {
 		t.Helper()
 		var out []string
-		pg := Page{Limit: 1}
-		for {
-			l, err := f.s.Alerts(f.ctx, p, flt, pg)
-			require.NoError(t, err)
-			for _, a := range l.Items {
-				out = append(out, a.Kind)
-			}
-			if l.NextCursor == "" {
-				break
-			}
-			pg.Cursor = l.NextCursor
+		for _, a := range allPages(t, 1, func(pg Page) (List[*Alert], error) { return f.s.Alerts(f.ctx, p, flt, pg) }) {
+			out = append(out, a.Kind)
 		}
 		sort.Strings(out)
 		return nilToEmpty(out)
@@ -393,18 +366,7 @@ func TestQueryCategoryMergesCodes(t *testing.T) {
 		flt  WasteFilter
 		want []*Waste
 	}{{WasteFilter{Category: "HW49"}, hw49}, {WasteFilter{Medical: &yes}, med}, {WasteFilter{Category: "HW29"}, nil}} {
-		var got []*Waste
-		pg := Page{Limit: 2}
-		for pages := 0; ; pages++ {
-			require.Less(t, pages, 20)
-			l, err := f.s.Wastes(f.ctx, f.insp, c.flt, pg)
-			require.NoError(t, err)
-			got = append(got, l.Items...)
-			if l.NextCursor == "" {
-				break
-			}
-			pg.Cursor = l.NextCursor
-		}
+		got := allPages(t, 2, func(pg Page) (List[*Waste], error) { return f.s.Wastes(f.ctx, f.insp, c.flt, pg) })
 		require.Len(t, got, len(c.want), "%+v", c.flt)
 		for i, w := range got {
 			assert.Equal(t, c.want[len(c.want)-1-i].ID, w.ID, "%+v: item %d, newest first", c.flt, i)
