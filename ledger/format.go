@@ -65,6 +65,7 @@ func (s *Service) upgradeProjections() error {
 			return fmt.Errorf("rebuild projections (format %d to %d): %w", v, ProjectionFormat, err)
 		}
 		s.lg.Info("projections rebuilt", "events", n)
+		s.rebuilt = true
 	}
 	return db.Update(func(txn *badger.Txn) error {
 		return txn.Set(keyProjectionFormat, []byte(strconv.Itoa(ProjectionFormat)))

@@ -70,6 +70,9 @@ func Reindex(cfg Config) (events uint64, err error) {
 			err = cerr
 		}
 	}()
+	if s.rebuilt { // Open already rebuilt them (an older format)
+		return s.log.Size(), nil
+	}
 	return rebuildProjections(s)
 }
 

@@ -30,6 +30,8 @@ type Service struct {
 	onCommit func(int)
 	// summaries caches the summaries of committed parties (id → partySummary).
 	summaries sync.Map
+	// rebuilt is set when Open rebuilt older projections from the log.
+	rebuilt bool
 
 	clockMu sync.RWMutex
 	base    func() time.Time
