@@ -150,8 +150,8 @@ func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*
 		}
 		// Open alerts now, and batches of the period still stored past
 		// their limit (they count as late).
-		return r.Scan(key(pIndex, "as/", AlertOpen, "/"), func(_, v []byte) error {
-			a, err := loadAlert(r, string(v))
+		return eachPosting(r, "as/"+AlertOpen+"/", func(p posting) error {
+			a, err := loadAlert(r, p.id)
 			if err != nil {
 				return err
 			}

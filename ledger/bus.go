@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"sync"
 
-	"github.com/dgraph-io/badger/v4"
 	"github.com/hwledger/hwledger/ledger/chain"
 )
 
@@ -143,16 +142,14 @@ func (s *Service) AlertNoticesSince(p Principal, seq uint64) ([]AlertNotice, err
 }
 
 // OpenAlertCount returns how many alerts are open now (metrics). It reads
-// index keys only.
+// the open-alert index only.
 func (s *Service) OpenAlertCount() (int, error) {
 	n := 0
-	err := s.viewTxn(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(pIndex, "as/", AlertOpen, "/")})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
+	err := s.view(func(r kv) error {
+		return eachPosting(r, "as/"+AlertOpen+"/", func(posting) error {
 			n++
-		}
-		return nil
+			return nil
+		})
 	})
 	return n, err
 }

@@ -21,7 +21,8 @@ import (
 //	   batches per status
 //	4  a count of overdue batches
 //	5  the code index is keyed by category, then code; no category index
-const ProjectionFormat = 5
+//	6  index entries packed into posting blocks (postings.go)
+const ProjectionFormat = 6
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

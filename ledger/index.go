@@ -2,7 +2,8 @@ package ledger
 
 import "strings"
 
-// Secondary indexes: x/<name>/<value>/<be64 seq> → id. Every list query
+// Secondary indexes: lists x/<name>/<value>/ of (seq, id) entries, packed
+// into posting blocks (postings.go). Every list query
 // reads the most selective index it has in seq order, newest first, and
 // filters the few records it loads; nothing scans all records. Some lists
 // merge several indexes whose suffixes are seqs, so a registration writes
@@ -81,7 +82,7 @@ func alertIndexKeys(a *Alert) []string {
 	return ks
 }
 
-// updateIndex replaces the index entries of one record.
+// updateIndex replaces the index entries of one record (postings.go).
 func updateIndex(s kv, id string, before, after []string) error {
 	keep := make(map[string]bool, len(after))
 	for _, k := range after {
@@ -89,7 +90,8 @@ func updateIndex(s kv, id string, before, after []string) error {
 	}
 	for _, k := range before {
 		if !keep[k] {
-			if err := s.Delete([]byte(pIndex + k)); err != nil {
+			list, suffix := splitIndexKey(k)
+			if err := blockRemove(s, list, suffix); err != nil {
 				return err
 			}
 		}
@@ -100,7 +102,8 @@ func updateIndex(s kv, id string, before, after []string) error {
 	}
 	for _, k := range after {
 		if !old[k] {
-			if err := s.Set([]byte(pIndex+k), []byte(id)); err != nil {
+			list, suffix := splitIndexKey(k)
+			if err := blockAdd(s, list, suffix, id); err != nil {
 				return err
 			}
 		}

@@ -25,7 +25,9 @@ import (
 //	dl/<be64 unix>/<kind>/<subject>  deadline index (see alert.go)
 //	ev/<subject>/<be64 index>    events about a subject (trace; a batch's
 //	                             registration is its seq, not listed here)
-//	x/<index name>/<value>/<be64 seq>  secondary indexes (see index.go)
+//	x/<index name>/<value>/<be64 block>  secondary indexes, entries packed
+//	                             into posting blocks (index.go, postings.go);
+//	                             x/pr/<role>/<party id>: one key per party
 //	n/<status>, n/overdue        number of batches in that status, overdue
 //	i/<party>/<key>              idempotency records (not replayed)
 //	meta/projections             the projection format (format.go; not replayed)

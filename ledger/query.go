@@ -63,10 +63,11 @@ func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page
 		start = hi
 	}
 	its := make([]*indexIter, 0, len(prefixes))
-	// Each iterator reads ahead its share of a page, not a whole page.
-	ahead := max(limit/len(prefixes), 4)
 	for _, prefix := range prefixes {
-		it := newIndexIter(txn, prefix, start, ahead)
+		it, err := newIndexIter(txn, prefix, start)
+		if err != nil {
+			return out, err
+		}
 		defer it.close()
 		its = append(its, it)
 	}
@@ -84,6 +85,9 @@ func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page
 		if it == nil {
 			return out, nil
 		}
+		if it.err != nil {
+			return out, it.err
+		}
 		suffix := it.suffix()
 		if (after != nil && bytes.Equal(suffix, after)) || (hi != nil && bytes.Compare(suffix, hi) >= 0) {
 			it.next()
@@ -97,11 +101,7 @@ func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page
 			return out, nil
 		}
 		last = append(last[:0], suffix...)
-		id, err := it.it.Item().ValueCopy(nil)
-		if err != nil {
-			return out, err
-		}
-		v, ok, err := load(r, string(id))
+		v, ok, err := load(r, it.id())
 		if err != nil {
 			return out, err
 		}
@@ -112,27 +112,6 @@ func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page
 		it.next()
 	}
 }
-
-// indexIter walks one index newest first.
-type indexIter struct {
-	it     *badger.Iterator
-	prefix []byte
-}
-
-// newIndexIter positions a reverse iterator over index prefix at the
-// newest entry whose suffix is at most start, reading ahead entries at a
-// time.
-func newIndexIter(txn *badger.Txn, prefix string, start []byte, ahead int) *indexIter {
-	p := []byte(pIndex + prefix)
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: p, Reverse: true, PrefetchValues: true, PrefetchSize: ahead})
-	it.Seek(append(append([]byte{}, p...), start...))
-	return &indexIter{it: it, prefix: p}
-}
-
-func (i *indexIter) valid() bool    { return i.it.Valid() }
-func (i *indexIter) suffix() []byte { return i.it.Item().Key()[len(i.prefix):] }
-func (i *indexIter) next()          { i.it.Next() }
-func (i *indexIter) close()         { i.it.Close() }
 
 // Wastes lists batches the caller may see, newest first.
 func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Page) (List[*Waste], error) {

@@ -18,7 +18,7 @@ type view struct {
 	base   *badger.Txn         // read-only snapshot
 }
 
-// get returns the value of k as the view sees it.
+// get returns the value of k as the view sees it, a copy.
 func (v *view) get(k []byte) ([]byte, bool, error) {
 	for _, m := range v.layers {
 		if val, hit := m[string(k)]; hit {
@@ -28,6 +28,21 @@ func (v *view) get(k []byte) ([]byte, bool, error) {
 			return append([]byte(nil), val...), true, nil
 		}
 	}
+	return v.stored(k)
+}
+
+// peek is get without copying a value the writer holds (see Tx.Peek).
+func (v *view) peek(k []byte) ([]byte, bool, error) {
+	for _, m := range v.layers {
+		if val, hit := m[string(k)]; hit {
+			return val, val != nil, nil
+		}
+	}
+	return v.stored(k)
+}
+
+// stored reads k from the snapshot.
+func (v *view) stored(k []byte) ([]byte, bool, error) {
 	item, err := v.base.Get(k)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, false, nil

@@ -51,6 +51,34 @@ func (tx *Tx) Get(key []byte) (val []byte, ok bool, err error) {
 	return tx.view.get(key)
 }
 
+// Peek returns the value of key like Get, without copying it: the caller
+// must neither change it nor keep it past the command's next write.
+func (tx *Tx) Peek(key []byte) (val []byte, ok bool, err error) {
+	if v, hit := tx.writes[string(key)]; hit {
+		return v, v != nil, nil
+	}
+	return tx.view.peek(key)
+}
+
+// Extend appends b to the value of key (a missing key starts empty). A
+// value this writer holds grows in place when it has room: the bytes
+// already there never change, so whoever holds the shorter value (an
+// earlier command, the batch being committed) still reads it unchanged.
+func (tx *Tx) Extend(key, b []byte) error {
+	if isChainKey(key) {
+		return ErrChainKey
+	}
+	v, _, err := tx.Peek(key)
+	if err != nil {
+		return err
+	}
+	if v == nil {
+		v = make([]byte, 0, 2*len(b))
+	}
+	tx.put(string(key), append(v, b...))
+	return nil
+}
+
 // Set writes key. Keys starting with "c/" belong to the chain.
 func (tx *Tx) Set(key, val []byte) error {
 	if isChainKey(key) {
@@ -71,8 +99,11 @@ func (tx *Tx) Delete(key []byte) error {
 	return nil
 }
 
+// put records a write; bytes counts each key once, at its last value.
 func (tx *Tx) put(k string, v []byte) {
-	if _, seen := tx.writes[k]; !seen {
+	if old, seen := tx.writes[k]; seen {
+		tx.bytes -= len(k) + len(old) + 16
+	} else {
 		tx.order = append(tx.order, k)
 	}
 	tx.writes[k] = v

@@ -219,6 +219,9 @@ func safeRun(cmd Command, tx *Tx) (err error) {
 // absorb moves a successful command's writes and events into the batch.
 func (p *pending) absorb(tx *Tx) {
 	for _, k := range tx.order {
+		if old, seen := p.writes[k]; seen {
+			p.bytes -= len(k) + len(old) + 16 // rewritten: counted once
+		}
 		p.writes[k] = tx.writes[k]
 	}
 	for i, e := range tx.events {

@@ -1,0 +1,87 @@
+package chain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Extend grows values in place; no command may see bytes another command
+// appended unless that command succeeded before it, in this batch or an
+// earlier one (including the batch being synced).
+func TestExtendKeepsEveryCommandIsolated(t *testing.T) {
+	l := OpenTest(t, "", Options{})
+	key := []byte("k/list")
+	boom := errors.New("refused")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	want := map[string]bool{}
+	for i := 0; i < 300; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			item := fmt.Sprintf("<%03d>", i)
+			_, err := l.Submit(context.Background(), func(tx *Tx) error {
+				before, _, err := tx.Get(key)
+				if err != nil {
+					return err
+				}
+				if err := tx.Extend(key, []byte(item)); err != nil {
+					return err
+				}
+				if err := tx.Extend(key, []byte(item)); err != nil { // twice in one command
+					return err
+				}
+				after, _, err := tx.Peek(key)
+				if err != nil {
+					return err
+				}
+				if string(after) != string(before)+item+item {
+					return fmt.Errorf("extend lost bytes: %q then %q", before, after)
+				}
+				if _, err := tx.Append(Draft{Type: "t"}); err != nil {
+					return err
+				}
+				if i%3 == 0 {
+					return boom // its two items must vanish
+				}
+				return nil
+			})
+			if i%3 == 0 {
+				assert.ErrorIs(t, err, boom)
+				return
+			}
+			assert.NoError(t, err)
+			mu.Lock()
+			want[item] = true
+			mu.Unlock()
+		}(i)
+	}
+	wg.Wait()
+	var got []byte
+	_, err := l.Submit(context.Background(), func(tx *Tx) error {
+		got, _, _ = tx.Get(key)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Len(t, got, len(want)*10)
+	seen := map[string]bool{}
+	for i := 0; i < len(got); i += 10 {
+		a, b := string(got[i:i+5]), string(got[i+5:i+10])
+		require.Equal(t, a, b, "a command's two items are adjacent")
+		require.True(t, want[a], "only committed commands' items: %s", a)
+		require.False(t, seen[a], "each once: %s", a)
+		seen[a] = true
+	}
+}
+
+func TestExtendRefusesChainKeys(t *testing.T) {
+	l := OpenTest(t, "", Options{})
+	_, err := l.Submit(context.Background(), func(tx *Tx) error { return tx.Extend([]byte("c/head"), []byte("x")) })
+	assert.ErrorIs(t, err, ErrChainKey)
+}
