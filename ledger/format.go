@@ -22,7 +22,8 @@ import (
 //	4  a count of overdue batches
 //	5  the code index is keyed by category, then code; no category index
 //	6  index entries packed into posting blocks (postings.go)
-const ProjectionFormat = 6
+//	7  a batch unchanged since registration is read from its event
+const ProjectionFormat = 7
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

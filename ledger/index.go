@@ -1,6 +1,10 @@
 package ledger
 
-import "strings"
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
 
 // Secondary indexes: lists x/<name>/<value>/ of (seq, id) entries, packed
 // into posting blocks (postings.go). Every list query
@@ -188,14 +192,24 @@ func putAlert(s kv, before []string, after *Alert) error {
 	return updateIndex(s, after.ID, before, alertIndexKeys(after))
 }
 
+// loadWaste reads batch id: its record, or while it is unchanged since
+// registration, its registration event.
 func loadWaste(s kv, id string) (*Waste, error) {
-	var w Waste
-	ok, err := getJSON(s, key(pWaste, id), &w)
+	b, ok, err := s.Get(key(pWaste, id))
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, notFound("waste", id)
+	}
+	var w Waste
+	if seq, ref := isEventRef(b); ref {
+		err = eventData(s, seq, &w)
+	} else {
+		err = json.Unmarshal(b, &w)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("batch %s: %w", id, err)
 	}
 	return &w, nil
 }

@@ -23,6 +23,20 @@ type replayer struct {
 	db  *badger.DB
 	txn *badger.Txn
 	n   int
+	log *chain.Log // where events are read, when db does not hold them
+}
+
+// loggedEvent reads event seq from the log beside the store, or else
+// from the store.
+func (r *replayer) loggedEvent(seq uint64) ([]byte, error) {
+	if r.log != nil {
+		return r.log.Event(seq)
+	}
+	entry, ok, err := r.Get(chain.EventKey(seq))
+	if err != nil || !ok {
+		return nil, fmt.Errorf("event %d: %w", seq, errors.Join(err, chain.ErrRange))
+	}
+	return chain.EntryEvent(entry)
 }
 
 func (r *replayer) Get(k []byte) ([]byte, bool, error) { return snapshot{r.txn}.Get(k) }
@@ -125,12 +139,14 @@ type projectionChecker struct {
 	r   *replayer
 }
 
-func newProjectionChecker() (*projectionChecker, error) {
+func newProjectionChecker(log *chain.Log) (*projectionChecker, error) {
 	mem, err := badger.Open(badger.DefaultOptions("").WithInMemory(true).WithDetectConflicts(false).WithLogger(nil))
 	if err != nil {
 		return nil, err
 	}
-	return &projectionChecker{mem: mem, r: newReplayer(mem)}, nil
+	r := newReplayer(mem)
+	r.log = log
+	return &projectionChecker{mem: mem, r: r}, nil
 }
 
 // compare reports the first key where stored projections differ from the
@@ -208,7 +224,7 @@ var ErrProjection = errors.New("stored state differs from a replay of the log")
 // a saved checkpoint) and that the stored state equals a replay of the log.
 // It writes nothing.
 func (s *Service) Verify(trusted []byte) (chain.Report, error) {
-	pc, err := newProjectionChecker()
+	pc, err := newProjectionChecker(s.log)
 	if err != nil {
 		return chain.Report{}, err
 	}

@@ -15,9 +15,10 @@ import (
 // Forms a batch may take.
 var wasteForms = map[string]bool{"solid": true, "semi_solid": true, "liquid": true, "gas": true}
 
-// The data of a waste.registered event is the batch record itself, exactly
-// as stored: status stored, the storage deadline and early warning in
-// force, seq = the event's index. Apply stores the event's data bytes.
+// The data of a waste.registered event is the batch record itself: status
+// stored, the storage deadline and early warning in force, seq = the
+// event's index. Apply stores a reference to the event (eventRef) as the
+// record, which putWaste replaces with the record when the batch changes.
 
 // wasteCorrected holds the declared fields before and after a correction.
 type wasteCorrected struct {
@@ -50,7 +51,8 @@ func init() {
 		if w.Seq != e.Index {
 			return fmt.Errorf("batch %s registered with seq %d in event %d", w.ID, w.Seq, e.Index)
 		}
-		if err := s.Set(key(pWaste, w.ID), e.Data); err != nil {
+		// Until it first changes, the batch is read from this event.
+		if err := s.Set(key(pWaste, w.ID), eventRef(e.Index)); err != nil {
 			return err
 		}
 		if err := updateIndex(s, w.ID, nil, wasteIndexKeys(&w)); err != nil {

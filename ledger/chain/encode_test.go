@@ -1,11 +1,13 @@
 package chain
 
 import (
+	"context"
 	"encoding/json"
 	"math/rand/v2"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -26,5 +28,28 @@ func TestEncodeAppendedEqualsEncode(t *testing.T) {
 		ref, err := e.Encode()
 		require.NoError(t, err)
 		require.Equal(t, string(ref), string(fast))
+	}
+}
+
+func TestDataOfFindsTheDataField(t *testing.T) {
+	l := OpenTest(t, "", Options{})
+	datas := []any{
+		map[string]any{"data": map[string]string{"data": `","data":`}, "x": 1},
+		[]string{`","data":{}`, `\"`},
+		nil,
+		map[string]string{"subject": `","data":"`},
+	}
+	for i, d := range datas {
+		subject := []string{"", `a","data":"b`, "w-1", `\`}[i]
+		evs, err := l.Submit(context.Background(), func(tx *Tx) error {
+			_, err := tx.Append(Draft{Type: "t", Subject: subject, Data: d})
+			return err
+		})
+		require.NoError(t, err)
+		b, err := l.Event(evs[0].Index)
+		require.NoError(t, err)
+		e, err := Decode(b)
+		require.NoError(t, err)
+		assert.Equal(t, string(e.Data), string(DataOf(b)), "event %d", i)
 	}
 }

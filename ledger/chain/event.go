@@ -85,6 +85,25 @@ func Decode(b []byte) (*Event, error) {
 	return &e, nil
 }
 
+// DataOf returns the data field of canonical event bytes (aliasing b), or
+// nil when b is not shaped as an event. It does not verify b: use it on
+// events read from a verified store to avoid a full parse.
+func DataOf(b []byte) json.RawMessage {
+	const tail = len(`,"prev":"`) + 64 + len(`"}`)
+	// The canonical form is {"index":…,"subject":"…","data":{…},"prev":"…"}.
+	// Before data come only numbers, the actor object and strings, and an
+	// escaped string never holds `","` (its quotes follow a backslash), so
+	// the first `","data":` is the end of the subject and the data's start.
+	if len(b) < tail {
+		return nil
+	}
+	i := bytes.Index(b[:len(b)-tail], []byte(`","data":`))
+	if i < 0 {
+		return nil
+	}
+	return json.RawMessage(b[i+len(`","data":`) : len(b)-tail])
+}
+
 // peek reads index and prev (as hex) from canonical event bytes without a full parse:
 // the canonical form starts with {"index":N, and ends with ,"prev":"<hex>"}.
 func peek(b []byte) (index uint64, prev []byte, err error) {

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"bytes"
+	"errors"
 	"encoding/binary"
 )
 
@@ -14,6 +15,18 @@ var (
 )
 
 func eventKey(i uint64) []byte { return indexKey(eventPrefix, i) }
+
+// EventKey is the store key of event i (its entry).
+func EventKey(i uint64) []byte { return eventKey(i) }
+
+// EntryEvent returns the event bytes of a stored entry (aliasing v).
+func EntryEvent(v []byte) ([]byte, error) {
+	_, ev, ok := splitEntry(v)
+	if !ok {
+		return nil, errors.New("malformed stored entry")
+	}
+	return ev, nil
+}
 
 // An event's stored value is its entry: one byte n (1 ≤ n ≤ 64), the n
 // 32-byte tree nodes that appending the event completed (levels 0..n−1;

@@ -79,6 +79,28 @@ func (tx *Tx) Extend(key, b []byte) error {
 	return nil
 }
 
+// Event returns event i of the log as this command sees it: one it
+// appended (with Value), or one already in the log or the batch.
+func (tx *Tx) Event(i uint64) (*Event, error) {
+	for _, e := range tx.events {
+		if e.Index == i {
+			return e, nil
+		}
+	}
+	v, ok, err := tx.view.get(eventKey(i))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrRange
+	}
+	b, err := EntryEvent(v)
+	if err != nil {
+		return nil, err
+	}
+	return &Event{Index: i, Data: DataOf(b)}, nil
+}
+
 // Set writes key. Keys starting with "c/" belong to the chain.
 func (tx *Tx) Set(key, val []byte) error {
 	if isChainKey(key) {

@@ -1,0 +1,62 @@
+package ledger
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/hwledger/hwledger/ledger/chain"
+)
+
+// A record that equals the data of the event that created it is stored as
+// a reference to that event instead of a copy: a zero byte, then the
+// event's index (be64). JSON records never start with a zero byte. It
+// saves writing each new batch twice (its event and its record).
+
+func eventRef(seq uint64) []byte { return []byte("\x00" + be64(seq)) }
+
+func isEventRef(b []byte) (uint64, bool) {
+	if len(b) != 9 || b[0] != 0 {
+		return 0, false
+	}
+	return fromBe64(string(b[1:])), true
+}
+
+// eventData decodes the data of event seq, as store s sees the log, into v.
+func eventData(s kv, seq uint64, v any) error {
+	if tx, ok := s.(*chain.Tx); ok { // the writer: the event may be this command's
+		e, err := tx.Event(seq)
+		if err != nil {
+			return err
+		}
+		return data(e, v)
+	}
+	var b []byte
+	if l, ok := s.(eventLog); ok { // a replay into a store without the log
+		var err error
+		if b, err = l.loggedEvent(seq); err != nil {
+			return err
+		}
+	} else {
+		entry, ok, err := s.Get(chain.EventKey(seq))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("event %d: %w", seq, chain.ErrRange)
+		}
+		if b, err = chain.EntryEvent(entry); err != nil {
+			return fmt.Errorf("event %d: %w", seq, err)
+		}
+	}
+	d := chain.DataOf(b)
+	if d == nil {
+		return fmt.Errorf("event %d: malformed event", seq)
+	}
+	return json.Unmarshal(d, v)
+}
+
+// eventLog is a store that reads the log from elsewhere (the projection
+// checker replays into memory, beside the log it verifies).
+type eventLog interface {
+	loggedEvent(seq uint64) ([]byte, error)
+}
