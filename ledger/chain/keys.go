@@ -2,8 +2,8 @@ package chain
 
 import (
 	"bytes"
-	"errors"
 	"encoding/binary"
+	"errors"
 )
 
 // Key layout; see the package doc.
