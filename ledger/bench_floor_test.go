@@ -80,7 +80,7 @@ func floorPacked(b *testing.B, withRecord bool) {
 		if withRecord {
 			must(b, txn.Set(k(pWaste, i), record))
 		}
-		must(b, txn.Set(k(pLabel, gen, code, day), make([]byte, 40*(1+int(i%25))))) // ids by serial
+		must(b, txn.Set(k(pLabelSeq, gen, code, day), make([]byte, 40*(1+int(i%25))))) // ids by serial
 		must(b, txn.Set(k(pAgg, gen, day), make([]byte, 24)))
 	}, func(txn *badger.Txn, first uint64) {
 		blk, day := first>>8, first/4000

@@ -23,7 +23,8 @@ import (
 //	5  the code index is keyed by category, then code; no category index
 //	6  index entries packed into posting blocks (postings.go)
 //	7  a batch unchanged since registration is read from its event
-const ProjectionFormat = 7
+//	8  labels: one record per generator, code and day (labels.go)
+const ProjectionFormat = 8
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

@@ -14,8 +14,8 @@ import (
 //	t/<sha256 hex of token>      token record
 //	tid/<token id>               sha256 hex of the token
 //	w/<id>                       waste batch
-//	wl/<label>                   waste id
-//	wn/<generator>/<code digits>/<yyyymmdd>  last label serial
+//	wn/<generator>/<code digits>/<yyyymmdd>  ids of the batches by label
+//	                             serial (labels.go)
 //	m/<id>                       manifest
 //	mt/<id>/<be64 n>             GPS track point n of a manifest
 //	mn/<year><province><city>    last manifest serial
@@ -37,7 +37,6 @@ const (
 	pToken      = "t/"
 	pTokenID    = "tid/"
 	pWaste      = "w/"
-	pLabel      = "wl/"
 	pLabelSeq   = "wn/"
 	pManifest   = "m/"
 	pTrack      = "mt/"

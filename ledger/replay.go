@@ -41,9 +41,23 @@ func (r *replayer) loggedEvent(seq uint64) ([]byte, error) {
 
 func (r *replayer) Get(k []byte) ([]byte, bool, error) { return snapshot{r.txn}.Get(k) }
 func (r *replayer) Set(k, v []byte) error {
-	return r.txn.Set(append([]byte{}, k...), append([]byte{}, v...))
+	return r.write(func() error { return r.txn.Set(append([]byte{}, k...), append([]byte{}, v...)) })
 }
-func (r *replayer) Delete(k []byte) error { return r.txn.Delete(append([]byte{}, k...)) }
+func (r *replayer) Delete(k []byte) error {
+	return r.write(func() error { return r.txn.Delete(append([]byte{}, k...)) })
+}
+
+// write runs w, first committing what the transaction holds if it is full
+// (Badger counts every write, so records rewritten often fill it early).
+func (r *replayer) write(w func() error) error {
+	err := w()
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		if err = r.flush(); err == nil {
+			err = w()
+		}
+	}
+	return err
+}
 func (r *replayer) Scan(prefix []byte, fn func(k, v []byte) error) error {
 	return snapshot{r.txn}.Scan(prefix, fn)
 }

@@ -109,10 +109,17 @@ func TestRuleLabelFormatAndSerials(t *testing.T) {
 	assert.NotEqual(t, a1.Label[:18], o1.Label[:18])
 	assert.Equal(t, gen1.CreditCode+"90004149"+"20260302"+"003", a3.Label)
 
-	// The label resolves to the batch.
-	got, err := f.s.WasteByLabel(f.ctx, f.gen, a2.Label)
-	require.NoError(t, err)
-	assert.Equal(t, a2.ID, got.ID)
+	// Every label resolves to its batch; a label no batch has, or not a
+	// label at all, to nothing.
+	for _, w := range []*Waste{a1, a2, b1, c1, o1, a3} {
+		got, err := f.s.WasteByLabel(f.ctx, f.insp, " "+w.Label+" ")
+		require.NoError(t, err)
+		assert.Equal(t, w.ID, got.ID, w.Label)
+	}
+	for _, l := range []string{a3.Label[:34] + "004", o1.Label[:26] + "20260301001", "not a label"} {
+		_, err := f.s.WasteByLabel(f.ctx, f.insp, l)
+		assert.ErrorIs(t, err, ErrNotFound, l)
+	}
 }
 
 // Serials run 001..999 per generator, code and day, with no gap and no

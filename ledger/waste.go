@@ -61,9 +61,6 @@ func init() {
 		if err := bumpCount(s, w.Status, 1); err != nil {
 			return err
 		}
-		if err := s.Set(key(pLabel, w.Label), []byte(w.ID)); err != nil {
-			return err
-		}
 		if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) {
 			a.Batches++
 			a.Generated += w.Quantity
@@ -74,8 +71,11 @@ func init() {
 		}); err != nil {
 			return err
 		}
-		l, _ := ident.ParseLabel(w.Label)
-		if err := s.Set(key(pLabelSeq, w.Generator, "/", l.CodeDigits, "/", l.Date), []byte(fmt.Sprint(l.Serial))); err != nil {
+		l, err := ident.ParseLabel(w.Label)
+		if err != nil {
+			return err
+		}
+		if err := addLabel(s, w.Generator, l, w.ID); err != nil {
 			return err
 		}
 		// A new batch has no alerts yet: its first deadline is the warning
@@ -174,8 +174,8 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 		}
 		day := in.GeneratedAt.In(workday.Shanghai).Format("20060102")
 		digits := strings.ReplaceAll(code.Code, "-", "")
-		var serial int
-		if _, err := getJSON(c.tx, key(pLabelSeq, gen.ID, "/", digits, "/", day), &serial); err != nil {
+		serial, err := labelCount(c.tx, gen.ID, digits, day)
+		if err != nil {
 			return nil, err
 		}
 		serial++
@@ -415,9 +415,9 @@ func (s *Service) Waste(ctx context.Context, p Principal, id string) (*Waste, er
 
 // WasteByLabel resolves a scanned label to the batch.
 func (s *Service) WasteByLabel(ctx context.Context, p Principal, label string) (*Waste, error) {
-	var id []byte
+	var id string
 	err := s.view(func(r kv) error {
-		v, ok, err := r.Get(key(pLabel, strings.TrimSpace(label)))
+		v, ok, err := labelBatch(r, label)
 		if err != nil {
 			return err
 		}
@@ -430,5 +430,5 @@ func (s *Service) WasteByLabel(ctx context.Context, p Principal, label string) (
 	if err != nil {
 		return nil, err
 	}
-	return s.Waste(ctx, p, string(id))
+	return s.Waste(ctx, p, id)
 }
