@@ -85,3 +85,47 @@ func TestExtendRefusesChainKeys(t *testing.T) {
 	_, err := l.Submit(context.Background(), func(tx *Tx) error { return tx.Extend([]byte("c/head"), []byte("x")) })
 	assert.ErrorIs(t, err, ErrChainKey)
 }
+
+// Reads see the newest value through the writer's cache of recent batches:
+// rewrites and deletes, with more batches between them than it keeps.
+func TestReadsSeeTheNewestValueAcrossBatches(t *testing.T) {
+	l := OpenTest(t, "", Options{})
+	key := []byte("k/rec")
+	read := func(l *Log) (string, bool) {
+		var v []byte
+		var ok bool
+		_, err := l.Submit(context.Background(), func(tx *Tx) error {
+			var err error
+			v, ok, err = tx.Get(key)
+			p, pok, _ := tx.Peek(key)
+			assert.Equal(t, string(v), string(p))
+			assert.Equal(t, ok, pok)
+			return err
+		})
+		require.NoError(t, err)
+		return string(v), ok
+	}
+	write := func(val string) {
+		_, err := l.Submit(context.Background(), func(tx *Tx) error {
+			if val == "" {
+				return tx.Delete(key)
+			}
+			return tx.Set(key, []byte(val))
+		})
+		require.NoError(t, err)
+	}
+	for i := 0; i < 2*recentBatches+3; i++ {
+		want := fmt.Sprint("v", i)
+		if i%3 == 2 {
+			want = ""
+		}
+		write(want)
+		for j := 0; j < i%(recentBatches+2); j++ { // batches that do not touch it
+			_, err := l.Submit(context.Background(), func(tx *Tx) error { return tx.Set([]byte("k/other"), []byte{byte(j)}) })
+			require.NoError(t, err)
+		}
+		got, ok := read(l)
+		assert.Equal(t, want, got, "step %d", i)
+		assert.Equal(t, want != "", ok, "step %d", i)
+	}
+}

@@ -115,7 +115,16 @@ type committer struct {
 	// keys is the number of keys the last batch wrote: the next batch's
 	// write map starts that large instead of growing step by step.
 	keys int
+	// recent holds the writes of the last durable batches, newest first:
+	// reads of keys written lately (a record rewritten batch after batch,
+	// an index block being filled) find them here instead of in Badger,
+	// which costs a skiplist and table search per read.
+	recent []map[string][]byte
 }
+
+// recentBatches is how many durable batches' writes the writer keeps as a
+// read cache.
+const recentBatches = 4
 
 // pending is one batch: its writes, events and acknowledgements.
 type pending struct {
@@ -141,6 +150,7 @@ type ack struct {
 
 // reset rebuilds the tip from the committed log (at start, after a failure).
 func (w *committer) reset() {
+	w.recent = nil
 	if w.base != nil {
 		w.base.Discard()
 	}
@@ -173,6 +183,7 @@ func (w *committer) begin() *pending {
 	if w.inflight != nil {
 		p.view.layers = append(p.view.layers, w.inflight.writes)
 	}
+	p.view.layers = append(p.view.layers, w.recent...)
 	return p
 }
 
@@ -300,9 +311,11 @@ func (w *committer) finish(err error) bool {
 		w.reset()
 		return false
 	}
-	// The next batch reads a snapshot that includes p.
+	// The next batch reads a snapshot that includes p, and p's writes
+	// first.
 	w.base.Discard()
 	w.base = l.db.NewTransaction(false)
+	w.recent = append([]map[string][]byte{p.writes}, w.recent[:min(len(w.recent), recentBatches-1)]...)
 	if len(p.events) > 0 {
 		l.mu.Lock()
 		l.size, l.last, l.rng, l.root, l.cp = p.next, p.prev, p.rng, p.root, p.signed
