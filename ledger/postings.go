@@ -89,6 +89,7 @@ func decodeBlock(v []byte, n int) ([]posting, error) {
 // then costs the entry, not the block.
 type extender interface {
 	Peek(key []byte) ([]byte, bool, error)
+	PeekSince(key []byte, since uint64) ([]byte, bool, error)
 	Extend(key, b []byte) error
 }
 
@@ -103,7 +104,8 @@ func blockAdd(s kv, list, suffix, id string) error {
 	ent := make([]byte, 0, len(sfx)+1+len(id))
 	ent = append(append(append(ent, sfx...), byte(len(id))), id...)
 	if x, ok := s.(extender); ok {
-		v, _, err := x.Peek(k)
+		// Only events from the block's first seq on write to it.
+		v, _, err := x.PeekSince(k, fromBe64(suffix[len(suffix)-8:])>>blockBits<<blockBits)
 		if err != nil {
 			return err
 		}

@@ -129,3 +129,30 @@ func TestReadsSeeTheNewestValueAcrossBatches(t *testing.T) {
 		assert.Equal(t, want != "", ok, "step %d", i)
 	}
 }
+
+// PeekSince skips the store only for keys no durable event can have
+// written: a key written with event i is found with since = i once it
+// has left the writer's cache.
+func TestPeekSinceFindsDurableKeys(t *testing.T) {
+	l := OpenTest(t, "", Options{})
+	appendN(t, l, 3)
+	written := l.Size() // the index of the event written with the key
+	_, err := l.Submit(context.Background(), func(tx *Tx) error {
+		if _, err := tx.Append(Draft{Type: "t"}); err != nil {
+			return err
+		}
+		return tx.Set([]byte("k/block"), []byte("entries"))
+	})
+	require.NoError(t, err)
+	appendN(t, l, recentBatches+2) // out of the cache: only the store has it
+	_, err = l.Submit(context.Background(), func(tx *Tx) error {
+		v, ok, err := tx.PeekSince([]byte("k/block"), written)
+		require.NoError(t, err)
+		assert.True(t, ok)
+		assert.Equal(t, "entries", string(v))
+		_, ok, err = tx.PeekSince([]byte("k/none"), tx.Size())
+		assert.False(t, ok)
+		return err
+	})
+	require.NoError(t, err)
+}

@@ -14,8 +14,9 @@ import (
 // This lets the writer run the next batch's commands while the previous
 // batch is being synced (pipelined group commit).
 type view struct {
-	layers []map[string][]byte // newest first; a nil value marks a delete
-	base   *badger.Txn         // read-only snapshot
+	layers   []map[string][]byte // newest first; a nil value marks a delete
+	base     *badger.Txn         // read-only snapshot
+	baseSize uint64              // the log size base holds
 }
 
 // get returns the value of k as the view sees it, a copy.
@@ -31,12 +32,17 @@ func (v *view) get(k []byte) ([]byte, bool, error) {
 	return v.stored(k)
 }
 
-// peek is get without copying a value the writer holds (see Tx.Peek).
-func (v *view) peek(k []byte) ([]byte, bool, error) {
+// peek is get without copying a value the writer holds (see Tx.Peek). A
+// key only events from index since > 0 on can have written is not looked
+// for in base when base holds no such event.
+func (v *view) peek(k []byte, since uint64) ([]byte, bool, error) {
 	for _, m := range v.layers {
 		if val, hit := m[string(k)]; hit {
 			return val, val != nil, nil
 		}
+	}
+	if since > 0 && since >= v.baseSize {
+		return nil, false, nil
 	}
 	return v.stored(k)
 }

@@ -29,6 +29,13 @@ type Tx struct {
 	hashes  [][]byte
 	encoded [][]byte
 	newID   func() string
+	// memo is the last value read from below the command's own writes
+	// (Peek then Extend reads once).
+	memo struct {
+		key     string
+		val     []byte
+		ok, set bool
+	}
 }
 
 // Now is the writer's clock reading for this batch: use it for recorded
@@ -54,16 +61,31 @@ func (tx *Tx) Get(key []byte) (val []byte, ok bool, err error) {
 // Peek returns the value of key like Get, without copying it: the caller
 // must neither change it nor keep it past the command's next write.
 func (tx *Tx) Peek(key []byte) (val []byte, ok bool, err error) {
+	return tx.PeekSince(key, 0)
+}
+
+// PeekSince is Peek for a key that no event before index since can have
+// written (a block of entries about records from since on): when the
+// store holds no such event yet, it is not searched.
+func (tx *Tx) PeekSince(key []byte, since uint64) (val []byte, ok bool, err error) {
 	if v, hit := tx.writes[string(key)]; hit {
 		return v, v != nil, nil
 	}
-	return tx.view.peek(key)
+	if tx.memo.key == string(key) && tx.memo.set {
+		return tx.memo.val, tx.memo.ok, nil
+	}
+	val, ok, err = tx.view.peek(key, since)
+	if err == nil {
+		tx.memo.key, tx.memo.val, tx.memo.ok, tx.memo.set = string(key), val, ok, true
+	}
+	return val, ok, err
 }
 
 // Extend appends b to the value of key (a missing key starts empty). A
 // value this writer holds grows in place when it has room: the bytes
 // already there never change, so whoever holds the shorter value (an
 // earlier command, the batch being committed) still reads it unchanged.
+// After a Peek of key it does not read key again.
 func (tx *Tx) Extend(key, b []byte) error {
 	if isChainKey(key) {
 		return ErrChainKey
@@ -123,6 +145,9 @@ func (tx *Tx) Delete(key []byte) error {
 
 // put records a write; bytes counts each key once, at its last value.
 func (tx *Tx) put(k string, v []byte) {
+	if tx.memo.key == k {
+		tx.memo.set = false
+	}
 	if old, seen := tx.writes[k]; seen {
 		tx.bytes -= len(k) + len(old) + 16
 	} else {
@@ -136,7 +161,7 @@ func (tx *Tx) put(k string, v []byte) {
 // sees them (committed state, earlier commands, own writes). fn must not
 // keep key or val. It stops at the first error fn returns.
 func (tx *Tx) Scan(prefix []byte, fn func(key, val []byte) error) error {
-	v := view{layers: append([]map[string][]byte{tx.writes}, tx.view.layers...), base: tx.view.base}
+	v := view{layers: append([]map[string][]byte{tx.writes}, tx.view.layers...), base: tx.view.base, baseSize: tx.view.baseSize}
 	return v.scan(prefix, fn)
 }
 

@@ -104,8 +104,9 @@ func (l *Log) writer() {
 type committer struct {
 	l *Log
 	// base is a snapshot of every durable batch (not inflight, which the
-	// next batch reads from its writes).
-	base *badger.Txn
+	// next batch reads from its writes); baseSize is the log size it holds.
+	base     *badger.Txn
+	baseSize uint64
 	// inflight is the batch being committed, or nil.
 	inflight *pending
 	// tip is the log as the next batch must extend it (including inflight).
@@ -158,6 +159,7 @@ func (w *committer) reset() {
 	w.l.mu.RLock()
 	defer w.l.mu.RUnlock()
 	w.tipSize, w.tipLast, w.tipRng = w.l.size, w.l.last, cloneRange(w.l.rng)
+	w.baseSize = w.l.size
 }
 
 func (w *committer) close() {
@@ -178,7 +180,7 @@ func cloneRange(r *compact.Range) *compact.Range {
 func (w *committer) begin() *pending {
 	p := &pending{writes: make(map[string][]byte, w.keys), now: canonTime(w.l.opts.Clock()),
 		next: w.tipSize, prev: w.tipLast, rng: cloneRange(w.tipRng)}
-	p.view.base = w.base
+	p.view.base, p.view.baseSize = w.base, w.baseSize
 	p.view.layers = []map[string][]byte{p.writes}
 	if w.inflight != nil {
 		p.view.layers = append(p.view.layers, w.inflight.writes)
@@ -195,7 +197,7 @@ func (w *committer) run(reqs []*request) {
 	for _, req := range reqs {
 		tx := &Tx{view: &p.view, now: p.now, writes: make(map[string][]byte, 16), next: p.next, prev: p.prev, newID: l.opts.NewID}
 		// The command reads its own writes first, then the batch's.
-		tx.view = &view{layers: p.view.layers, base: p.view.base}
+		tx.view = &view{layers: p.view.layers, base: p.view.base, baseSize: p.view.baseSize}
 		err := safeRun(req.cmd, tx)
 		if err == nil && tx.bytes > l.opts.MaxBatchBytes {
 			err = ErrTooLarge
@@ -314,7 +316,7 @@ func (w *committer) finish(err error) bool {
 	// The next batch reads a snapshot that includes p, and p's writes
 	// first.
 	w.base.Discard()
-	w.base = l.db.NewTransaction(false)
+	w.base, w.baseSize = l.db.NewTransaction(false), p.next
 	w.recent = append([]map[string][]byte{p.writes}, w.recent[:min(len(w.recent), recentBatches-1)]...)
 	if len(p.events) > 0 {
 		l.mu.Lock()
