@@ -10,25 +10,6 @@ import (
 	"github.com/hwledger/hwledger/ledger/workday"
 )
 
-// The deadline index: dl/<be64 unix seconds>/<kind>/<subject>. Apply
-// functions add an entry when a clock starts (registration, pickup,
-// delivery, receipt, a GPS point) and delete it when the clock stops. The
-// sweep reads entries due up to now, in time order, and raises one alert
-// per entry; raising deletes the entry. So a sweep costs time in proportion
-// to what is due, never to the size of the store, and an alert is raised
-// once per condition however often the sweep runs or the server restarts.
-
-func deadlineKey(at time.Time, kind, subject string) []byte {
-	return key(pDeadline, be64(uint64(at.Unix())), "/", kind, "/", subject)
-}
-
-func putDeadline(s kv, at time.Time, kind, subject string) error {
-	if at.IsZero() {
-		return nil
-	}
-	return s.Set(deadlineKey(at, kind, subject), nil)
-}
-
 type alertClosed struct {
 	Kind    string `json:"kind"`
 	Subject string `json:"subject"`
@@ -45,7 +26,11 @@ func init() {
 		}
 		a.RaisedAt, a.EventIndex, a.Seq, a.Status = e.OccurredAt, e.Index, e.Index, AlertOpen
 		if a.DueAt != nil {
-			if err := s.Delete(deadlineKey(*a.DueAt, a.Kind, a.Subject)); err != nil {
+			seq, err := subjectSeq(s, a.SubjectType, a.Subject)
+			if err != nil {
+				return err
+			}
+			if err := delDeadline(s, *a.DueAt, a.Kind, a.Subject, seq); err != nil {
 				return err
 			}
 		}
@@ -59,7 +44,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if err := putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID); err != nil {
+			if err := putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID, w.Seq); err != nil {
 				return err
 			}
 		case AlertStorageOverdue, AlertDisposalOverdue:
@@ -194,17 +179,12 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 // is raised again after it closes, or stay harmlessly), so a sweep always
 // makes progress and ends.
 func (c *cmd) sweep(max int) (int, error) {
-	end := string(key(pDeadline, be64(uint64(c.now.Unix())+1)))
 	raised := 0
-	err := c.tx.Scan(key(pDeadline), func(k, _ []byte) error {
-		if string(k) >= end || raised >= max {
+	err := dueDeadlines(c.tx, c.now, func(d deadline) error {
+		if raised >= max {
 			return errStop
 		}
-		parts := strings.SplitN(string(k[len(pDeadline)+9:]), "/", 2)
-		if len(parts) != 2 {
-			return nil
-		}
-		ok, err := c.fire(parts[0], parts[1])
+		ok, err := c.fire(d.kind, d.subject)
 		if ok {
 			raised++
 		}
@@ -227,7 +207,7 @@ func (c *cmd) sweepSubject(w *Waste) error {
 		if k.at.After(c.now) {
 			continue
 		}
-		if _, ok, err := c.tx.Get(deadlineKey(k.at, k.kind, w.ID)); err != nil || !ok {
+		if ok, err := hasDeadline(c.tx, k.at, k.kind, w.ID, w.Seq); err != nil || !ok {
 			if err != nil {
 				return err
 			}

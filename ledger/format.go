@@ -24,7 +24,8 @@ import (
 //	6  index entries packed into posting blocks (postings.go)
 //	7  a batch unchanged since registration is read from its event
 //	8  labels: one record per generator, code and day (labels.go)
-const ProjectionFormat = 8
+//	9  deadlines packed by hour and subject bucket (deadlines.go)
+const ProjectionFormat = 9
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

@@ -22,7 +22,7 @@ import (
 //	mo/<waste id>                id of the open manifest holding the batch
 //	a/<id>                       alert
 //	ac/<kind>/<subject>          id of the open alert for that condition
-//	dl/<be64 unix>/<kind>/<subject>  deadline index (see alert.go)
+//	dl/<be64 unix hour><bucket>  deadline index (deadlines.go)
 //	ev/<subject>/<be64 index>    events about a subject (trace; a batch's
 //	                             registration is its seq, not listed here)
 //	x/<index name>/<value>/<be64 block>  secondary indexes, entries packed

@@ -138,12 +138,12 @@ func applyCustody(s kv, e *chain.Event) error {
 			kind = "pickup"
 			x.Status, x.PickedUpAt, x.CarrierIndex = ManifestInTransit, &at, 0
 			x.TransitDue = &d.TransitDue
-			if err := putDeadline(s, d.TransitDue, AlertTransitOverdue, x.ID); err != nil {
+			if err := putDeadline(s, d.TransitDue, AlertTransitOverdue, x.ID, x.Seq); err != nil {
 				return err
 			}
 		} else {
 			x.CarrierIndex++
-			if err := s.Delete(deadlineKey(orZero(x.TrackGapDue), AlertTrackGap, x.ID)); err != nil {
+			if err := delDeadline(s, orZero(x.TrackGapDue), AlertTrackGap, x.ID, x.Seq); err != nil {
 				return err
 			}
 		}
@@ -152,7 +152,7 @@ func applyCustody(s kv, e *chain.Event) error {
 		x.Custody = append(x.Custody, CustodyStep{Kind: kind, Party: d.Party, At: at, VehiclePlate: d.VehiclePlate,
 			Driver: d.Driver, Location: d.Location, EventIndex: e.Index})
 		x.TrackGapDue = &d.TrackGapDue
-		return putDeadline(s, d.TrackGapDue, AlertTrackGap, x.ID)
+		return putDeadline(s, d.TrackGapDue, AlertTrackGap, x.ID, x.Seq)
 	})
 	if err != nil || e.Type != EvManifestPickedUp {
 		return err
@@ -197,7 +197,7 @@ func applyPositions(s kv, e *chain.Event) error {
 			m.LastPositionAt = &at
 		}
 	}
-	if err := s.Delete(deadlineKey(orZero(m.TrackGapDue), AlertTrackGap, m.ID)); err != nil {
+	if err := delDeadline(s, orZero(m.TrackGapDue), AlertTrackGap, m.ID, m.Seq); err != nil {
 		return err
 	}
 	m.TrackGapDue = &d.TrackGapDue
@@ -206,7 +206,7 @@ func applyPositions(s kv, e *chain.Event) error {
 	if _, open, err := s.Get(alertCondKey(AlertTrackGap, m.ID)); err != nil {
 		return err
 	} else if !open {
-		if err := putDeadline(s, d.TrackGapDue, AlertTrackGap, m.ID); err != nil {
+		if err := putDeadline(s, d.TrackGapDue, AlertTrackGap, m.ID, m.Seq); err != nil {
 			return err
 		}
 	}
@@ -223,17 +223,17 @@ func applyDeliver(s kv, e *chain.Event) error {
 	var m *Manifest
 	err := updateManifest(s, e, func(x *Manifest) error {
 		m = x
-		if err := s.Delete(deadlineKey(orZero(x.TrackGapDue), AlertTrackGap, x.ID)); err != nil {
+		if err := delDeadline(s, orZero(x.TrackGapDue), AlertTrackGap, x.ID, x.Seq); err != nil {
 			return err
 		}
-		if err := s.Delete(deadlineKey(orZero(x.TransitDue), AlertTransitOverdue, x.ID)); err != nil {
+		if err := delDeadline(s, orZero(x.TransitDue), AlertTransitOverdue, x.ID, x.Seq); err != nil {
 			return err
 		}
 		x.TrackGapDue = nil
 		x.Status, x.DeliveredAt, x.Holder = ManifestDelivered, &at, x.Receiver
 		x.ReceiptDue = &d.ReceiptDue
 		x.Custody = append(x.Custody, CustodyStep{Kind: "deliver", Party: e.Actor.Party, At: at, Location: d.Location, EventIndex: e.Index})
-		return putDeadline(s, d.ReceiptDue, AlertReceiptOverdue, x.ID)
+		return putDeadline(s, d.ReceiptDue, AlertReceiptOverdue, x.ID, x.Seq)
 	})
 	if err != nil {
 		return err
@@ -259,7 +259,7 @@ func applyReceive(s kv, e *chain.Event) error {
 	err := updateManifest(s, e, func(x *Manifest) error {
 		m = x
 		if x.ReceiptDue != nil {
-			if err := s.Delete(deadlineKey(*x.ReceiptDue, AlertReceiptOverdue, x.ID)); err != nil {
+			if err := delDeadline(s, *x.ReceiptDue, AlertReceiptOverdue, x.ID, x.Seq); err != nil {
 				return err
 			}
 		}
@@ -299,7 +299,7 @@ func applyReceive(s kv, e *chain.Event) error {
 		}
 		due := d.DisposalDue
 		w.Status, w.Received, w.ReceivedAt, w.Receiver, w.DisposalDeadline = WasteReceived, l.Received, &at, m.Receiver, &due
-		return putDeadline(s, due, AlertDisposalOverdue, w.ID)
+		return putDeadline(s, due, AlertDisposalOverdue, w.ID, w.Seq)
 	})
 }
 

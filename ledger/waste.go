@@ -80,7 +80,7 @@ func init() {
 		}
 		// A new batch has no alerts yet: its first deadline is the warning
 		// (raising it indexes the overdue deadline, see alert.go).
-		return putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID)
+		return putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID, w.Seq)
 	})
 	onEvent(EvWasteCorrected, func(s kv, e *chain.Event) error {
 		var d wasteCorrected
@@ -116,7 +116,7 @@ func init() {
 			if w.DisposalDeadline == nil {
 				return nil
 			}
-			return s.Delete(deadlineKey(*w.DisposalDeadline, AlertDisposalOverdue, w.ID))
+			return delDeadline(s, *w.DisposalDeadline, AlertDisposalOverdue, w.ID, w.Seq)
 		})
 	})
 }
@@ -138,16 +138,16 @@ func addStorageDeadlines(s kv, w *Waste) error {
 		if err != nil {
 			return err
 		}
-		return putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID)
+		return putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID, w.Seq)
 	}
-	return putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID)
+	return putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID, w.Seq)
 }
 
 func delStorageDeadlines(s kv, w *Waste) error {
-	if err := s.Delete(deadlineKey(w.StorageWarnAt, AlertStorageDueSoon, w.ID)); err != nil {
+	if err := delDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID, w.Seq); err != nil {
 		return err
 	}
-	return s.Delete(deadlineKey(w.StorageDeadline, AlertStorageOverdue, w.ID))
+	return delDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID, w.Seq)
 }
 
 // RegisterWaste registers a batch for the calling generator and gives it
