@@ -24,8 +24,9 @@ import (
 //	6  index entries packed into posting blocks (postings.go)
 //	7  a batch unchanged since registration is read from its event
 //	8  labels: one record per generator, code and day (labels.go)
-//	9  deadlines packed by hour and subject bucket (deadlines.go)
-const ProjectionFormat = 9
+//	9  deadlines packed by hour and subject seq (deadlines.go)
+//	10 label records hold seqs, not ids
+const ProjectionFormat = 10
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

@@ -14,7 +14,7 @@ import (
 //	t/<sha256 hex of token>      token record
 //	tid/<token id>               sha256 hex of the token
 //	w/<id>                       waste batch
-//	wn/<generator>/<code digits>/<yyyymmdd>  ids of the batches by label
+//	wn/<generator>/<code digits>/<yyyymmdd>  seqs of the batches by label
 //	                             serial (labels.go)
 //	m/<id>                       manifest
 //	mt/<id>/<be64 n>             GPS track point n of a manifest

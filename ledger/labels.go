@@ -8,27 +8,14 @@ import (
 )
 
 // The batches of one generator, code and day, by label serial, are one
-// record: wn/<generator>/<code digits>/<yyyymmdd> holds their ids in
-// serial order, each a one-byte length and the id. Its length gives the
-// next serial, and a label (credit code, code digits, date, serial) finds
-// its batch through it, so a registration writes one key for its label.
+// record: wn/<generator>/<code digits>/<yyyymmdd> holds their seqs (be64)
+// in serial order. Its length gives the next serial, and a label (credit
+// code, code digits, date, serial) finds its batch through it and the
+// batch's registration event, so a registration writes one small key for
+// its label.
 
 func labelKey(generator, digits, day string) []byte {
 	return key(pLabelSeq, generator, "/", digits, "/", day)
-}
-
-// labelIDs decodes a label record.
-func labelIDs(v []byte) ([]string, error) {
-	var ids []string
-	for len(v) > 0 {
-		n := int(v[0])
-		if len(v) < 1+n {
-			return nil, fmt.Errorf("corrupt label record")
-		}
-		ids = append(ids, string(v[1:1+n]))
-		v = v[1+n:]
-	}
-	return ids, nil
 }
 
 // labelCount returns how many serials of a generator, code and day are
@@ -45,33 +32,31 @@ func labelCount(s kv, generator, digits, day string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	ids, err := labelIDs(v)
-	return len(ids), err
+	if len(v)%8 != 0 {
+		return 0, fmt.Errorf("corrupt label record %q", k)
+	}
+	return len(v) / 8, nil
 }
 
-// addLabel records that batch id has label l, whose serial must be the
+// addLabel records that batch seq has label l, whose serial must be the
 // next of its generator, code and day.
-func addLabel(s kv, generator string, l ident.Label, id string) error {
+func addLabel(s kv, generator string, l ident.Label, seq uint64) error {
 	n, err := labelCount(s, generator, l.CodeDigits, l.Date)
 	if err != nil {
 		return err
 	}
 	if l.Serial != n+1 {
-		return fmt.Errorf("label %s: serial %d follows %d", id, l.Serial, n)
+		return fmt.Errorf("label of batch %d: serial %d follows %d", seq, l.Serial, n)
 	}
-	if len(id) > 255 {
-		return fmt.Errorf("batch id %q too long", id)
-	}
-	ent := append([]byte{byte(len(id))}, id...)
 	k := labelKey(generator, l.CodeDigits, l.Date)
 	if x, ok := s.(extender); ok {
-		return x.Extend(k, ent)
+		return x.Extend(k, []byte(be64(seq)))
 	}
 	v, _, err := s.Get(k)
 	if err != nil {
 		return err
 	}
-	return s.Set(k, append(v, ent...))
+	return s.Set(k, append(v, be64(seq)...))
 }
 
 // labelBatch returns the id of the batch with label (ok false: none).
@@ -85,12 +70,14 @@ func labelBatch(r kv, label string) (id string, ok bool, err error) {
 		return "", false, err
 	}
 	v, ok, err := r.Get(labelKey(string(gen), l.CodeDigits, l.Date))
-	if err != nil || !ok {
+	if err != nil || !ok || l.Serial > len(v)/8 {
 		return "", false, err
 	}
-	ids, err := labelIDs(v)
-	if err != nil || l.Serial > len(ids) {
+	var w struct {
+		ID string `json:"id"`
+	}
+	if err := eventData(r, fromBe64(string(v[(l.Serial-1)*8:l.Serial*8])), &w); err != nil {
 		return "", false, err
 	}
-	return ids[l.Serial-1], true, nil
+	return w.ID, true, nil
 }

@@ -75,7 +75,7 @@ func init() {
 		if err != nil {
 			return err
 		}
-		if err := addLabel(s, w.Generator, l, w.ID); err != nil {
+		if err := addLabel(s, w.Generator, l, w.Seq); err != nil {
 			return err
 		}
 		// A new batch has no alerts yet: its first deadline is the warning
