@@ -26,7 +26,9 @@ import (
 //	8  labels: one record per generator, code and day (labels.go)
 //	9  deadlines packed by hour and subject seq (deadlines.go)
 //	10 label records hold seqs, not ids
-const ProjectionFormat = 10
+//	11 batch lists hold seqs only; blocks of a generator, street or code
+//	   span 1024 seqs
+const ProjectionFormat = 11
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

@@ -86,7 +86,8 @@ func alertIndexKeys(a *Alert) []string {
 	return ks
 }
 
-// updateIndex replaces the index entries of one record (postings.go).
+// updateIndex replaces the index entries of one record (postings.go); id
+// is stored with them ("" for batches, found by seq).
 func updateIndex(s kv, id string, before, after []string) error {
 	keep := make(map[string]bool, len(after))
 	for _, k := range after {
@@ -145,7 +146,7 @@ func putWaste(s kv, before []string, after *Waste) error {
 			return err
 		}
 	}
-	return updateIndex(s, after.ID, before, wasteIndexKeys(after))
+	return updateIndex(s, "", before, wasteIndexKeys(after)) // found by seq
 }
 
 // updateWaste loads batch id, lets fn change it and stores it with
@@ -190,6 +191,29 @@ func putAlert(s kv, before []string, after *Alert) error {
 		return err
 	}
 	return updateIndex(s, after.ID, before, alertIndexKeys(after))
+}
+
+// loadWasteAt reads the batch registered by event seq.
+func loadWasteAt(s kv, seq uint64) (*Waste, error) {
+	var w Waste
+	if err := eventData(s, seq, &w); err != nil {
+		return nil, fmt.Errorf("batch at %d: %w", seq, err)
+	}
+	b, ok, err := s.Get(key(pWaste, w.ID))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, notFound("waste", w.ID)
+	}
+	if _, ref := isEventRef(b); ref {
+		return &w, nil // unchanged since registration
+	}
+	var cur Waste
+	if err := json.Unmarshal(b, &cur); err != nil {
+		return nil, fmt.Errorf("batch %s: %w", w.ID, err)
+	}
+	return &cur, nil
 }
 
 // loadWaste reads batch id: its record, or while it is unchanged since

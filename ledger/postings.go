@@ -11,20 +11,35 @@ import (
 
 // Secondary index entries are packed into posting blocks: the entries of
 // one list (an index and its value, e.g. "ws/stored/") whose seqs share
-// seq>>blockBits are one key,
+// seq>>spanBits(list) are one key,
 //
-//	x/<list><be64 seq>>blockBits>                 lists in seq order
-//	x/wg/<be64 hour of generated-at><be64 seq>>blockBits>   the generated-at list
+//	x/<list><be64 seq>>bits>                               lists in seq order
+//	x/wg/<be64 hour of generated-at><be64 seq>>bits>       the generated-at list
 //
 // holding its entries sorted by suffix: the seq (be64), or for the
-// generated-at list the generated-at second then the seq. Registrations
-// committed together have neighbouring seqs, so a group commit rewrites
-// one block per list it touches instead of writing one key per entry. A
-// block is a pure function of the log (its key depends on the seq, not on
-// how commands were batched), so a replay rebuilds the same keys.
+// generated-at list the generated-at second then the seq, each followed by
+// the record's id. Batch lists store no id: a batch is found by its seq,
+// whose registration event names it (loadWasteAt). Registrations committed
+// together have neighbouring seqs, so a group commit rewrites one block
+// per list it touches instead of writing one key per entry. A block is a
+// pure function of the log (its key depends on the seq, not on how
+// commands were batched), so a replay rebuilds the same keys.
 //
 // The blocks of one list never overlap in suffixes, except the blocks of
 // one hour of the generated-at list, which a reader takes together.
+
+// spanBits is log2 of the seqs a block of list covers: 128, or 1024 for
+// the lists of one generator, street or code, which get a small share of
+// the batches.
+func spanBits(list string) uint {
+	switch list[:3] {
+	case "wp/", "wt/", "wc/":
+		return 10
+	}
+	return blockBits
+}
+
+// blockBits is the span of most blocks (and of deadline blocks).
 const blockBits = 7
 
 // An index key names one entry as the apply functions compute it: the
@@ -57,7 +72,7 @@ func blockKey(list, suffix string) []byte {
 	if isHourList(list) {
 		k = binary.BigEndian.AppendUint64(k, fromBe64(suffix[:8])/3600)
 	}
-	return binary.BigEndian.AppendUint64(k, fromBe64(suffix[len(suffix)-8:])>>blockBits)
+	return binary.BigEndian.AppendUint64(k, fromBe64(suffix[len(suffix)-8:])>>spanBits(list))
 }
 
 // posting is one decoded entry of a block.
@@ -105,7 +120,8 @@ func blockAdd(s kv, list, suffix, id string) error {
 	ent = append(append(append(ent, sfx...), byte(len(id))), id...)
 	if x, ok := s.(extender); ok {
 		// Only events from the block's first seq on write to it.
-		v, _, err := x.PeekSince(k, fromBe64(suffix[len(suffix)-8:])>>blockBits<<blockBits)
+		bits := spanBits(list)
+		v, _, err := x.PeekSince(k, fromBe64(suffix[len(suffix)-8:])>>bits<<bits)
 		if err != nil {
 			return err
 		}
@@ -232,7 +248,7 @@ func newIndexIter(txn *badger.Txn, list string, start []byte) (*indexIter, error
 	case len(start) >= 8 && i.hour:
 		seek = binary.BigEndian.AppendUint64(seek, fromBe64(string(start[:8]))/3600)
 	case len(start) >= 8:
-		seek = binary.BigEndian.AppendUint64(seek, fromBe64(string(start[:8]))>>blockBits)
+		seek = binary.BigEndian.AppendUint64(seek, fromBe64(string(start[:8]))>>spanBits(list))
 	}
 	it.Seek(append(seek, 0xff))
 	i.load()

@@ -36,14 +36,14 @@ func (pg Page) limit() (int, error) {
 // page may be short, and next_cursor continues the walk). The cursor is the
 // hex of the last index key suffix examined, so pages stay correct while
 // writes go on: new records sort before the cursor and never shift a page.
-func scanIndex[T any](txn *badger.Txn, prefix string, pg Page, load func(r kv, id string) (T, bool, error)) (List[T], error) {
+func scanIndex[T any](txn *badger.Txn, prefix string, pg Page, load func(r kv, seq uint64, id string) (T, bool, error)) (List[T], error) {
 	return scanRange(txn, []string{prefix}, nil, nil, pg, load)
 }
 
 // scanRange is scanIndex over the union of several indexes whose key
 // suffixes are alike (e.g. every status index: each suffix is a seq),
 // merged newest first, and limited to suffixes in [lo, hi) (nil: open).
-func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page, load func(r kv, id string) (T, bool, error)) (List[T], error) {
+func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page, load func(r kv, seq uint64, id string) (T, bool, error)) (List[T], error) {
 	out := List[T]{Items: []T{}}
 	limit, err := pg.limit()
 	if err != nil || len(prefixes) == 0 {
@@ -101,7 +101,7 @@ func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page
 			return out, nil
 		}
 		last = append(last[:0], suffix...)
-		v, ok, err := load(r, it.id())
+		v, ok, err := load(r, fromBe64(string(suffix[len(suffix)-8:])), it.id())
 		if err != nil {
 			return out, err
 		}
@@ -178,8 +178,8 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 			}
 		}
 		var err error
-		out, err = scanRange(txn, prefixes, lo, hi, pg, func(r kv, id string) (*Waste, bool, error) {
-			w, err := loadWaste(r, id)
+		out, err = scanRange(txn, prefixes, lo, hi, pg, func(r kv, seq uint64, _ string) (*Waste, bool, error) {
+			w, err := loadWasteAt(r, seq)
 			if err != nil {
 				return nil, false, err
 			}
@@ -302,7 +302,7 @@ func (s *Service) Manifests(ctx context.Context, p Principal, f ManifestFilter, 
 	var out List[*Manifest]
 	err := s.viewTxn(func(txn *badger.Txn) error {
 		var err error
-		out, err = scanIndex(txn, prefix, pg, func(r kv, id string) (*Manifest, bool, error) {
+		out, err = scanIndex(txn, prefix, pg, func(r kv, _ uint64, id string) (*Manifest, bool, error) {
 			m, err := loadManifest(r, id)
 			if err != nil {
 				return nil, false, err
@@ -347,7 +347,7 @@ func (s *Service) Alerts(ctx context.Context, p Principal, f AlertFilter, pg Pag
 	var out List[*Alert]
 	err := s.viewTxn(func(txn *badger.Txn) error {
 		var err error
-		out, err = scanIndex(txn, prefix, pg, func(r kv, id string) (*Alert, bool, error) {
+		out, err = scanIndex(txn, prefix, pg, func(r kv, _ uint64, id string) (*Alert, bool, error) {
 			a, err := loadAlert(r, id)
 			if err != nil {
 				return nil, false, err

@@ -55,7 +55,7 @@ func init() {
 		if err := s.Set(key(pWaste, w.ID), eventRef(e.Index)); err != nil {
 			return err
 		}
-		if err := updateIndex(s, w.ID, nil, wasteIndexKeys(&w)); err != nil {
+		if err := updateIndex(s, "", nil, wasteIndexKeys(&w)); err != nil {
 			return err
 		}
 		if err := bumpCount(s, w.Status, 1); err != nil {
