@@ -28,7 +28,8 @@ import (
 //	10 label records hold seqs, not ids
 //	11 batch lists hold seqs only; blocks of a generator, street or code
 //	   span 1024 seqs
-const ProjectionFormat = 11
+//	12 counts are be64; a block entry's id length comes last
+const ProjectionFormat = 12
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

@@ -53,13 +53,27 @@ func statusOf(keys []string) string {
 // reading them).
 func countKey(status string) []byte { return key(pCount, status) }
 
-// bumpCount changes the count of batches in status by d.
+// bumpCount changes the count of batches in status by d. A count is a
+// be64 (it changes with nearly every event; JSON cost a parse and a
+// format each time).
 func bumpCount(s kv, status string, d int) error {
-	var n int
-	if _, err := getJSON(s, countKey(status), &n); err != nil {
+	n, err := loadCount(s, status)
+	if err != nil {
 		return err
 	}
-	return setJSON(s, countKey(status), n+d)
+	return s.Set(countKey(status), []byte(be64(uint64(n+d))))
+}
+
+// loadCount reads the count of batches in status (0 when none).
+func loadCount(s kv, status string) (int, error) {
+	b, ok, err := s.Get(countKey(status))
+	if err != nil || !ok {
+		return 0, err
+	}
+	if len(b) != 8 {
+		return 0, fmt.Errorf("corrupt count of %s", status)
+	}
+	return int(int64(fromBe64(string(b)))), nil
 }
 
 func manifestIndexKeys(m *Manifest) []string {

@@ -82,19 +82,41 @@ type posting struct {
 }
 
 // Block value: entries sorted by suffix, each the suffix (fixed length for
-// the list) then a one-byte id length and the id.
+// the list), the id, then a one-byte id length. With the length last, the
+// newest entry is read from the end without walking the block.
+
+// entryStarts returns the offset of each entry of block v (suffixes of n
+// bytes), in stored order.
+func entryStarts(v []byte, n int) ([]int, error) {
+	var starts []int
+	for end := len(v); end > 0; {
+		start := end - 1 - int(v[end-1]) - n
+		if start < 0 {
+			return nil, fmt.Errorf("corrupt index block")
+		}
+		starts = append(starts, start)
+		end = start
+	}
+	for i, j := 0, len(starts)-1; i < j; i, j = i+1, j-1 {
+		starts[i], starts[j] = starts[j], starts[i]
+	}
+	return starts, nil
+}
 
 // decodeBlock returns the entries of a block of a list with suffixes of n
 // bytes, in stored (ascending) order.
 func decodeBlock(v []byte, n int) ([]posting, error) {
-	var out []posting
-	for len(v) > 0 {
-		if len(v) < n+1 || len(v) < n+1+int(v[n]) {
-			return nil, fmt.Errorf("corrupt index block")
+	starts, err := entryStarts(v, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]posting, len(starts))
+	for i, at := range starts {
+		end := len(v)
+		if i+1 < len(starts) {
+			end = starts[i+1]
 		}
-		l := int(v[n])
-		out = append(out, posting{suffix: v[:n], id: string(v[n+1 : n+1+l])})
-		v = v[n+1+l:]
+		out[i] = posting{suffix: v[at : at+n], id: string(v[at+n : end-1])}
 	}
 	return out, nil
 }
@@ -116,8 +138,9 @@ func blockAdd(s kv, list, suffix, id string) error {
 	}
 	k := blockKey(list, suffix)
 	sfx := []byte(suffix)
-	ent := make([]byte, 0, len(sfx)+1+len(id))
-	ent = append(append(append(ent, sfx...), byte(len(id))), id...)
+	n := len(sfx)
+	ent := make([]byte, 0, n+len(id)+1)
+	ent = append(append(append(ent, sfx...), id...), byte(len(id)))
 	if x, ok := s.(extender); ok {
 		// Only events from the block's first seq on write to it.
 		bits := spanBits(list)
@@ -125,7 +148,7 @@ func blockAdd(s kv, list, suffix, id string) error {
 		if err != nil {
 			return err
 		}
-		last, err := lastSuffix(v, len(sfx))
+		last, err := lastSuffix(v, n)
 		if err != nil {
 			return fmt.Errorf("%w %q", err, k)
 		}
@@ -137,42 +160,39 @@ func blockAdd(s kv, list, suffix, id string) error {
 	if err != nil {
 		return err
 	}
-	n := len(sfx)
-	// Find where the entry goes, in suffix order.
-	at := len(v)
-	for off := 0; off < len(v); {
-		if off+n >= len(v) {
-			return fmt.Errorf("corrupt index block %q", k)
-		}
-		c := bytes.Compare(v[off:off+n], sfx)
-		next := off + n + 1 + int(v[off+n])
-		if c == 0 {
-			v = append(v[:off], v[next:]...) // replaced below
-			at = off
+	starts, err := entryStarts(v, n)
+	if err != nil {
+		return fmt.Errorf("%w %q", err, k)
+	}
+	// Where the entry goes, in suffix order; an equal suffix is replaced.
+	at, next := len(v), len(v)
+	for i, off := range starts {
+		if c := bytes.Compare(v[off:off+n], sfx); c >= 0 {
+			at, next = off, off
+			if c == 0 {
+				next = len(v)
+				if i+1 < len(starts) {
+					next = starts[i+1]
+				}
+			}
 			break
 		}
-		if c > 0 {
-			at = off
-			break
-		}
-		off = next
 	}
 	out := make([]byte, 0, len(v)+len(ent))
-	out = append(append(append(out, v[:at]...), ent...), v[at:]...)
+	out = append(append(append(out, v[:at]...), ent...), v[next:]...)
 	return s.Set(k, out)
 }
 
 // lastSuffix returns the suffix of the last entry of block v (nil: empty).
 func lastSuffix(v []byte, n int) ([]byte, error) {
-	var last []byte
-	for off := 0; off < len(v); {
-		if off+n >= len(v) {
-			return nil, fmt.Errorf("corrupt index block")
-		}
-		last = v[off : off+n]
-		off += n + 1 + int(v[off+n])
+	if len(v) == 0 {
+		return nil, nil
 	}
-	return last, nil
+	end := len(v) - 1 - int(v[len(v)-1])
+	if end-n < 0 {
+		return nil, fmt.Errorf("corrupt index block")
+	}
+	return v[end-n : end], nil
 }
 
 // blockRemove removes the entry with suffix from its block of list, and
@@ -184,19 +204,23 @@ func blockRemove(s kv, list, suffix string) error {
 		return err
 	}
 	n, sfx := len(suffix), []byte(suffix)
-	for off := 0; off < len(v); {
-		if off+n >= len(v) {
-			return fmt.Errorf("corrupt index block %q", k)
+	starts, err := entryStarts(v, n)
+	if err != nil {
+		return fmt.Errorf("%w %q", err, k)
+	}
+	for i, off := range starts {
+		if !bytes.Equal(v[off:off+n], sfx) {
+			continue
 		}
-		next := off + n + 1 + int(v[off+n])
-		if bytes.Equal(v[off:off+n], sfx) {
-			v = append(v[:off], v[next:]...)
-			if len(v) == 0 {
-				return s.Delete(k)
-			}
-			return s.Set(k, v)
+		next := len(v)
+		if i+1 < len(starts) {
+			next = starts[i+1]
 		}
-		off = next
+		v = append(v[:off], v[next:]...)
+		if len(v) == 0 {
+			return s.Delete(k)
+		}
+		return s.Set(k, v)
 	}
 	return nil
 }

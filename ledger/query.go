@@ -233,13 +233,14 @@ func (s *Service) WasteCounts(ctx context.Context, p Principal) (*WasteCounts, e
 	err := s.viewTxn(func(txn *badger.Txn) error {
 		r := snapshot{txn}
 		for _, st := range WasteStatuses {
-			var n int
-			if _, err := getJSON(r, countKey(st), &n); err != nil {
+			n, err := loadCount(r, st)
+			if err != nil {
 				return err
 			}
 			c.ByStatus[st] = n
 		}
-		_, err := getJSON(r, countKey(countOverdue), &c.Overdue)
+		var err error
+		c.Overdue, err = loadCount(r, countOverdue)
 		return err
 	})
 	return c, err
