@@ -173,9 +173,17 @@ func (tx *Tx) Append(d Draft) (*Event, error) {
 		return nil, errors.New("event type is required")
 	}
 	var data []byte
-	if d.Data == nil {
+	if f, ok := d.Data.(FastJSON); ok {
+		data, ok = f.AppendEventJSON(make([]byte, 0, 1024))
+		if !ok {
+			data = nil
+		}
+	}
+	switch {
+	case data != nil:
+	case d.Data == nil:
 		data = []byte("{}")
-	} else {
+	default:
 		var err error
 		if data, err = json.Marshal(d.Data); err != nil {
 			return nil, fmt.Errorf("event data: %w", err)
