@@ -1,39 +1,57 @@
 package ledger
 
 import (
+	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// A new batch is stored as a reference to its registration event and read
-// from it, the same as the record; its first change stores the record.
+// A new batch has no record: its id carries the seq of its registration
+// event, which it is read from, the same as the record; its first change
+// stores the record.
 func TestUnchangedBatchIsReadFromItsEvent(t *testing.T) {
 	f := newFixture(t)
 	w := f.waste(f.gen, "900-041-49", 12.5)
-	stored := func() []byte {
+	stored := func() ([]byte, bool) {
 		var b []byte
+		var ok bool
 		require.NoError(t, f.s.view(func(r kv) error {
 			var err error
-			b, _, err = r.Get(key(pWaste, w.ID))
+			b, ok, err = r.Get(key(pWaste, w.ID))
 			return err
 		}))
-		return b
+		return b, ok
 	}
-	seq, ref := isEventRef(stored())
-	require.True(t, ref, "a new batch's record is its event")
+	_, has := stored()
+	require.False(t, has, "a new batch has no record")
+	seq, carried := idSeq(w.ID)
+	require.True(t, carried, "its id %s carries its seq", w.ID)
 	assert.Equal(t, w.Seq, seq)
 	assert.Equal(t, w, f.get(w.ID), "read back from the event as registered")
 	byLabel, err := f.s.WasteByLabel(f.ctx, f.gen, w.Label)
 	require.NoError(t, err)
 	assert.Equal(t, w, byLabel)
+	// An id with another batch's seq, or another event's, or past the log,
+	// or random bits changed, finds nothing.
+	other := f.waste(f.gen, "900-041-49", 1)
+	for _, id := range []string{wasteID(other.Seq, w.ID), wasteID(other.Seq+1, w.ID), wasteID(1<<40, w.ID), w.ID[:35] + "0"} {
+		if id == w.ID {
+			continue
+		}
+		_, err := f.s.Waste(f.ctx, f.insp, id)
+		assert.ErrorIs(t, err, ErrNotFound, id)
+	}
 
 	q := KgToGrams(13)
 	fixed, err := f.s.CorrectWaste(f.ctx, f.gen, w.ID, WasteCorrection{Quantity: &q, Reason: "复称"})
 	require.NoError(t, err)
-	_, ref = isEventRef(stored())
-	assert.False(t, ref, "a changed batch has its record")
+	b, has := stored()
+	_, ref := isEventRef(b)
+	assert.True(t, has && !ref, "a changed batch has its record")
 	assert.Equal(t, fixed, f.get(w.ID))
 	assert.Equal(t, q, f.get(w.ID).Quantity)
 
@@ -42,4 +60,33 @@ func TestUnchangedBatchIsReadFromItsEvent(t *testing.T) {
 	f.waste(f.gen2, "900-041-49", 1)
 	_, err = f.s.Verify(nil)
 	require.NoError(t, err)
+}
+
+// Ids that carry no seq (a NewID that is not a UUID; batches registered
+// before ids carried seqs) keep a reference to their event.
+func TestBatchIdWithoutSeqKeepsAReference(t *testing.T) {
+	n := 0
+	s := OpenTest(t, Config{NewID: func() string { n++; return fmt.Sprintf("id-%d", n) }})
+	ctx := context.Background()
+	admin, err := s.Bootstrap(ctx, "admin-token")
+	require.NoError(t, err)
+	p, err := s.RegisterParty(ctx, Principal{Party: admin, Roles: []Role{RoleAdmin}}, PartyInput{Name: "顺达汽修", CreditCode: credit(1),
+		Roles: []Role{RoleGenerator}, Street: "南关", Address: "郑州", Contact: Contact{"张三", "1"}})
+	require.NoError(t, err)
+	gen := Principal{Party: p.ID, Roles: p.Roles}
+	w, err := s.RegisterWaste(ctx, gen, WasteInput{Code: "900-041-49", Form: "liquid", Quantity: KgToGrams(1),
+		Container: Container{"铁桶", 1}, GeneratedAt: s.Now().Add(-time.Hour), Storage: "暂存间"})
+	require.NoError(t, err)
+	_, carried := idSeq(w.ID)
+	require.False(t, carried)
+	require.NoError(t, s.view(func(r kv) error {
+		b, _, err := r.Get(key(pWaste, w.ID))
+		seq, ref := isEventRef(b)
+		assert.True(t, ref)
+		assert.Equal(t, w.Seq, seq)
+		return err
+	}))
+	got, err := s.Waste(ctx, gen, w.ID)
+	require.NoError(t, err)
+	assert.Equal(t, w, got)
 }

@@ -29,7 +29,8 @@ import (
 //	11 batch lists hold seqs only; blocks of a generator, street or code
 //	   span 1024 seqs
 //	12 counts are be64; a block entry's id length comes last
-const ProjectionFormat = 12
+//	13 a batch whose id carries its seq has no record until it changes
+const ProjectionFormat = 13
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

@@ -213,38 +213,45 @@ func loadWasteAt(s kv, seq uint64) (*Waste, error) {
 	if err := eventData(s, seq, &w); err != nil {
 		return nil, fmt.Errorf("batch at %d: %w", seq, err)
 	}
-	b, ok, err := s.Get(key(pWaste, w.ID))
+	return currentWaste(s, &w)
+}
+
+// currentWaste returns the batch as it is now, given it as registered: its
+// record if it has changed since.
+func currentWaste(s kv, registered *Waste) (*Waste, error) {
+	b, ok, err := s.Get(key(pWaste, registered.ID))
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, notFound("waste", w.ID)
+	if _, ref := isEventRef(b); !ok || ref {
+		return registered, nil // unchanged since registration
 	}
-	if _, ref := isEventRef(b); ref {
-		return &w, nil // unchanged since registration
+	var w Waste
+	if err := json.Unmarshal(b, &w); err != nil {
+		return nil, fmt.Errorf("batch %s: %w", registered.ID, err)
 	}
-	var cur Waste
-	if err := json.Unmarshal(b, &cur); err != nil {
-		return nil, fmt.Errorf("batch %s: %w", w.ID, err)
-	}
-	return &cur, nil
+	return &w, nil
 }
 
 // loadWaste reads batch id: its record, or while it is unchanged since
-// registration, its registration event.
+// registration, its registration event (found through the seq its id
+// carries, or a reference).
 func loadWaste(s kv, id string) (*Waste, error) {
 	b, ok, err := s.Get(key(pWaste, id))
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, notFound("waste", id)
-	}
 	var w Waste
-	if seq, ref := isEventRef(b); ref {
+	switch seq, ref := isEventRef(b); {
+	case ok && ref:
 		err = eventData(s, seq, &w)
-	} else {
+	case ok:
 		err = json.Unmarshal(b, &w)
+	default:
+		seq, carried := idSeq(id)
+		if !carried || eventData(s, seq, &w) != nil || w.ID != id || w.Seq != seq {
+			return nil, notFound("waste", id)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("batch %s: %w", id, err)

@@ -13,7 +13,7 @@ import (
 //	pc/<credit code>             party id
 //	t/<sha256 hex of token>      token record
 //	tid/<token id>               sha256 hex of the token
-//	w/<id>                       waste batch
+//	w/<id>                       waste batch, once changed (wasteid.go)
 //	wn/<generator>/<code digits>/<yyyymmdd>  seqs of the batches by label
 //	                             serial (labels.go)
 //	m/<id>                       manifest

@@ -51,9 +51,13 @@ func init() {
 		if w.Seq != e.Index {
 			return fmt.Errorf("batch %s registered with seq %d in event %d", w.ID, w.Seq, e.Index)
 		}
-		// Until it first changes, the batch is read from this event.
-		if err := s.Set(key(pWaste, w.ID), eventRef(e.Index)); err != nil {
-			return err
+		// Until it first changes, the batch is read from this event, found
+		// through its id (wasteid.go) or for an id without its seq, a
+		// reference.
+		if seq, ok := idSeq(w.ID); !ok || seq != e.Index {
+			if err := s.Set(key(pWaste, w.ID), eventRef(e.Index)); err != nil {
+				return err
+			}
 		}
 		if err := updateIndex(s, "", nil, wasteIndexKeys(&w)); err != nil {
 			return err
@@ -188,7 +192,7 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 			limit, warn = s.rules.MedicalStorage, s.rules.MedicalWarnBefore
 		}
 		gat := in.GeneratedAt.UTC().Truncate(time.Microsecond)
-		w := Waste{ID: c.s.newID(), Label: label, Generator: gen.ID, GeneratorName: gen.Name, Street: gen.Street,
+		w := Waste{ID: wasteID(c.tx.Size(), c.s.newID()), Label: label, Generator: gen.ID, GeneratorName: gen.Name, Street: gen.Street,
 			Code: code.Code, Category: code.Category, Name: in.Name, Form: in.Form, Hazards: in.Hazards,
 			Quantity: in.Quantity, Container: in.Container, GeneratedAt: gat, Storage: in.Storage,
 			Status: WasteStored, Medical: code.Medical, StorageDeadline: gat.Add(limit), StorageWarnAt: gat.Add(limit - warn),
