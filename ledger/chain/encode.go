@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // encodeAppended returns the canonical bytes of an event whose Data was
@@ -70,17 +71,32 @@ func AppendJSONTime(b []byte, t time.Time) ([]byte, bool) {
 // (years 0–9999).
 func plainTime(t time.Time) bool { y := t.Year(); return y >= 0 && y <= 9999 }
 
-// appendJSONString appends s as encoding/json writes a string. Strings
-// with anything to escape take encoding/json itself.
+// appendJSONString appends s as encoding/json writes a string. Valid
+// UTF-8 other than U+2028 and U+2029 is written as is (Chinese names are
+// the common case); strings with anything to escape take encoding/json
+// itself.
 func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
-			q, _ := json.Marshal(s)
-			return append(b, q...)
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return appendMarshalled(b, s)
+			}
+			i++
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
+			return appendMarshalled(b, s)
+		}
+		i += size
 	}
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+func appendMarshalled(b []byte, s string) []byte {
+	q, _ := json.Marshal(s)
+	return append(b, q...)
 }

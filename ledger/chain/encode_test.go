@@ -53,3 +53,26 @@ func TestDataOfFindsTheDataField(t *testing.T) {
 		assert.Equal(t, string(e.Data), string(DataOf(b)), "event %d", i)
 	}
 }
+
+// appendJSONString writes strings exactly as encoding/json: every ASCII
+// byte, Chinese and other valid UTF-8, U+2028/U+2029, U+FFFD, invalid
+// bytes, and random byte strings.
+func TestAppendJSONStringEqualsEncodingJSON(t *testing.T) {
+	cases := []string{"", "危险废物暂存间", "顺达汽修\u2028", "\u2029", "\uFFFD", "é", "𝄞", string([]byte{0xe4, 0xb8}), string([]byte{0xc0, 0x80})}
+	for c := 0; c < 0x80; c++ {
+		cases = append(cases, "a"+string(rune(c))+"中")
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := 0; i < 5000; i++ {
+		b := make([]byte, r.IntN(12))
+		for j := range b {
+			b[j] = byte(r.IntN(256))
+		}
+		cases = append(cases, string(b))
+	}
+	for _, s := range cases {
+		want, err := json.Marshal(s)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(appendJSONString(nil, s)), "%q", s)
+	}
+}
