@@ -174,7 +174,7 @@ func (tx *Tx) Append(d Draft) (*Event, error) {
 	}
 	var data []byte
 	if f, ok := d.Data.(FastJSON); ok {
-		data, ok = f.AppendEventJSON(make([]byte, 0, 1024))
+		data, ok = f.AppendEventJSON(make([]byte, 0, 2048))
 		if !ok {
 			data = nil
 		}
