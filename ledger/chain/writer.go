@@ -116,6 +116,9 @@ type committer struct {
 	// keys is the number of keys the last batch wrote: the next batch's
 	// write map starts that large instead of growing step by step.
 	keys int
+	// next is the Badger transaction the next batch commits in, begun
+	// before the batch in flight was committed (see commit), or nil.
+	next *badger.Txn
 	// recent holds the writes of the last durable batches, newest first:
 	// reads of keys written lately (a record rewritten batch after batch,
 	// an index block being filled) find them here instead of in Badger,
@@ -152,6 +155,10 @@ type ack struct {
 // reset rebuilds the tip from the committed log (at start, after a failure).
 func (w *committer) reset() {
 	w.recent = nil
+	if w.next != nil {
+		w.next.Discard()
+		w.next = nil
+	}
 	if w.base != nil {
 		w.base.Discard()
 	}
@@ -165,6 +172,9 @@ func (w *committer) reset() {
 func (w *committer) close() {
 	if w.inflight != nil {
 		w.finish(<-w.inflight.done)
+	}
+	if w.next != nil {
+		w.next.Discard()
 	}
 	w.base.Discard()
 }
@@ -251,54 +261,69 @@ func (p *pending) absorb(tx *Tx) {
 	p.next, p.prev = tx.next, tx.prev
 }
 
-// commit waits for the batch in flight to be durable, then starts the
-// commit of p (head and checkpoint included) and makes p the tip.
+// commit prepares p's Badger transaction (head and checkpoint included)
+// while the batch in flight syncs, waits for that batch to be durable,
+// then starts p's commit and makes p the tip.
 func (w *committer) commit(p *pending) {
+	txn, err := w.prepare(p)
 	if w.inflight != nil {
 		if !w.finish(<-w.inflight.done) {
 			// p was built on a batch that failed: it fails too.
+			if txn != nil {
+				txn.Discard()
+			}
 			w.fail(p, fmt.Errorf("an earlier batch failed to commit"))
 			return
 		}
 	}
-	err := func() error {
-		root, err := rootOf(p.rng)
-		if err != nil {
-			return err
-		}
-		p.root = root
-		if len(p.events) > 0 {
-			p.writes[string(keyHead)] = encodeHead(p.next, p.prev)
-			if p.signed, err = w.l.sign(p.next, root); err != nil {
-				return err
-			}
-			p.writes[string(keyCheckpoint)] = p.signed
-		}
-		txn := w.l.db.NewTransaction(true)
-		for k, v := range p.writes {
-			var err error
-			if v == nil {
-				err = txn.Delete([]byte(k))
-			} else {
-				err = txn.Set([]byte(k), v)
-			}
-			if err != nil {
-				txn.Discard()
-				return err
-			}
-		}
-		p.done = make(chan error, 1)
-		txn.CommitWith(func(err error) { p.done <- err })
-		return nil
-	}()
 	if err != nil {
 		w.fail(p, err)
 		w.reset()
 		return
 	}
+	// The next batch's transaction begins now: begun after this commit
+	// starts, it would wait for it to be applied. It only writes (Badger
+	// checks no conflicts here), so its older read time does not matter.
+	w.next = w.l.db.NewTransaction(true)
+	p.done = make(chan error, 1)
+	txn.CommitWith(func(err error) { p.done <- err })
 	w.inflight = p
 	w.keys = len(p.writes)
 	w.tipSize, w.tipLast, w.tipRng = p.next, p.prev, p.rng
+}
+
+// prepare returns p's writes, head and signed checkpoint in a Badger
+// transaction ready to commit.
+func (w *committer) prepare(p *pending) (*badger.Txn, error) {
+	root, err := rootOf(p.rng)
+	if err != nil {
+		return nil, err
+	}
+	p.root = root
+	if len(p.events) > 0 {
+		p.writes[string(keyHead)] = encodeHead(p.next, p.prev)
+		if p.signed, err = w.l.sign(p.next, root); err != nil {
+			return nil, err
+		}
+		p.writes[string(keyCheckpoint)] = p.signed
+	}
+	txn := w.next
+	w.next = nil
+	if txn == nil {
+		txn = w.l.db.NewTransaction(true)
+	}
+	for k, v := range p.writes {
+		if v == nil {
+			err = txn.Delete([]byte(k))
+		} else {
+			err = txn.Set([]byte(k), v)
+		}
+		if err != nil {
+			txn.Discard()
+			return nil, err
+		}
+	}
+	return txn, nil
 }
 
 // finish completes the batch in flight: on success it publishes the new
