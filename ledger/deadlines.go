@@ -54,6 +54,17 @@ type deadline struct {
 	kind, subject string
 }
 
+// before orders entries by time, then kind and subject.
+func (d deadline) before(o deadline) bool {
+	if d.at != o.at {
+		return d.at < o.at
+	}
+	if d.kind != o.kind {
+		return d.kind < o.kind
+	}
+	return d.subject < o.subject
+}
+
 func encodeDeadline(at time.Time, kind, subject string) ([]byte, error) {
 	ks := kind + "/" + subject
 	if len(ks) > 255 {
@@ -145,16 +156,7 @@ func dueDeadlines(s kv, now time.Time, fn func(d deadline) error) error {
 	var hour []byte
 	var due []deadline
 	flush := func() error {
-		sort.Slice(due, func(i, j int) bool {
-			a, b := due[i], due[j]
-			if a.at != b.at {
-				return a.at < b.at
-			}
-			if a.kind != b.kind {
-				return a.kind < b.kind
-			}
-			return a.subject < b.subject
-		})
+		sort.Slice(due, func(i, j int) bool { return due[i].before(due[j]) })
 		for i, d := range due {
 			if i > 0 && d == due[i-1] {
 				continue

@@ -56,16 +56,7 @@ func TestDeadlineIndexMatchesAModel(t *testing.T) {
 				want = append(want, d)
 			}
 		}
-		sort.Slice(want, func(i, j int) bool {
-			a, b := want[i], want[j]
-			if a.at != b.at {
-				return a.at < b.at
-			}
-			if a.kind != b.kind {
-				return a.kind < b.kind
-			}
-			return a.subject < b.subject
-		})
+		sort.Slice(want, func(i, j int) bool { return want[i].before(want[j]) })
 		var got []deadline
 		err := dueDeadlines(r, now, func(d deadline) error {
 			got = append(got, d)

@@ -7,8 +7,8 @@ import (
 )
 
 // Secondary indexes: lists x/<name>/<value>/ of (seq, id) entries, packed
-// into posting blocks (postings.go). Every list query
-// reads the most selective index it has in seq order, newest first, and
+// into posting blocks (postings.go). Every list query reads the most
+// selective index it has in seq order, newest first, and
 // filters the few records it loads; nothing scans all records. Some lists
 // merge several indexes whose suffixes are seqs, so a registration writes
 // fewer entries: every batch is the merge of the status indexes (each

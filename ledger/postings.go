@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"github.com/dgraph-io/badger/v4"
 	"sort"
 	"strings"
+
+	"github.com/dgraph-io/badger/v4"
 )
 
 // Secondary index entries are packed into posting blocks: the entries of
@@ -18,7 +19,7 @@ import (
 //
 // holding its entries sorted by suffix: the seq (be64), or for the
 // generated-at list the generated-at second then the seq, each followed by
-// the record's id. Batch lists store no id: a batch is found by its seq,
+// the record's id and the id's length (one byte). Batch lists store no id: a batch is found by its seq,
 // whose registration event names it (loadWasteAt). Registrations committed
 // together have neighbouring seqs, so a group commit rewrites one block
 // per list it touches instead of writing one key per entry. A block is a
@@ -32,8 +33,7 @@ import (
 // the lists of one generator, street or code, which get a small share of
 // the batches.
 func spanBits(list string) uint {
-	switch list[:3] {
-	case "wp/", "wt/", "wc/":
+	if strings.HasPrefix(list, "wp/") || strings.HasPrefix(list, "wt/") || strings.HasPrefix(list, "wc/") {
 		return 10
 	}
 	return blockBits
