@@ -17,15 +17,17 @@ import (
 // condition however often the sweep runs or the server restarts.
 //
 // Entries are packed by the hour they fall in and their subject's seq:
-// dl/<be64 unix hour><be64 subject seq>>blockBits> holds entries, each be64
+// dl/<be64 unix hour><be64 subject seq>>deadlineBits> holds entries, each be64
 // unix seconds, a one-byte length and "<kind>/<subject>", in the order
 // they were added. Batches registered together have neighbouring seqs and
-// mostly fall due in the same hour, so a group commit rewrites a key or
-// two, not one per batch, and a key never holds more than 128 subjects.
+// mostly fall due in the same hour, so a group commit rewrites a few keys,
+// not one per batch, and a key never holds more than 32 subjects (an
+// entry is about 60 bytes, and a commit rewrites each key it touches).
+const deadlineBits = 5
 
 func deadlineKey(at time.Time, seq uint64) []byte {
 	k := binary.BigEndian.AppendUint64([]byte(pDeadline), uint64(at.Unix())/3600)
-	return binary.BigEndian.AppendUint64(k, seq>>blockBits)
+	return binary.BigEndian.AppendUint64(k, seq>>deadlineBits)
 }
 
 // subjectSeq returns the seq of an alert's subject (a batch or manifest).

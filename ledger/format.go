@@ -30,7 +30,9 @@ import (
 //	   span 1024 seqs
 //	12 counts are be64; a block entry's id length comes last
 //	13 a batch whose id carries its seq has no record until it changes
-const ProjectionFormat = 13
+//	14 blocks span 64 seqs (256 for a generator, street or code), deadline
+//	   blocks 32
+const ProjectionFormat = 14
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

@@ -29,18 +29,18 @@ import (
 // The blocks of one list never overlap in suffixes, except the blocks of
 // one hour of the generated-at list, which a reader takes together.
 
-// spanBits is log2 of the seqs a block of list covers: 128, or 1024 for
-// the lists of one generator, street or code, which get a small share of
-// the batches.
+// spanBits is log2 of the seqs a block of list covers: 64, or 256 for the
+// lists of one generator, street or code, which get a share of the
+// batches. A commit rewrites each block it touches whole, so spans trade
+// keys per commit under load (a commit of 100 registrations touches one
+// or two blocks per list) against bytes per commit when commits are small
+// (a lone registration rewrites at most a few hundred bytes per list).
 func spanBits(list string) uint {
 	if strings.HasPrefix(list, "wp/") || strings.HasPrefix(list, "wt/") || strings.HasPrefix(list, "wc/") {
-		return 10
+		return 8
 	}
-	return blockBits
+	return 6
 }
-
-// blockBits is the span of most blocks (and of deadline blocks).
-const blockBits = 7
 
 // An index key names one entry as the apply functions compute it: the
 // list followed by the suffix ("ws/stored/" + be64(seq)).
