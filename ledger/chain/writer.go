@@ -204,11 +204,16 @@ func (w *committer) begin() *pending {
 func (w *committer) run(reqs []*request) {
 	l := w.l
 	p := w.begin()
+	// One Tx serves the commands in turn: its write map and key order are
+	// emptied for each (absorb has copied what they held into the batch).
+	writes, order := make(map[string][]byte, 16), make([]string, 0, 16)
 	for _, req := range reqs {
-		tx := &Tx{view: &p.view, now: p.now, writes: make(map[string][]byte, 16), next: p.next, prev: p.prev, newID: l.opts.NewID}
+		clear(writes)
 		// The command reads its own writes first, then the batch's.
-		tx.view = &view{layers: p.view.layers, base: p.view.base, baseSize: p.view.baseSize}
+		tx := &Tx{view: &view{layers: p.view.layers, base: p.view.base, baseSize: p.view.baseSize},
+			now: p.now, writes: writes, order: order[:0], next: p.next, prev: p.prev, newID: l.opts.NewID}
 		err := safeRun(req.cmd, tx)
+		order = tx.order
 		if err == nil && tx.bytes > l.opts.MaxBatchBytes {
 			err = ErrTooLarge
 		}
