@@ -31,6 +31,7 @@ func TestUnchangedBatchIsReadFromItsEvent(t *testing.T) {
 	seq, carried := idSeq(w.ID)
 	require.True(t, carried, "its id %s carries its seq", w.ID)
 	assert.Equal(t, w.Seq, seq)
+	assert.NotEqual(t, "00000000", w.ID[:8], "the seq bits are masked: ids look random")
 	assert.Equal(t, w, f.get(w.ID), "read back from the event as registered")
 	byLabel, err := f.s.WasteByLabel(f.ctx, f.gen, w.Label)
 	require.NoError(t, err)

@@ -32,7 +32,8 @@ import (
 //	13 a batch whose id carries its seq has no record until it changes
 //	14 blocks span 64 seqs (256 for a generator, street or code), deadline
 //	   blocks 32
-const ProjectionFormat = 14
+//	15 a batch id's seq bits are XORed with its last 48 bits
+const ProjectionFormat = 15
 
 // keyProjectionFormat is not a projection: replay does not produce it.
 var keyProjectionFormat = []byte("meta/projections")

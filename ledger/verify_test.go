@@ -54,7 +54,7 @@ func TestVerifyTestLedgers(t *testing.T) {
 			case c.state:
 				require.ErrorIs(t, err, ErrProjection)
 				assert.False(t, errors.As(err, &f), "the log itself is intact: %v", err)
-				assert.Contains(t, err.Error(), `"w/00000000-0007-8000-8000-000000000015"`)
+				assert.Contains(t, err.Error(), `"w/00000000-0012-8000-8000-000000000015"`)
 				assert.Equal(t, c.size, rep.Size, "the chain's report comes with a state fault")
 			default:
 				require.NoError(t, err)

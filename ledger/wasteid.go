@@ -7,8 +7,9 @@ import (
 )
 
 // A batch's id is a version 8 UUID (RFC 9562) that carries the seq of its
-// registration in its first 48 bits; the other 74 bits come from a fresh
-// id (random, or the configured NewID). So a batch is found from its id
+// registration in its first 48 bits, XORed with its last 48 so that ids
+// look as random as any; the other 74 bits come from a fresh id (random,
+// or the configured NewID). So a batch is found from its id
 // without a key per registration: the seq gives the registration event,
 // which must name the same id. Its record key w/<id> is written only when
 // the batch first changes. Ids that carry no seq (batches registered
@@ -26,7 +27,9 @@ func wasteID(seq uint64, fresh string) string {
 	}
 	var s [8]byte
 	binary.BigEndian.PutUint64(s[:], seq)
-	copy(u[:6], s[2:])
+	for i := 0; i < 6; i++ {
+		u[i] = s[2+i] ^ u[10+i]
+	}
 	u[6] = u[6]&0x0f | 0x80 // version 8
 	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
 	return u.String()
@@ -42,6 +45,8 @@ func idSeq(id string) (uint64, bool) {
 		return 0, false
 	}
 	var s [8]byte
-	copy(s[2:], u[:6])
+	for i := 0; i < 6; i++ {
+		s[2+i] = u[i] ^ u[10+i]
+	}
 	return binary.BigEndian.Uint64(s[:]), true
 }

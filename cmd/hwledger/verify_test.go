@@ -50,7 +50,7 @@ func TestVerifyDataCatchesTampering(t *testing.T) {
 		{name: "prev", code: 1, want: "FAIL: event 11: content changed: its leaf hash differs from the one in the Merkle tree"},
 		{name: "deleted", code: 1, want: "FAIL: event 18: missing: the next stored event is 19"},
 		{name: "swapped", code: 1, want: "FAIL: event 8: says it is event 9 (moved or swapped)"},
-		{name: "state", code: 1, want: `FAIL: stored state of "w/00000000-0007-8000-8000-000000000015" differs from a replay of the log (the log itself verifies: 31 events, root `},
+		{name: "state", code: 1, want: `FAIL: stored state of "w/00000000-0012-8000-8000-000000000015" differs from a replay of the log (the log itself verifies: 31 events, root `},
 		{name: "truncated", want: "OK: 26 events", saved: true, savedCode: 1,
 			withSaved: "FAIL: truncated: saved checkpoint has 31 events, the log only 26"},
 		{name: "rolledback", want: "OK: 19 events", saved: true, savedCode: 1,
