@@ -7,10 +7,11 @@ import (
 	"github.com/hwledger/hwledger/ledger/chain"
 )
 
-// A record that equals the data of the event that created it is stored as
-// a reference to that event instead of a copy: a zero byte, then the
-// event's index (be64). JSON records never start with a zero byte. It
-// saves writing each new batch twice (its event and its record).
+// A batch unchanged since registration is read from its registration
+// event (its data is the batch record). Found through the seq its id
+// carries (wasteid.go), it has no key; a batch whose id carries none has a
+// reference to the event as its record: a zero byte, then the event's
+// index (be64). JSON records never start with a zero byte.
 
 func eventRef(seq uint64) []byte { return []byte("\x00" + be64(seq)) }
 
