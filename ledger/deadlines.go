@@ -100,15 +100,7 @@ func putDeadline(s kv, at time.Time, kind, subject string, seq uint64) error {
 	if err != nil {
 		return err
 	}
-	k := deadlineKey(at, seq)
-	if x, ok := s.(extender); ok {
-		return x.Extend(k, e)
-	}
-	v, _, err := s.Get(k)
-	if err != nil {
-		return err
-	}
-	return s.Set(k, append(v, e...))
+	return extendValue(s, deadlineKey(at, seq), e)
 }
 
 // delDeadline removes an entry (every copy of it), if there.

@@ -32,28 +32,36 @@ func eventData(s kv, seq uint64, v any) error {
 		return data(e, v)
 	}
 	var b []byte
-	if l, ok := s.(eventLog); ok { // a replay into a store without the log
-		var err error
-		if b, err = l.loggedEvent(seq); err != nil {
-			return err
-		}
+	var err error
+	if l, ok := s.(eventLog); ok { // a replay that may read the log elsewhere
+		b, err = l.loggedEvent(seq)
 	} else {
-		entry, ok, err := s.Get(chain.EventKey(seq))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("event %d: %w", seq, chain.ErrRange)
-		}
-		if b, err = chain.EntryEvent(entry); err != nil {
-			return fmt.Errorf("event %d: %w", seq, err)
-		}
+		b, err = storedEvent(s, seq)
+	}
+	if err != nil {
+		return err
 	}
 	d := chain.DataOf(b)
 	if d == nil {
 		return fmt.Errorf("event %d: malformed event", seq)
 	}
 	return json.Unmarshal(d, v)
+}
+
+// storedEvent reads the bytes of event seq from store s.
+func storedEvent(s kv, seq uint64) ([]byte, error) {
+	entry, ok, err := s.Get(chain.EventKey(seq))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("event %d: %w", seq, chain.ErrRange)
+	}
+	b, err := chain.EntryEvent(entry)
+	if err != nil {
+		return nil, fmt.Errorf("event %d: %w", seq, err)
+	}
+	return b, nil
 }
 
 // eventLog is a store that reads the log from elsewhere (the projection

@@ -14,7 +14,8 @@ import (
 // fewer entries: every batch is the merge of the status indexes (each
 // batch is in exactly one), a category the merge of its codes' indexes
 // (x/wc/<category>/<code>/). x/wo/ holds the batches past their limit.
-// Batches are listed by generated-at from x/wg/<be64 unix><be64 seq>.
+// Batches are listed by generated-at from x/wg/, whose entries sort by the
+// generated-at second, then the seq.
 
 func wasteIndexKeys(w *Waste) []string {
 	if w == nil {

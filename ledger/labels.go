@@ -22,13 +22,7 @@ func labelKey(generator, digits, day string) []byte {
 // taken.
 func labelCount(s kv, generator, digits, day string) (int, error) {
 	k := labelKey(generator, digits, day)
-	var v []byte
-	var err error
-	if x, ok := s.(extender); ok {
-		v, _, err = x.Peek(k)
-	} else {
-		v, _, err = s.Get(k)
-	}
+	v, err := peekValue(s, k)
 	if err != nil {
 		return 0, err
 	}
@@ -48,15 +42,7 @@ func addLabel(s kv, generator string, l ident.Label, seq uint64) error {
 	if l.Serial != n+1 {
 		return fmt.Errorf("label of batch %d: serial %d follows %d", seq, l.Serial, n)
 	}
-	k := labelKey(generator, l.CodeDigits, l.Date)
-	if x, ok := s.(extender); ok {
-		return x.Extend(k, []byte(be64(seq)))
-	}
-	v, _, err := s.Get(k)
-	if err != nil {
-		return err
-	}
-	return s.Set(k, append(v, be64(seq)...))
+	return extendValue(s, labelKey(generator, l.CodeDigits, l.Date), []byte(be64(seq)))
 }
 
 // labelBatch returns the id of the batch with label (ok false: none).

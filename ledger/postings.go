@@ -130,6 +130,29 @@ type extender interface {
 	Extend(key, b []byte) error
 }
 
+// peekValue reads key without a copy when s can (see extender), else as
+// Get does. The caller must not change or keep the value.
+func peekValue(s kv, key []byte) ([]byte, error) {
+	if x, ok := s.(extender); ok {
+		v, _, err := x.Peek(key)
+		return v, err
+	}
+	v, _, err := s.Get(key)
+	return v, err
+}
+
+// extendValue appends b to the value of key, in place when s can.
+func extendValue(s kv, key, b []byte) error {
+	if x, ok := s.(extender); ok {
+		return x.Extend(key, b)
+	}
+	v, _, err := s.Get(key)
+	if err != nil {
+		return err
+	}
+	return s.Set(key, append(v, b...))
+}
+
 // blockAdd puts the entry (suffix, id) into its block of list, replacing
 // an entry with the same suffix.
 func blockAdd(s kv, list, suffix, id string) error {

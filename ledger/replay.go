@@ -32,11 +32,7 @@ func (r *replayer) loggedEvent(seq uint64) ([]byte, error) {
 	if r.log != nil {
 		return r.log.Event(seq)
 	}
-	entry, ok, err := r.Get(chain.EventKey(seq))
-	if err != nil || !ok {
-		return nil, fmt.Errorf("event %d: %w", seq, errors.Join(err, chain.ErrRange))
-	}
-	return chain.EntryEvent(entry)
+	return storedEvent(r, seq)
 }
 
 func (r *replayer) Get(k []byte) ([]byte, bool, error) { return snapshot{r.txn}.Get(k) }
