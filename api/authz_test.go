@@ -86,7 +86,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: "/api/v1/wastes/counts", want: all(403, map[string]int{"anon": 401, "admin": 200, "insp": 200})},
 		{method: "GET", path: "/api/v1/manifests", want: all(200, authed)},
 		{method: "GET", path: "/api/v1/alerts", want: all(200, authed)},
-		// Every party sees its own assessment (api.md: "a party: itself").
+		// Every party sees its own assessment (docs/api.md: "any other party: its own row").
 		{method: "GET", path: "/api/v1/assessment?group_by=party", want: all(200, map[string]int{"anon": 401})},
 		{method: "GET", path: "/api/v1/ledger/events", want: all(403, map[string]int{"anon": 401, "admin": 200, "insp": 200})},
 		{method: "GET", path: "/api/v1/ledger/checkpoint", want: all(200, nil)},

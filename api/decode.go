@@ -16,7 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// MaxBodyBytes is the largest request body accepted (api.md: 1 MiB); a
+// MaxBodyBytes is the largest request body accepted (docs/api.md: 1 MiB); a
 // larger one is answered 413 payload_too_large.
 const MaxBodyBytes = 1 << 20
 

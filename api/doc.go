@@ -1,5 +1,5 @@
 // Package api is hwledger's HTTP interface: an Echo server exposing every
-// route of shared/api.md under /api/v1, plus GET /healthz, GET /metrics and
+// route of docs/api.md under /api/v1, plus GET /healthz, GET /metrics and
 // GET /api/v1/openapi.json.
 //
 // # Contracts

@@ -12,7 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// Error codes of api.md, plus "timeout" (503: the request's deadline passed
+// Error codes of docs/api.md, plus "timeout" (503: the request's deadline passed
 // before the ledger answered; it may or may not have been recorded — retry
 // with the same Idempotency-Key) and "unavailable" (503: shutting down).
 const (
@@ -45,8 +45,7 @@ type ErrorDetail struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 	Details map[string]any    `json:"details,omitempty"`
 	// Missing and Unexpected repeat Details' label lists at the top level
-	// for a pickup/handover scan mismatch (api.md: "422 with missing and
-	// unexpected lists").
+	// for a pickup/handover scan mismatch (docs/api.md, "Errors").
 	Missing    any `json:"missing,omitempty"`
 	Unexpected any `json:"unexpected,omitempty"`
 }

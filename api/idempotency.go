@@ -9,7 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// MaxIdempotencyKey is the longest Idempotency-Key accepted (api.md).
+// MaxIdempotencyKey is the longest Idempotency-Key accepted (docs/api.md).
 const MaxIdempotencyKey = 100
 
 // HeaderIdempotencyKey names the retry header.

@@ -52,7 +52,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	assert.Equal(t, registered, documented, "registered routes vs OpenAPI paths")
 	assert.Equal(t, documented, ts.srv.DocumentedRoutes())
 
-	// Every api.md route is there, and every schema it references exists.
+	// Every docs/api.md route is there, and every schema it references exists.
 	for _, want := range []string{
 		"POST /api/v1/parties", "GET /api/v1/parties", "GET /api/v1/parties/{id}", "PUT /api/v1/parties/{id}/license",
 		"POST /api/v1/parties/{id}/tokens", "DELETE /api/v1/tokens/{id}", "GET /api/v1/catalog/codes", "GET /api/v1/catalog/methods",

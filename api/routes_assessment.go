@@ -114,7 +114,7 @@ func wantsCSV(accept string) bool {
 	return best == "text/csv"
 }
 
-// csvFirst orders the leading columns; api.md's figures follow, then any
+// csvFirst orders the leading columns; docs/api.md's figures follow, then any
 // other field of the row, alphabetically.
 var csvFirst = []string{"group", "key", "party", "party_id", "name", "street", "generated_kg", "medical_generated_kg",
 	"disposed_kg", "disposal_rate", "medical_disposal_rate", "on_time_rate", "overdue_alerts", "open_alerts",

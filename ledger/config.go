@@ -9,7 +9,7 @@ import (
 	"github.com/hwledger/hwledger/ledger/workday"
 )
 
-// Rules are the configurable limits of domain.md ("default" values there).
+// Rules are the configurable limits of docs/domain.md ("default" values there).
 type Rules struct {
 	MedicalStorage      time.Duration `json:"medical_storage"`       // 48h at the hospital
 	MedicalWarnBefore   time.Duration `json:"medical_warn_before"`   // 12h
@@ -26,7 +26,7 @@ type Rules struct {
 	MaxFutureOccurrence time.Duration `json:"max_future_occurrence"` // 5 minutes
 }
 
-// DefaultRules returns the defaults of domain.md.
+// DefaultRules returns the defaults of docs/domain.md.
 func DefaultRules() Rules {
 	const day = 24 * time.Hour
 	return Rules{
@@ -53,7 +53,7 @@ type Config struct {
 	ReadOnly bool
 	// Origin is the checkpoint origin line. Default "hwledger.local/410104".
 	Origin string
-	// Province and City are the manifest-number origin (domain.md: 41, 01
+	// Province and City are the manifest-number origin (docs/domain.md: 41, 01
 	// for Zhengzhou).
 	Province, City string
 	Catalog        *catalog.Catalog  // default catalog.Builtin()

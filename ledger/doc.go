@@ -3,7 +3,7 @@
 //
 // [Service] is the only way to change state. Every method that changes
 // state runs as one command of the chain's single writer: it checks the
-// rules of ../shared/domain.md against current state, appends one or more
+// rules of docs/domain.md against current state, appends one or more
 // events and updates the projections (current state and indexes) in the
 // same Badger transaction, so state is always a pure function of the log.
 // Projections are written only by apply functions that read nothing but the

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// The domain must not depend on transport or presentation (design.md):
+// The domain must not depend on transport or presentation:
 // no Echo, nothing of api/ or web/.
 func TestDomainImportsNoTransport(t *testing.T) {
 	out, err := osexec.Command("go", "list", "-deps", "github.com/hwledger/hwledger/ledger").CombinedOutput()

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// The inputs of Service methods mirror the request bodies of api.md; the
+// The inputs of Service methods mirror the request bodies of docs/api.md; the
 // API decodes JSON straight into them. OccurredAt is the optional field
 // time (offline scans, paper fallback): at most 5 minutes in the future and
 // not before the subject's previous event; nil means now.

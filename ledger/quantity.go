@@ -10,7 +10,7 @@ import (
 )
 
 // Grams is a quantity stored as integer grams and written in JSON as
-// kilograms with at most 3 decimals (api.md: "Quantities are kilograms").
+// kilograms with at most 3 decimals (docs/api.md: "Quantities are kilograms").
 type Grams int64
 
 // MaxGrams bounds any single quantity (10,000 t) to catch absurd input.

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Each rule of domain.md that the service enforces, broken.
+// Each rule of docs/domain.md that the service enforces, broken.
 
 func TestRuleCreditCodeCheckCharacter(t *testing.T) {
 	f := newFixture(t)

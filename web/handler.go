@@ -149,7 +149,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
 
-// maxBody bounds request bodies (api.md: 1 MiB).
+// maxBody bounds request bodies (docs/api.md: 1 MiB).
 const maxBody = 1 << 20
 
 // staticHandler serves embedded assets with a day of caching.

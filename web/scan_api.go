@@ -23,7 +23,7 @@ type scanRequest struct {
 	OccurredAt   *time.Time          `json:"occurred_at"`
 }
 
-// apiError is the error body, as in api.md.
+// apiError is the error body, as in docs/api.md.
 type apiError struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`

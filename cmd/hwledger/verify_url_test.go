@@ -19,7 +19,7 @@ import (
 
 const testToken = "inspector-token"
 
-// ledgerServer serves the ledger routes of api.md from a chain.Log, with
+// ledgerServer serves the ledger routes of docs/api.md from a chain.Log, with
 // hooks to make it lie.
 type ledgerServer struct {
 	l          *chain.Log

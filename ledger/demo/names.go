@@ -17,7 +17,7 @@ type street struct {
 	Roads    []string
 }
 
-// streets are the twelve streets of domain.md, north to south; centres lie
+// streets are the twelve streets of docs/domain.md, north to south; centres lie
 // within about 0.03° of 34.70° N, 113.70° E.
 var streets = []street{
 	{"北下街", 34.727, 113.676, []string{"北下街", "书院街", "北顺城街", "管城街"}},
