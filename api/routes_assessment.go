@@ -14,8 +14,8 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// assessmentDoc documents every figure (issue 5: formulas in the OpenAPI
-// description). It restates the doc comment of ledger.AssessRow; keep the
+// assessmentDoc documents how every figure is computed, in the OpenAPI
+// description. It restates the doc comment of ledger.AssessRow; keep the
 // two in step.
 const assessmentDoc = "Inspectors and admins get every group; any other party gets its own row only. " +
 	"Period [from, to), whole days in Asia/Shanghai: `from`/`to` are RFC 3339 or YYYY-MM-DD (a date `to` includes that day); " +

@@ -16,8 +16,8 @@ import (
 )
 
 // Benchmarks at scale. The store size is HWLEDGER_BENCH_BATCHES (default
-// 1,000,000 as the issue asks; `make bench` uses the default, a quick run
-// can set e.g. 20000). Stores are built once per process in a temp dir.
+// 1,000,000; a quick run can set e.g. 20000). Stores are built once per
+// process in a temp dir.
 
 func benchBatches() int {
 	if n, err := strconv.Atoi(os.Getenv("HWLEDGER_BENCH_BATCHES")); err == nil && n > 0 {
