@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
 )
 
@@ -34,8 +35,8 @@ func FuzzDecode(f *testing.F) {
 			if err == nil {
 				continue
 			}
-			var ae *apiError
-			if !errors.As(err, &ae) || ae.code != CodeValidation || ae.status != 400 || len(ae.fields) != 1 {
+			var ae *httpx.Error
+			if !errors.As(err, &ae) || ae.Code != CodeValidation || ae.Status != 400 || len(ae.Fields) != 1 {
 				t.Fatalf("decode %q: %#v", b, err)
 			}
 		}

@@ -7,9 +7,11 @@
 //   - Every route is declared once, in the route table (routes.go). The table
 //     registers the Echo handler and generates the OpenAPI document, so the
 //     two cannot drift; openapi_test.go also checks Echo's own route list.
-//   - Exactly one place chooses status codes: the HTTPErrorHandler in
-//     errors.go. Handlers return errors from package ledger (or *apiError for
-//     transport problems) and never write error answers themselves.
+//   - Exactly one place chooses status codes: httpx.Problem
+//     (internal/httpx/errors.go), called by the HTTPErrorHandler in
+//     errors.go and by the web UI. Handlers return errors from package ledger
+//     (or *httpx.Error for transport problems) and never write error answers
+//     themselves.
 //   - JSON bodies are decoded strictly (decode.go): unknown fields, wrong
 //     types, trailing data and malformed JSON are 400 validation_failed with
 //     the offending field named in "fields". Bodies over 1 MiB are 413

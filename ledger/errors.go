@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// Sentinel errors. The API maps each to one status (see api/errors.go).
+// Sentinel errors. The API and the web UI answer each with one status and
+// error code (internal/httpx/errors.go).
 var (
 	// ErrNotFound: no such resource, or one the caller may not see (404).
 	ErrNotFound = errors.New("not found")
@@ -22,6 +23,9 @@ var (
 	// ErrRuleViolation: a domain rule refuses the command (422). Returned
 	// wrapped in *RuleError, which carries details.
 	ErrRuleViolation = errors.New("rule violation")
+	// ErrReadOnly: the server refuses writes because its integrity check
+	// failed (503 read_only). Returned wrapped with the reason.
+	ErrReadOnly = errors.New("read only")
 )
 
 // ValidationError says which input fields are wrong and why (400).

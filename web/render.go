@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/workday"
 )
@@ -159,9 +159,8 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, status int
 	h.render(w, r, status, "error", "err.title", errorData{Key: key})
 }
 
-// fail shows a Service error: the one place the UI maps domain errors to
-// HTTP statuses (mirroring the API's mapping). Internal errors are logged
-// and never shown.
+// fail shows an error page for err. Internal errors are logged and never
+// shown.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, key, detail, fields := classify(err)
 	if status == http.StatusInternalServerError {
@@ -170,28 +169,15 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.render(w, r, status, "error", "err.title", errorData{Key: key, Detail: detail, Fields: fields})
 }
 
-// classify maps a Service error to a status, a message key, a detail that
-// is safe to show and any field errors.
+// classify maps err with httpx.Problem, the map the API uses too, to its
+// status, the message key of its code ("err.<code>"), a detail that is safe
+// to show (a rule's or a transition's reason) and any field errors.
 func classify(err error) (status int, key, detail string, fields map[string]string) {
-	var ve *ledger.ValidationError
-	var re *ledger.RuleError
-	switch {
-	case errors.As(err, &ve):
-		return http.StatusBadRequest, "err.validation", "", ve.Fields
-	case errors.As(err, &re):
-		return http.StatusUnprocessableEntity, "err.rule", re.Message, nil
-	case errors.Is(err, ledger.ErrUnauthenticated):
-		return http.StatusUnauthorized, "err.unauthenticated", "", nil
-	case errors.Is(err, ledger.ErrForbidden):
-		return http.StatusForbidden, "err.forbidden", "", nil
-	case errors.Is(err, ledger.ErrNotFound):
-		return http.StatusNotFound, "err.notfound", "", nil
-	case errors.Is(err, ledger.ErrInvalidTransition):
-		return http.StatusConflict, "err.transition", err.Error(), nil
-	case errors.Is(err, ledger.ErrConflict):
-		return http.StatusConflict, "err.conflict", "", nil
+	status, d := httpx.Problem(err)
+	if d.Code == httpx.CodeRuleViolation || d.Code == httpx.CodeInvalidTransition {
+		detail = d.Message
 	}
-	return http.StatusInternalServerError, "err.internal", "", nil
+	return status, "err." + d.Code, detail, d.Fields
 }
 
 // shanghai formats times for people in the district.

@@ -4,11 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"time"
 
+	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
 )
 
@@ -23,14 +24,6 @@ type scanRequest struct {
 	OccurredAt   *time.Time          `json:"occurred_at"`
 }
 
-// apiError is the error body, as in docs/api.md.
-type apiError struct {
-	Code    string            `json:"code"`
-	Message string            `json:"message"`
-	Fields  map[string]string `json:"fields,omitempty"`
-	Details map[string]any    `json:"details,omitempty"`
-}
-
 // scanAPI records a carrier's step sent by the scan page, now or later from
 // its offline queue. The session authenticates it (ServeHTTP has checked
 // the X-CSRF-Token header); the Idempotency-Key makes a resent step a
@@ -38,28 +31,28 @@ type apiError struct {
 func (h *Handler) scanAPI(w http.ResponseWriter, r *http.Request) {
 	st := stateOf(r)
 	if !st.signedIn {
-		writeAPIError(w, http.StatusUnauthorized, apiError{Code: "unauthenticated", Message: "sign in again"})
+		writeAPIError(w, ledger.ErrUnauthenticated)
 		return
 	}
 	if !st.p.Has(ledger.RoleTransporter) {
-		writeAPIError(w, http.StatusForbidden, apiError{Code: "forbidden", Message: "only carriers scan"})
+		writeAPIError(w, fmt.Errorf("%w: only carriers scan", ledger.ErrForbidden))
 		return
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		writeAPIError(w, http.StatusRequestEntityTooLarge, apiError{Code: "payload_too_large", Message: "body over 1 MiB"})
+		writeAPIError(w, err)
 		return
 	}
 	var in scanRequest
 	if err := json.Unmarshal(body, &in); err != nil {
-		writeAPIError(w, http.StatusBadRequest, apiError{Code: "validation_failed", Message: "malformed JSON"})
+		writeAPIError(w, httpx.BadRequest("body", "malformed JSON"))
 		return
 	}
 	id, action := r.PathValue("id"), r.PathValue("action")
 	ctx := r.Context()
 	if key := r.Header.Get("Idempotency-Key"); key != "" {
 		if len(key) > 100 {
-			writeAPIError(w, http.StatusBadRequest, apiError{Code: "validation_failed", Message: "Idempotency-Key over 100 characters"})
+			writeAPIError(w, httpx.BadRequest("Idempotency-Key", "must be at most 100 characters"))
 			return
 		}
 		sum := sha256.Sum256([]byte("POST /api/v1/manifests/" + id + "/" + action + "\n" + string(body)))
@@ -78,41 +71,24 @@ func (h *Handler) scanAPI(w http.ResponseWriter, r *http.Request) {
 	case "positions":
 		m, err = h.svc.Positions(ctx, st.p, id, ledger.PositionsInput{Points: in.Points, OccurredAt: in.OccurredAt})
 	default:
-		writeAPIError(w, http.StatusNotFound, apiError{Code: "not_found", Message: "no such step"})
+		writeAPIError(w, fmt.Errorf("%w: no such step", ledger.ErrNotFound))
 		return
 	}
 	if err != nil {
-		status, e := apiErrorOf(err)
-		if status == http.StatusInternalServerError {
+		if status, _ := httpx.Problem(err); status == http.StatusInternalServerError {
 			h.lg.Error("web: scan", "action", action, "err", err)
 		}
-		writeAPIError(w, status, e)
+		writeAPIError(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": m.ID, "number": m.Number, "status": m.Status, "holder": m.Holder})
 }
 
-// apiErrorOf maps a Service error to the API's status and error body.
-func apiErrorOf(err error) (int, apiError) {
-	status, _, _, fields := classify(err)
-	codes := map[int]string{400: "validation_failed", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-		409: "invalid_transition", 422: "rule_violation", 500: "internal"}
-	e := apiError{Code: codes[status], Message: err.Error(), Fields: fields}
-	if errors.Is(err, ledger.ErrConflict) {
-		e.Code = "conflict"
-	}
-	var re *ledger.RuleError
-	if errors.As(err, &re) {
-		e.Details = re.Details
-	}
-	if status == http.StatusInternalServerError {
-		e.Message = "internal error"
-	}
-	return status, e
-}
-
-func writeAPIError(w http.ResponseWriter, status int, e apiError) {
-	writeJSON(w, status, map[string]apiError{"error": e})
+// writeAPIError answers err as the API does: the status and body of
+// httpx.Problem.
+func writeAPIError(w http.ResponseWriter, err error) {
+	status, d := httpx.Problem(err)
+	writeJSON(w, status, httpx.ErrorBody{Error: d})
 }
 
 // writeJSON answers with v as JSON.

@@ -16,7 +16,7 @@ import (
 // TestEveryMessageKeyExists checks that each literal key the templates and
 // code translate has both languages.
 func TestEveryMessageKeyExists(t *testing.T) {
-	re := regexp.MustCompile(`\.Tf? "([a-z0-9._]+)"|translatef?\((?:st\.)?lang, "([a-z0-9._]+)"|Key: "([a-z.]+)"|"(err\.[a-z]+)"`)
+	re := regexp.MustCompile(`\.Tf? "([a-z0-9._]+)"|translatef?\((?:st\.)?lang, "([a-z0-9._]+)"|Key: "([a-z.]+)"|"(err\.[a-z_]+)"`)
 	check := func(name string, b []byte) {
 		for _, m := range re.FindAllSubmatch(b, -1) {
 			for _, k := range m[1:] {

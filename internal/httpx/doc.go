@@ -1,0 +1,11 @@
+// Package httpx holds what the HTTP API (package api) and the web UI
+// (package web) must do identically, so that the two cannot drift apart:
+//
+//   - errors.go: the one map from errors to an HTTP status and an error
+//     code, and the error body {"error": {...}};
+//   - body.go: reading a request body under the 1 MiB limit and decoding a
+//     JSON object strictly, naming the offending field;
+//   - idempotency.go: the request hash an Idempotency-Key is bound to;
+//
+// Both packages call these functions; neither keeps a copy of its own.
+package httpx
