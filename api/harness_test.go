@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hwledger/hwledger/api/apitest"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/ident"
 	"github.com/stretchr/testify/require"
@@ -47,7 +48,7 @@ func newTestServer(t testing.TB, mod ...func(*Config)) *testServer {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	ts := &testServer{t: t, svc: svc, srv: srv, url: "http://" + l.Addr().String(), clock: clock,
-		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
+		client: checkedClient(t, srv, 256)}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -59,6 +60,21 @@ func newTestServer(t testing.TB, mod ...func(*Config)) *testServer {
 	_, err = svc.Bootstrap(context.Background(), ts.admin)
 	require.NoError(t, err)
 	return ts
+}
+
+// checkedClient is the client of a test server: every request it sends and
+// every answer it gets is checked against the server's OpenAPI document
+// (see package apitest). Benchmarks measure the server, not the checks, so
+// their client does not check.
+func checkedClient(t testing.TB, srv *Server, maxIdle int) *http.Client {
+	t.Helper()
+	var rt http.RoundTripper = &http.Transport{MaxIdleConnsPerHost: maxIdle}
+	if _, bench := t.(*testing.B); !bench {
+		doc, err := srv.OpenAPI()
+		require.NoError(t, err)
+		rt = apitest.New(t, doc).Transport(rt)
+	}
+	return &http.Client{Timeout: 30 * time.Second, Transport: rt}
 }
 
 // answer is an HTTP answer.
@@ -259,7 +275,7 @@ func newDiskServer(t testing.TB) *testServer {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	ts := &testServer{t: t, svc: svc, srv: srv, url: "http://" + l.Addr().String(), clock: clock,
-		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}}
+		client: checkedClient(t, srv, 1024)}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hwledger/hwledger/api/apitest"
 	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -90,4 +91,23 @@ func refs(doc string) []string {
 		out = append(out, doc[:j])
 		doc = doc[j:]
 	}
+}
+
+// TestOpenAPINullArrayFails: a manifest as the server answers it matches
+// the document's Manifest schema, and the same manifest with `custody: null`
+// (where the document promises an array) does not.
+func TestOpenAPINullArrayFails(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	m := ts.manifest(d.gen, d.recv, []actor{d.car1}, ts.waste(d.gen, "900-214-08", 10))
+	raw := ts.must(http.StatusOK, "GET", "/api/v1/manifests/"+m.ID, d.gen.token, nil, nil).body
+	doc, err := ts.srv.OpenAPI()
+	require.NoError(t, err)
+	v := apitest.New(t, doc)
+	require.NoError(t, v.Schema("Manifest", raw))
+	var obj map[string]any
+	require.NoError(t, json.Unmarshal(raw, &obj))
+	require.Equal(t, []any{}, obj["custody"])
+	obj["custody"] = nil
+	require.Error(t, v.Schema("Manifest", []byte(mustJSON(obj))))
 }

@@ -27,7 +27,7 @@ func (s *Server) wasteRoutes() []route {
 				"`quantity_kg` > 0 with at most 3 decimals; `generated_at` not in the future. The answer carries the " +
 				"37-character `label` (HJ 1276-2022 digital ID), `status` stored, `medical` and `storage_deadline`." + occurredDoc,
 			body: ledger.WasteInput{}, status: http.StatusCreated, answer: ledger.Waste{},
-			errors: []int{400, 401, 403, 409, 413}, handler: s.registerWaste},
+			errors: []int{400, 401, 403, 409, 413, 422}, handler: s.registerWaste},
 		{method: http.MethodGet, path: "/wastes", tag: "wastes",
 			summary: "List waste batches in the caller's scope",
 			doc: "Generators see their own batches, carriers and receivers the batches of manifests they are on, " +

@@ -112,6 +112,9 @@ func (c *cmd) raise(a Alert) error {
 	}
 	a.ID = c.s.newID()
 	a.Status = AlertOpen
+	if a.Parties == nil {
+		a.Parties = []string{} // "parties": [], never null
+	}
 	if a.SubjectType == "" {
 		a.SubjectType = "ledger"
 	}

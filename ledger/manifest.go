@@ -68,7 +68,8 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			return nil, ruleErr("%s is not a licensed receiver", recv.Name)
 		}
 		m := &Manifest{ID: c.s.newID(), Generator: gen.ID, Carriers: in.Carriers, Receiver: recv.ID,
-			PlannedPickupAt: in.PlannedPickupAt.UTC().Truncate(time.Microsecond), Status: ManifestSubmitted, Holder: gen.ID, CarrierIndex: -1}
+			PlannedPickupAt: in.PlannedPickupAt.UTC().Truncate(time.Microsecond), Status: ManifestSubmitted, Holder: gen.ID, CarrierIndex: -1,
+			Custody: []CustodyStep{}}
 		for _, id := range in.WasteIDs {
 			w, err := loadWaste(c.tx, id)
 			if err != nil || (w.Generator != p.Party && !canSeeWaste(c.p, w)) {

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hwledger/hwledger/api/apitest"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/ident"
 	"github.com/stretchr/testify/assert"
@@ -108,6 +109,20 @@ func (s *server) stop(t *testing.T) {
 	assert.Contains(t, s.stdout.String(), "hwledger stopped")
 }
 
+// checkedClient is a client whose every request and answer is checked
+// against the OpenAPI document the server at base serves (see package
+// apitest).
+func checkedClient(t *testing.T, base string) *http.Client {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v1/openapi.json")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	doc, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", doc)
+	return &http.Client{Timeout: 30 * time.Second, Transport: apitest.New(t, doc).Transport(nil)}
+}
+
 func call(t *testing.T, client *http.Client, method, url, token string, body any) (int, []byte) {
 	t.Helper()
 	var r io.Reader
@@ -140,7 +155,7 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	b, err := os.ReadFile(tokFile)
 	require.NoError(t, err)
 	admin := strings.TrimSpace(string(b))
-	client := &http.Client{Timeout: 30 * time.Second}
+	client := checkedClient(t, s.url)
 
 	cc, err := ident.CompleteCreditCode("91410104MA0000001")
 	require.NoError(t, err)
@@ -162,7 +177,7 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := &http.Client{Timeout: 30 * time.Second}
+			c := checkedClient(t, s.url)
 			for i := 0; ; i++ {
 				w := map[string]any{"code": codes[(g+i)%3], "form": "liquid", "quantity_kg": 1.5,
 					"container": map[string]any{"type": "桶", "count": 1}, "storage": "A",

@@ -10,7 +10,6 @@ import (
 	"github.com/hwledger/hwledger/internal/testfs"
 	"io/fs"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,7 +124,7 @@ func serveLedger(t *testing.T) (dir, checkpoint string) {
 	b, err := os.ReadFile(filepath.Join(dir, adminTokenFile))
 	require.NoError(t, err)
 	admin := strings.TrimSpace(string(b))
-	client := &http.Client{Timeout: time.Minute}
+	client := checkedClient(t, strings.TrimSuffix(url, "/api/v1"))
 
 	cc, err := ident.CompleteCreditCode("91410104MA0000001")
 	require.NoError(t, err)
