@@ -10,96 +10,101 @@ import (
 	"github.com/hwledger/hwledger/ledger/workday"
 )
 
-type alertClosed struct {
-	Kind    string `json:"kind"`
-	Subject string `json:"subject"`
-	Note    string `json:"note,omitempty"`
-}
-
 func alertCondKey(kind, subject string) []byte { return key(pAlertCond, kind, "/", subject) }
 
-func init() {
-	onEvent(EvAlertRaised, func(s kv, e *chain.Event) error {
-		var a Alert
-		if err := data(e, &a); err != nil {
-			return err
-		}
-		a.RaisedAt, a.EventIndex, a.Seq, a.Status = e.OccurredAt, e.Index, e.Index, AlertOpen
-		if a.DueAt != nil {
-			seq, err := subjectSeq(s, a.SubjectType, a.Subject)
-			if err != nil {
-				return err
-			}
-			if err := delDeadline(s, *a.DueAt, a.Kind, a.Subject, seq); err != nil {
-				return err
-			}
-		}
-		if err := s.Set(alertCondKey(a.Kind, a.Subject), []byte(a.ID)); err != nil {
-			return err
-		}
-		switch a.Kind {
-		case AlertStorageDueSoon:
-			// The warning is out: the overdue deadline is next.
-			w, err := loadWaste(s, a.Subject)
-			if err != nil {
-				return err
-			}
-			if err := putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID, w.Seq); err != nil {
-				return err
-			}
-		case AlertStorageOverdue, AlertDisposalOverdue:
-			due := e.OccurredAt
-			if a.DueAt != nil {
-				due = *a.DueAt
-			}
-			err := updateWaste(s, a.Subject, func(w *Waste) error {
-				w.OverdueSince = &due
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-		}
-		if isOverdueKind(a.Kind) && a.Party != "" {
-			if err := bumpAgg(s, a.RaisedAt, a.Party, func(g *dayAgg) { g.OverdueAlerts++ }); err != nil {
-				return err
-			}
-		}
-		if a.Subject != "" && a.Subject != a.ID {
-			if err := traceAlso(s, a.Subject, e); err != nil {
-				return err
-			}
-		}
-		return putAlert(s, nil, &a)
-	})
-	closeAlert := func(s kv, e *chain.Event) error {
-		var d alertClosed
-		if err := data(e, &d); err != nil {
-			return err
-		}
-		a, err := loadAlert(s, e.Subject)
+// raisedAlert is the alert event e raised, as it opened.
+func raisedAlert(e *chain.Event, d *AlertRaisedData) Alert {
+	parties := d.Parties
+	if parties == nil {
+		parties = []string{} // "parties": [], never null
+	}
+	return Alert{ID: d.ID, Kind: d.Kind, Status: AlertOpen, Subject: d.Subject, SubjectType: d.SubjectType,
+		Party: d.Party, Parties: parties, Street: d.Street, Message: d.Message, DueAt: d.DueAt,
+		RaisedAt: e.OccurredAt, EventIndex: e.Index, Seq: e.Index}
+}
+
+func applyAlertRaised(s kv, e *chain.Event, d *AlertRaisedData) error {
+	a := raisedAlert(e, d)
+	if a.DueAt != nil {
+		seq, err := subjectSeq(s, a.SubjectType, a.Subject)
 		if err != nil {
 			return err
 		}
-		before := alertIndexKeys(a)
-		at := e.OccurredAt
-		if e.Type == EvAlertResolved {
-			a.Status, a.ResolvedAt = AlertResolved, &at
-		} else {
-			a.Status, a.AckedAt, a.AckBy, a.AckNote = AlertAcknowledged, &at, e.Actor.Party, d.Note
-		}
-		if err := s.Delete(alertCondKey(a.Kind, a.Subject)); err != nil {
+		if err := delDeadline(s, *a.DueAt, a.Kind, a.Subject, seq); err != nil {
 			return err
 		}
-		if a.Subject != "" {
-			if err := traceAlso(s, a.Subject, e); err != nil {
-				return err
-			}
-		}
-		return putAlert(s, before, a)
 	}
-	onEvent(EvAlertResolved, closeAlert)
-	onEvent(EvAlertAcked, closeAlert)
+	if err := s.Set(alertCondKey(a.Kind, a.Subject), []byte(a.ID)); err != nil {
+		return err
+	}
+	switch a.Kind {
+	case AlertStorageDueSoon:
+		// The warning is out: the overdue deadline is next.
+		w, err := loadWaste(s, a.Subject)
+		if err != nil {
+			return err
+		}
+		if err := putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID, w.Seq); err != nil {
+			return err
+		}
+	case AlertStorageOverdue, AlertDisposalOverdue:
+		due := e.OccurredAt
+		if a.DueAt != nil {
+			due = *a.DueAt
+		}
+		err := updateWaste(s, a.Subject, func(w *Waste) error {
+			w.OverdueSince = &due
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if isOverdueKind(a.Kind) && a.Party != "" {
+		if err := bumpAgg(s, a.RaisedAt, a.Party, func(g *dayAgg) { g.OverdueAlerts++ }); err != nil {
+			return err
+		}
+	}
+	if a.Subject != "" && a.Subject != a.ID {
+		if err := traceAlso(s, a.Subject, e); err != nil {
+			return err
+		}
+	}
+	return putAlert(s, nil, &a)
+}
+
+func applyAlertResolved(s kv, e *chain.Event, _ *AlertResolvedData) error {
+	return closeAlert(s, e, func(a *Alert) {
+		at := e.OccurredAt
+		a.Status, a.ResolvedAt = AlertResolved, &at
+	})
+}
+
+func applyAlertAcked(s kv, e *chain.Event, d *AlertAcknowledgedData) error {
+	return closeAlert(s, e, func(a *Alert) {
+		at := e.OccurredAt
+		a.Status, a.AckedAt, a.AckBy, a.AckNote = AlertAcknowledged, &at, e.Actor.Party, d.Note
+	})
+}
+
+// closeAlert lets fn close the alert event e is about; its condition is
+// no longer open.
+func closeAlert(s kv, e *chain.Event, fn func(a *Alert)) error {
+	a, err := loadAlert(s, e.Subject)
+	if err != nil {
+		return err
+	}
+	before := alertIndexKeys(a)
+	fn(a)
+	if err := s.Delete(alertCondKey(a.Kind, a.Subject)); err != nil {
+		return err
+	}
+	if a.Subject != "" {
+		if err := traceAlso(s, a.Subject, e); err != nil {
+			return err
+		}
+	}
+	return putAlert(s, before, a)
 }
 
 var systemActor = chain.Actor{Party: SystemParty, Role: string(RoleSystem)}
@@ -110,15 +115,12 @@ func (c *cmd) raise(a Alert) error {
 	if _, ok, err := c.tx.Get(alertCondKey(a.Kind, a.Subject)); err != nil || ok {
 		return err
 	}
-	a.ID = c.s.newID()
-	a.Status = AlertOpen
-	if a.Parties == nil {
-		a.Parties = []string{} // "parties": [], never null
-	}
 	if a.SubjectType == "" {
 		a.SubjectType = "ledger"
 	}
-	_, err := c.emitAs(systemActor, EvAlertRaised, a.ID, c.now, a)
+	d := AlertRaisedData{ID: c.s.newID(), Kind: a.Kind, Subject: a.Subject, SubjectType: a.SubjectType, Party: a.Party,
+		Parties: a.Parties, Street: a.Street, Message: a.Message, DueAt: a.DueAt}
+	_, err := c.emitAs(systemActor, EvAlertRaised, d.ID, c.now, d)
 	return err
 }
 
@@ -131,7 +133,7 @@ func (c *cmd) resolve(kind, subject string, at time.Time) error {
 	if at.Before(c.now) {
 		at = c.now
 	}
-	_, err = c.emitAs(systemActor, EvAlertResolved, string(id), at, alertClosed{Kind: kind, Subject: subject})
+	_, err = c.emitAs(systemActor, EvAlertResolved, string(id), at, AlertResolvedData{Kind: kind, Subject: subject})
 	return err
 }
 
@@ -156,7 +158,7 @@ func (s *Service) AckAlert(ctx context.Context, p Principal, id string, in AckIn
 		if err != nil {
 			return nil, err
 		}
-		if _, err := c.emit(EvAlertAcked, a.ID, occurred, alertClosed{Kind: a.Kind, Subject: a.Subject, Note: in.Note}); err != nil {
+		if _, err := c.emit(EvAlertAcked, a.ID, occurred, AlertAcknowledgedData{Kind: a.Kind, Subject: a.Subject, Note: in.Note}); err != nil {
 			return nil, err
 		}
 		return loadAlert(c.tx, id)

@@ -87,11 +87,11 @@ func (s *Service) afterCommit(events []*chain.Event) {
 func (s *Service) notice(e *chain.Event) (AlertNotice, bool) {
 	switch e.Type {
 	case EvAlertRaised:
-		var a Alert
-		if json.Unmarshal(e.Data, &a) != nil {
+		var d AlertRaisedData
+		if data(e, &d) != nil {
 			return AlertNotice{}, false
 		}
-		a.Status, a.RaisedAt, a.EventIndex, a.Seq = AlertOpen, e.OccurredAt, e.Index, e.Index
+		a := raisedAlert(e, &d)
 		return AlertNotice{Seq: e.Index, Type: e.Type, Alert: &a}, true
 	case EvAlertResolved, EvAlertAcked:
 		var a *Alert

@@ -8,10 +8,11 @@ import (
 )
 
 // A batch unchanged since registration is read from its registration
-// event (its data is the batch record). Found through the seq its id
-// carries (wasteid.go), it has no key; a batch whose id carries none has a
-// reference to the event as its record: a zero byte, then the event's
-// index (be64). JSON records never start with a zero byte.
+// event (its data, WasteRegisteredData, holds the whole batch). Found
+// through the seq its id carries (wasteid.go), it has no key; a batch
+// whose id carries none has a reference to the event as its record: a
+// zero byte, then the event's index (be64). JSON records never start with
+// a zero byte.
 
 func eventRef(seq uint64) []byte { return []byte("\x00" + be64(seq)) }
 
@@ -23,7 +24,7 @@ func isEventRef(b []byte) (uint64, bool) {
 }
 
 // eventData decodes the data of event seq, as store s sees the log, into v.
-func eventData(s kv, seq uint64, v any) error {
+func eventData[D any](s kv, seq uint64, v *D) error {
 	if tx, ok := s.(*chain.Tx); ok { // the writer: the event may be this command's
 		e, err := tx.Event(seq)
 		if err != nil {

@@ -210,10 +210,11 @@ func putAlert(s kv, before []string, after *Alert) error {
 
 // loadWasteAt reads the batch registered by event seq.
 func loadWasteAt(s kv, seq uint64) (*Waste, error) {
-	var w Waste
-	if err := eventData(s, seq, &w); err != nil {
+	var d WasteRegisteredData
+	if err := eventData(s, seq, &d); err != nil {
 		return nil, fmt.Errorf("batch at %d: %w", seq, err)
 	}
+	w := d.waste()
 	return currentWaste(s, &w)
 }
 
@@ -243,16 +244,19 @@ func loadWaste(s kv, id string) (*Waste, error) {
 		return nil, err
 	}
 	var w Waste
+	var d WasteRegisteredData
 	switch seq, ref := isEventRef(b); {
 	case ok && ref:
-		err = eventData(s, seq, &w)
+		err = eventData(s, seq, &d)
+		w = d.waste()
 	case ok:
 		err = json.Unmarshal(b, &w)
 	default:
 		seq, carried := idSeq(id)
-		if !carried || eventData(s, seq, &w) != nil || w.ID != id || w.Seq != seq {
+		if !carried || eventData(s, seq, &d) != nil || d.ID != id || d.Seq != seq {
 			return nil, notFound("waste", id)
 		}
+		w = d.waste()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("batch %s: %w", id, err)

@@ -59,11 +59,9 @@ func labelBatch(r kv, label string) (id string, ok bool, err error) {
 	if err != nil || !ok || l.Serial > len(v)/8 {
 		return "", false, err
 	}
-	var w struct {
-		ID string `json:"id"`
-	}
-	if err := eventData(r, fromBe64(string(v[(l.Serial-1)*8:l.Serial*8])), &w); err != nil {
+	var d WasteRegisteredData
+	if err := eventData(r, fromBe64(string(v[(l.Serial-1)*8:l.Serial*8])), &d); err != nil {
 		return "", false, err
 	}
-	return w.ID, true, nil
+	return d.ID, true, nil
 }

@@ -67,9 +67,8 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		if !recv.HasRole(RoleReceiver) || recv.License == nil {
 			return nil, ruleErr("%s is not a licensed receiver", recv.Name)
 		}
-		m := &Manifest{ID: c.s.newID(), Generator: gen.ID, Carriers: in.Carriers, Receiver: recv.ID,
-			PlannedPickupAt: in.PlannedPickupAt.UTC().Truncate(time.Microsecond), Status: ManifestSubmitted, Holder: gen.ID, CarrierIndex: -1,
-			Custody: []CustodyStep{}}
+		m := &ManifestCreatedData{ID: c.s.newID(), Generator: gen.ID, Carriers: in.Carriers, Receiver: recv.ID,
+			PlannedPickupAt: in.PlannedPickupAt.UTC().Truncate(time.Microsecond)}
 		for _, id := range in.WasteIDs {
 			w, err := loadWaste(c.tx, id)
 			if err != nil || (w.Generator != p.Party && !canSeeWaste(c.p, w)) {
@@ -177,7 +176,7 @@ func (s *Service) Cancel(ctx context.Context, p Principal, id string, in CancelI
 		if err != nil {
 			return nil, err
 		}
-		if _, err := c.emit(EvManifestCancel, m.ID, occurred, cancelData{Reason: in.Reason}); err != nil {
+		if _, err := c.emit(EvManifestCancel, m.ID, occurred, ManifestCancelledData{Reason: in.Reason}); err != nil {
 			return nil, err
 		}
 		for _, wid := range m.WasteIDs {

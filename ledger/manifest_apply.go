@@ -7,50 +7,11 @@ import (
 	"github.com/hwledger/hwledger/ledger/chain"
 )
 
-// Event data of manifest steps. Deadlines in force are recorded in the
-// events so that replay never depends on configuration.
-type (
-	custodyData struct {
-		Party        string    `json:"party"`
-		Labels       []string  `json:"labels"`
-		VehiclePlate string    `json:"vehicle_plate"`
-		Driver       string    `json:"driver"`
-		Location     *Location `json:"location,omitempty"`
-		TransitDue   time.Time `json:"transit_due,omitempty"`
-		TrackGapDue  time.Time `json:"track_gap_due"`
-	}
-	positionsData struct {
-		Points      []TrackPoint `json:"points"`
-		TrackGapDue time.Time    `json:"track_gap_due"`
-	}
-	deliverData struct {
-		Location   *Location `json:"location,omitempty"`
-		ReceiptDue time.Time `json:"receipt_due"`
-	}
-	receiveData struct {
-		Lines       []ReceiptLine `json:"lines"`
-		DisposalDue time.Time     `json:"disposal_due"`
-		Year        int           `json:"year"`
-	}
-	cancelData struct {
-		Reason string `json:"reason"`
-	}
-)
-
-func init() {
-	onEvent(EvManifestCreated, applyManifestCreated)
-	onEvent(EvManifestPickedUp, applyCustody)
-	onEvent(EvManifestHandover, applyCustody)
-	onEvent(EvManifestTrack, applyPositions)
-	onEvent(EvManifestDeliver, applyDeliver)
-	onEvent(EvManifestReceived, applyReceive)
-	onEvent(EvManifestCancel, applyCancel)
-	onEvent(EvManifestClosed, func(s kv, e *chain.Event) error {
-		return updateManifest(s, e, func(m *Manifest) error {
-			at := e.OccurredAt
-			m.Status, m.ClosedAt = ManifestClosed, &at
-			return nil
-		})
+func applyClosed(s kv, e *chain.Event, _ *ManifestClosedData) error {
+	return updateManifest(s, e, func(m *Manifest) error {
+		at := e.OccurredAt
+		m.Status, m.ClosedAt = ManifestClosed, &at
+		return nil
 	})
 }
 
@@ -89,12 +50,13 @@ func updateWastes(s kv, m *Manifest, at time.Time, fn func(w *Waste) error) erro
 	return nil
 }
 
-func applyManifestCreated(s kv, e *chain.Event) error {
-	var m Manifest
-	if err := data(e, &m); err != nil {
-		return err
-	}
-	m.Seq, m.CreatedAt, m.LastOccurredAt = e.Index, e.RecordedAt, e.OccurredAt
+// applyManifestCreated stores a submitted manifest, held by its generator
+// until the first carrier picks it up.
+func applyManifestCreated(s kv, e *chain.Event, d *ManifestCreatedData) error {
+	m := Manifest{ID: d.ID, Number: d.Number, Generator: d.Generator, Carriers: d.Carriers, Receiver: d.Receiver,
+		WasteIDs: d.WasteIDs, Labels: d.Labels, Total: d.Total, PlannedPickupAt: d.PlannedPickupAt,
+		Status: ManifestSubmitted, Holder: d.Generator, CarrierIndex: -1, Custody: []CustodyStep{},
+		Seq: e.Index, CreatedAt: e.RecordedAt, LastOccurredAt: e.OccurredAt}
 	if err := putManifest(s, nil, &m); err != nil {
 		return err
 	}
@@ -124,37 +86,19 @@ func applyManifestCreated(s kv, e *chain.Event) error {
 	})
 }
 
-func applyCustody(s kv, e *chain.Event) error {
-	var d custodyData
-	if err := data(e, &d); err != nil {
-		return err
-	}
+func applyPickedUp(s kv, e *chain.Event, d *ManifestPickedUpData) error {
 	at := e.OccurredAt
 	var m *Manifest
 	err := updateManifest(s, e, func(x *Manifest) error {
 		m = x
-		kind := "handover"
-		if e.Type == EvManifestPickedUp {
-			kind = "pickup"
-			x.Status, x.PickedUpAt, x.CarrierIndex = ManifestInTransit, &at, 0
-			x.TransitDue = &d.TransitDue
-			if err := putDeadline(s, d.TransitDue, AlertTransitOverdue, x.ID, x.Seq); err != nil {
-				return err
-			}
-		} else {
-			x.CarrierIndex++
-			if err := delDeadline(s, orZero(x.TrackGapDue), AlertTrackGap, x.ID, x.Seq); err != nil {
-				return err
-			}
+		x.Status, x.PickedUpAt, x.CarrierIndex = ManifestInTransit, &at, 0
+		x.TransitDue = &d.TransitDue
+		if err := putDeadline(s, d.TransitDue, AlertTransitOverdue, x.ID, x.Seq); err != nil {
+			return err
 		}
-		x.Holder = d.Party
-		x.LastPositionAt = &at
-		x.Custody = append(x.Custody, CustodyStep{Kind: kind, Party: d.Party, At: at, VehiclePlate: d.VehiclePlate,
-			Driver: d.Driver, Location: d.Location, EventIndex: e.Index})
-		x.TrackGapDue = &d.TrackGapDue
-		return putDeadline(s, d.TrackGapDue, AlertTrackGap, x.ID, x.Seq)
+		return takeCustody(s, e, x, "pickup", &d.CustodyData, d.TrackGapDue)
 	})
-	if err != nil || e.Type != EvManifestPickedUp {
+	if err != nil {
 		return err
 	}
 	return updateWastes(s, m, at, func(w *Waste) error {
@@ -168,6 +112,28 @@ func applyCustody(s kv, e *chain.Event) error {
 	})
 }
 
+func applyHandedOver(s kv, e *chain.Event, d *ManifestHandedOverData) error {
+	return updateManifest(s, e, func(x *Manifest) error {
+		x.CarrierIndex++
+		if err := delDeadline(s, orZero(x.TrackGapDue), AlertTrackGap, x.ID, x.Seq); err != nil {
+			return err
+		}
+		return takeCustody(s, e, x, "handover", &d.CustodyData, d.TrackGapDue)
+	})
+}
+
+// takeCustody records a carrier taking custody of x (step kind pickup or
+// handover) and starts the track-gap clock.
+func takeCustody(s kv, e *chain.Event, x *Manifest, kind string, d *CustodyData, trackGapDue time.Time) error {
+	at := e.OccurredAt
+	x.Holder = d.Party
+	x.LastPositionAt = &at
+	x.Custody = append(x.Custody, CustodyStep{Kind: kind, Party: d.Party, At: at, VehiclePlate: d.VehiclePlate,
+		Driver: d.Driver, Location: (*Location)(d.Location), EventIndex: e.Index})
+	x.TrackGapDue = &trackGapDue
+	return putDeadline(s, trackGapDue, AlertTrackGap, x.ID, x.Seq)
+}
+
 // orZero returns *t, or the zero time for nil (an unset deadline, whose
 // deadline-index key is never written).
 func orZero(t *time.Time) time.Time {
@@ -177,18 +143,14 @@ func orZero(t *time.Time) time.Time {
 	return *t
 }
 
-func applyPositions(s kv, e *chain.Event) error {
-	var d positionsData
-	if err := data(e, &d); err != nil {
-		return err
-	}
+func applyPositions(s kv, e *chain.Event, d *ManifestPositionsData) error {
 	m, err := loadManifest(s, e.Subject)
 	if err != nil {
 		return err
 	}
 	before := manifestIndexKeys(m)
 	for _, pt := range d.Points {
-		if err := setJSON(s, trackKey(m.ID, m.TrackPoints), pt); err != nil {
+		if err := setJSON(s, trackKey(m.ID, m.TrackPoints), TrackPoint(pt)); err != nil {
 			return err
 		}
 		m.TrackPoints++
@@ -214,11 +176,7 @@ func applyPositions(s kv, e *chain.Event) error {
 	return putManifest(s, before, m)
 }
 
-func applyDeliver(s kv, e *chain.Event) error {
-	var d deliverData
-	if err := data(e, &d); err != nil {
-		return err
-	}
+func applyDeliver(s kv, e *chain.Event, d *ManifestDeliveredData) error {
 	at := e.OccurredAt
 	var m *Manifest
 	err := updateManifest(s, e, func(x *Manifest) error {
@@ -232,7 +190,7 @@ func applyDeliver(s kv, e *chain.Event) error {
 		x.TrackGapDue = nil
 		x.Status, x.DeliveredAt, x.Holder = ManifestDelivered, &at, x.Receiver
 		x.ReceiptDue = &d.ReceiptDue
-		x.Custody = append(x.Custody, CustodyStep{Kind: "deliver", Party: e.Actor.Party, At: at, Location: d.Location, EventIndex: e.Index})
+		x.Custody = append(x.Custody, CustodyStep{Kind: "deliver", Party: e.Actor.Party, At: at, Location: (*Location)(d.Location), EventIndex: e.Index})
 		return putDeadline(s, d.ReceiptDue, AlertReceiptOverdue, x.ID, x.Seq)
 	})
 	if err != nil {
@@ -241,16 +199,14 @@ func applyDeliver(s kv, e *chain.Event) error {
 	return updateWastes(s, m, at, func(w *Waste) error { w.Status = WasteDelivered; return nil })
 }
 
-func applyReceive(s kv, e *chain.Event) error {
-	var d receiveData
-	if err := data(e, &d); err != nil {
-		return err
-	}
+func applyReceive(s kv, e *chain.Event, d *ManifestReceivedData) error {
 	at := e.OccurredAt
-	lines := map[string]ReceiptLine{}
+	lines := make(map[string]ReceiptLine, len(d.Lines))
+	all := make([]ReceiptLine, len(d.Lines))
 	var accepted Grams
-	for _, l := range d.Lines {
-		lines[l.WasteID] = l
+	for i, l := range d.Lines {
+		all[i] = ReceiptLine(l)
+		lines[l.WasteID] = all[i]
 		if l.Accepted {
 			accepted += l.Received
 		}
@@ -263,7 +219,7 @@ func applyReceive(s kv, e *chain.Event) error {
 				return err
 			}
 		}
-		x.Status, x.ReceivedAt, x.Lines = ManifestReceived, &at, d.Lines
+		x.Status, x.ReceivedAt, x.Lines = ManifestReceived, &at, all
 		for _, l := range d.Lines {
 			x.Discrepancy = x.Discrepancy || l.Discrepancy
 		}
@@ -303,11 +259,7 @@ func applyReceive(s kv, e *chain.Event) error {
 	})
 }
 
-func applyCancel(s kv, e *chain.Event) error {
-	var d cancelData
-	if err := data(e, &d); err != nil {
-		return err
-	}
+func applyCancel(s kv, e *chain.Event, d *ManifestCancelledData) error {
 	var m *Manifest
 	err := updateManifest(s, e, func(x *Manifest) error {
 		m = x

@@ -113,14 +113,16 @@ func (s *Service) custody(ctx context.Context, p Principal, id string, in Custod
 		if err != nil {
 			return nil, err
 		}
-		d := custodyData{Party: p.Party, Labels: m.Labels, VehiclePlate: in.VehiclePlate, Driver: in.Driver,
-			Location: in.Location, TrackGapDue: occurred.Add(s.rules.TrackGap)}
+		step := CustodyData{Party: p.Party, Labels: m.Labels, VehiclePlate: in.VehiclePlate, Driver: in.Driver,
+			Location: (*LocationData)(in.Location)}
+		gapDue := occurred.Add(s.rules.TrackGap)
+		var d any = ManifestHandedOverData{CustodyData: step, TrackGapDue: gapDue}
 		if pickup {
 			limit := s.rules.Transit
 			if c.anyMedical(m) {
 				limit = s.rules.MedicalTransit
 			}
-			d.TransitDue = occurred.Add(limit)
+			d = ManifestPickedUpData{CustodyData: step, TransitDue: occurred.Add(limit), TrackGapDue: gapDue}
 		}
 		if _, err := c.emit(typ, m.ID, occurred, d); err != nil {
 			return nil, err
@@ -188,7 +190,7 @@ func (s *Service) Positions(ctx context.Context, p Principal, id string, in Posi
 		if err != nil {
 			return nil, err
 		}
-		pts := make([]TrackPoint, len(in.Points))
+		pts := make([]TrackPointData, len(in.Points))
 		latest := time.Time{}
 		for i, pt := range in.Points {
 			pt.At = pt.At.UTC().Truncate(time.Microsecond)
@@ -201,7 +203,7 @@ func (s *Service) Positions(ctx context.Context, p Principal, id string, in Posi
 			if pt.At.After(latest) {
 				latest = pt.At
 			}
-			pts[i] = pt
+			pts[i] = TrackPointData(pt)
 		}
 		occurred, err := c.occurred(in.OccurredAt, m.LastOccurredAt)
 		if err != nil {
@@ -217,7 +219,7 @@ func (s *Service) Positions(ctx context.Context, p Principal, id string, in Posi
 				return nil, err
 			}
 		}
-		if _, err := c.emit(EvManifestTrack, m.ID, occurred, positionsData{Points: pts, TrackGapDue: last.Add(s.rules.TrackGap)}); err != nil {
+		if _, err := c.emit(EvManifestTrack, m.ID, occurred, ManifestPositionsData{Points: pts, TrackGapDue: last.Add(s.rules.TrackGap)}); err != nil {
 			return nil, err
 		}
 		return c.manifest(m.ID)
@@ -249,7 +251,7 @@ func (s *Service) Deliver(ctx context.Context, p Principal, id string, in Delive
 			return nil, err
 		}
 		due := s.cal.AddWorkdays(occurred, s.rules.ReceiptWorkdays)
-		if _, err := c.emit(EvManifestDeliver, m.ID, occurred, deliverData{Location: in.Location, ReceiptDue: due}); err != nil {
+		if _, err := c.emit(EvManifestDeliver, m.ID, occurred, ManifestDeliveredData{Location: (*LocationData)(in.Location), ReceiptDue: due}); err != nil {
 			return nil, err
 		}
 		for _, k := range []string{AlertTransitOverdue, AlertTrackGap} {

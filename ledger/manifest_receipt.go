@@ -69,7 +69,7 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 		if err != nil {
 			return nil, err
 		}
-		d := receiveData{DisposalDue: occurred.Add(s.rules.Disposal), Year: occurred.In(workday.Shanghai).Year()}
+		d := ManifestReceivedData{DisposalDue: occurred.Add(s.rules.Disposal), Year: occurred.In(workday.Shanghai).Year()}
 		var problems []string
 		for _, wid := range m.WasteIDs {
 			w, err := loadWaste(c.tx, wid)
@@ -87,7 +87,7 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 			if l.Discrepancy {
 				problems = append(problems, discrepancyText(w, l))
 			}
-			d.Lines = append(d.Lines, l)
+			d.Lines = append(d.Lines, ReceiptLineData(l))
 		}
 		if _, err := c.emit(EvManifestReceived, m.ID, occurred, d); err != nil {
 			return nil, err
@@ -143,6 +143,6 @@ func (c *cmd) closeIfDone(manifestID string, at time.Time) error {
 			return nil
 		}
 	}
-	_, err = c.emitAs(chain.Actor{Party: SystemParty, Role: string(RoleSystem)}, EvManifestClosed, m.ID, at, map[string]string{"number": m.Number})
+	_, err = c.emitAs(chain.Actor{Party: SystemParty, Role: string(RoleSystem)}, EvManifestClosed, m.ID, at, ManifestClosedData{Number: m.Number})
 	return err
 }

@@ -26,44 +26,56 @@ type PartyInput struct {
 	License         *License  `json:"license"`
 }
 
-func init() {
-	onEvent(EvPartyRegistered, func(s kv, e *chain.Event) error {
-		var p Party
-		if err := data(e, &p); err != nil {
+func applyPartyRegistered(s kv, e *chain.Event, d *PartyRegisteredData) error {
+	p := Party{ID: d.ID, Name: d.Name, CreditCode: d.CreditCode, Roles: d.Roles, Street: d.Street, Address: d.Address,
+		Location: (*Location)(d.Location), Contact: Contact(d.Contact), TransportPermit: d.TransportPermit,
+		License: licenseOf(d.License), CreatedAt: e.RecordedAt}
+	if err := setJSON(s, key(pParty, p.ID), &p); err != nil {
+		return err
+	}
+	if err := s.Set(key(pCredit, p.CreditCode), []byte(p.ID)); err != nil {
+		return err
+	}
+	if err := s.Set(key(pSummary, p.ID), encodeSummary(&p)); err != nil {
+		return err
+	}
+	for _, r := range p.Roles {
+		if err := s.Set(key(pIndex, "pr/", string(r), "/", p.ID), []byte(p.ID)); err != nil {
 			return err
 		}
-		p.CreatedAt = e.RecordedAt
-		if err := setJSON(s, key(pParty, p.ID), &p); err != nil {
-			return err
-		}
-		if err := s.Set(key(pCredit, p.CreditCode), []byte(p.ID)); err != nil {
-			return err
-		}
-		if err := s.Set(key(pSummary, p.ID), encodeSummary(&p)); err != nil {
-			return err
-		}
-		for _, r := range p.Roles {
-			if err := s.Set(key(pIndex, "pr/", string(r), "/", p.ID), []byte(p.ID)); err != nil {
-				return err
-			}
-		}
+	}
+	return nil
+}
+
+// applyLicenseRenewed puts the licence in force into the history.
+func applyLicenseRenewed(s kv, e *chain.Event, d *LicenseRenewedData) error {
+	p, err := loadParty(s, e.Subject)
+	if err != nil {
+		return err
+	}
+	if p.License != nil {
+		p.LicenseHistory = append(p.LicenseHistory, *p.License)
+	}
+	p.License = licenseOf(&d.LicenseData)
+	return setJSON(s, key(pParty, p.ID), p)
+}
+
+// licenseData is l as event data (nil for nil).
+func licenseData(l *License) *LicenseData {
+	if l == nil {
 		return nil
-	})
-	onEvent(EvLicenseRenewed, func(s kv, e *chain.Event) error {
-		var lic License
-		if err := data(e, &lic); err != nil {
-			return err
-		}
-		p, err := loadParty(s, e.Subject)
-		if err != nil {
-			return err
-		}
-		if p.License != nil {
-			p.LicenseHistory = append(p.LicenseHistory, *p.License)
-		}
-		p.License = &lic
-		return setJSON(s, key(pParty, p.ID), p)
-	})
+	}
+	d := LicenseData(*l)
+	return &d
+}
+
+// licenseOf is the licence event data d records (nil for nil).
+func licenseOf(d *LicenseData) *License {
+	if d == nil {
+		return nil
+	}
+	l := License(*d)
+	return &l
 }
 
 // RegisterParty registers a party (admin only).
@@ -80,15 +92,13 @@ func (s *Service) RegisterParty(ctx context.Context, p Principal, in PartyInput)
 		} else if ok {
 			return nil, invalid("credit_code", "a party with credit code %s is already registered", in.CreditCode)
 		}
-		party := &Party{ID: c.s.newID(), Name: in.Name, CreditCode: in.CreditCode, Roles: in.Roles,
-			Street: in.Street, Address: in.Address, Location: in.Location, Contact: in.Contact,
-			TransportPermit: in.TransportPermit, License: in.License}
-		e, err := c.emit(EvPartyRegistered, party.ID, time.Time{}, party)
-		if err != nil {
+		d := PartyRegisteredData{ID: c.s.newID(), Name: in.Name, CreditCode: in.CreditCode, Roles: in.Roles,
+			Street: in.Street, Address: in.Address, Location: (*LocationData)(in.Location), Contact: ContactData(in.Contact),
+			TransportPermit: in.TransportPermit, License: licenseData(in.License)}
+		if _, err := c.emit(EvPartyRegistered, d.ID, time.Time{}, d); err != nil {
 			return nil, err
 		}
-		party.CreatedAt = e.RecordedAt
-		return party, nil
+		return loadParty(c.tx, d.ID)
 	})
 }
 
@@ -213,7 +223,7 @@ func (s *Service) RenewLicense(ctx context.Context, p Principal, partyID string,
 		if !party.HasRole(RoleReceiver) {
 			return nil, ruleErr("party %s is not a receiver: only receivers hold licences", party.Name)
 		}
-		if _, err := c.emit(EvLicenseRenewed, party.ID, time.Time{}, lic); err != nil {
+		if _, err := c.emit(EvLicenseRenewed, party.ID, time.Time{}, LicenseRenewedData{*licenseData(&lic)}); err != nil {
 			return nil, err
 		}
 		return loadParty(c.tx, partyID)

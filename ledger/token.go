@@ -35,29 +35,25 @@ func NewToken() string {
 	return "hwl_" + base64.RawURLEncoding.EncodeToString(b)
 }
 
-func init() {
-	onEvent(EvTokenCreated, func(s kv, e *chain.Event) error {
-		var t tokenRecord
-		if err := data(e, &t); err != nil {
-			return err
-		}
-		if err := setJSON(s, key(pToken, t.Hash), t); err != nil {
-			return err
-		}
-		return s.Set(key(pTokenID, t.ID), []byte(t.Hash))
-	})
-	onEvent(EvTokenRevoked, func(s kv, e *chain.Event) error {
-		h, ok, err := s.Get(key(pTokenID, e.Subject))
-		if err != nil || !ok {
-			return fmt.Errorf("revoke unknown token %s: %v", e.Subject, err)
-		}
-		var t tokenRecord
-		if _, err := getJSON(s, key(pToken, string(h)), &t); err != nil {
-			return err
-		}
-		t.Revoked = true
-		return setJSON(s, key(pToken, string(h)), t)
-	})
+func applyTokenCreated(s kv, _ *chain.Event, d *TokenCreatedData) error {
+	t := tokenRecord{ID: d.ID, Party: d.Party, Hash: d.Hash}
+	if err := setJSON(s, key(pToken, t.Hash), t); err != nil {
+		return err
+	}
+	return s.Set(key(pTokenID, t.ID), []byte(t.Hash))
+}
+
+func applyTokenRevoked(s kv, e *chain.Event, _ *TokenRevokedData) error {
+	h, ok, err := s.Get(key(pTokenID, e.Subject))
+	if err != nil || !ok {
+		return fmt.Errorf("revoke unknown token %s: %v", e.Subject, err)
+	}
+	var t tokenRecord
+	if _, err := getJSON(s, key(pToken, string(h)), &t); err != nil {
+		return err
+	}
+	t.Revoked = true
+	return setJSON(s, key(pToken, string(h)), t)
 }
 
 // CreateToken issues a token for party (admin only). The token is returned
@@ -81,9 +77,9 @@ func (s *Service) addToken(ctx context.Context, p Principal, partyID, token stri
 		if _, ok, err := c.tx.Get(key(pToken, h)); err != nil || ok {
 			return out{}, fmt.Errorf("%w: token already exists", ErrConflict)
 		}
-		rec := tokenRecord{ID: c.s.newID(), Party: partyID, Hash: h}
-		_, err := c.emit(EvTokenCreated, rec.ID, time.Time{}, rec)
-		return out{rec.ID}, err
+		d := TokenCreatedData{ID: c.s.newID(), Party: partyID, Hash: h}
+		_, err := c.emit(EvTokenCreated, d.ID, time.Time{}, d)
+		return out{d.ID}, err
 	})
 	return r.ID, err
 }
@@ -108,7 +104,7 @@ func (s *Service) RevokeToken(ctx context.Context, p Principal, tokenID string) 
 		if t.Revoked {
 			return struct{}{}, nil
 		}
-		_, err = c.emit(EvTokenRevoked, tokenID, time.Time{}, map[string]string{"party": t.Party})
+		_, err = c.emit(EvTokenRevoked, tokenID, time.Time{}, TokenRevokedData{Party: t.Party})
 		return struct{}{}, err
 	})
 	return err

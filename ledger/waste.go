@@ -15,113 +15,90 @@ import (
 // Forms a batch may take.
 var wasteForms = map[string]bool{"solid": true, "semi_solid": true, "liquid": true, "gas": true}
 
-// The data of a waste.registered event is the batch record itself: status
-// stored, the storage deadline and early warning in force, seq = the
-// event's index. Apply stores a reference to the event (eventRef) as the
-// record, which putWaste replaces with the record when the batch changes.
-
-// wasteCorrected holds the declared fields before and after a correction.
-type wasteCorrected struct {
-	Reason string        `json:"reason"`
-	Before wasteDeclared `json:"before"`
-	After  wasteDeclared `json:"after"`
+// waste is the batch as registered.
+func (d *WasteRegisteredData) waste() Waste {
+	return Waste{ID: d.ID, Label: d.Label, Generator: d.Generator, GeneratorName: d.GeneratorName, Street: d.Street,
+		Code: d.Code, Category: d.Category, Name: d.Name, Form: d.Form, Hazards: d.Hazards, Quantity: d.Quantity,
+		Container: Container(d.Container), GeneratedAt: d.GeneratedAt, Storage: d.Storage, Status: d.Status,
+		Medical: d.Medical, StorageDeadline: d.StorageDeadline, StorageWarnAt: d.StorageWarnAt,
+		RegisteredAt: d.RegisteredAt, LastOccurredAt: d.LastOccurredAt, Seq: d.Seq}
 }
 
-type wasteDeclared struct {
-	Name      string    `json:"name"`
-	Form      string    `json:"form"`
-	Hazards   []string  `json:"hazards"`
-	Quantity  Grams     `json:"quantity_kg"`
-	Container Container `json:"container"`
-	Storage   string    `json:"storage"`
+// declared returns the declared fields of w.
+func declared(w *Waste) WasteDeclaredData {
+	return WasteDeclaredData{w.Name, w.Form, w.Hazards, w.Quantity, ContainerData(w.Container), w.Storage}
 }
 
-type wasteDisposed struct {
-	Method   string `json:"method"`
-	Quantity Grams  `json:"quantity_kg"`
-	Receiver string `json:"receiver"`
+// applyWasteRegistered stores no record: until it first changes, the batch
+// is read from its registration event, found through its id (wasteid.go)
+// or, for an id without its seq, a reference (eventRef) that putWaste
+// replaces with the record when the batch changes.
+func applyWasteRegistered(s kv, e *chain.Event, d *WasteRegisteredData) error {
+	if d.Seq != e.Index {
+		return fmt.Errorf("batch %s registered with seq %d in event %d", d.ID, d.Seq, e.Index)
+	}
+	w := d.waste()
+	if seq, ok := idSeq(w.ID); !ok || seq != e.Index {
+		if err := s.Set(key(pWaste, w.ID), eventRef(e.Index)); err != nil {
+			return err
+		}
+	}
+	if err := updateIndex(s, "", nil, wasteIndexKeys(&w)); err != nil {
+		return err
+	}
+	if err := bumpCount(s, w.Status, 1); err != nil {
+		return err
+	}
+	if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) {
+		a.Batches++
+		a.Generated += w.Quantity
+		if w.Medical {
+			a.MedicalBatches++
+			a.Medical += w.Quantity
+		}
+	}); err != nil {
+		return err
+	}
+	l, err := ident.ParseLabel(w.Label)
+	if err != nil {
+		return err
+	}
+	if err := addLabel(s, w.Generator, l, w.Seq); err != nil {
+		return err
+	}
+	// A new batch has no alerts yet: its first deadline is the warning
+	// (raising it indexes the overdue deadline, see alert.go).
+	return putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID, w.Seq)
 }
 
-func init() {
-	onEvent(EvWasteRegistered, func(s kv, e *chain.Event) error {
-		var w Waste
-		if err := data(e, &w); err != nil {
-			return err
-		}
-		if w.Seq != e.Index {
-			return fmt.Errorf("batch %s registered with seq %d in event %d", w.ID, w.Seq, e.Index)
-		}
-		// Until it first changes, the batch is read from this event, found
-		// through its id (wasteid.go) or for an id without its seq, a
-		// reference.
-		if seq, ok := idSeq(w.ID); !ok || seq != e.Index {
-			if err := s.Set(key(pWaste, w.ID), eventRef(e.Index)); err != nil {
-				return err
-			}
-		}
-		if err := updateIndex(s, "", nil, wasteIndexKeys(&w)); err != nil {
-			return err
-		}
-		if err := bumpCount(s, w.Status, 1); err != nil {
-			return err
-		}
+func applyWasteCorrected(s kv, e *chain.Event, d *WasteCorrectedData) error {
+	return updateWaste(s, e.Subject, func(w *Waste) error {
+		a := d.After
+		w.Name, w.Form, w.Hazards, w.Quantity, w.Container, w.Storage = a.Name, a.Form, a.Hazards, a.Quantity, Container(a.Container), a.Storage
+		w.Corrections++
+		w.LastOccurredAt = e.OccurredAt
+		return nil
+	})
+}
+
+func applyWasteDisposed(s kv, e *chain.Event, d *WasteDisposedData) error {
+	return updateWaste(s, e.Subject, func(w *Waste) error {
+		at := e.OccurredAt
+		w.Status, w.Method, w.Disposed, w.DisposedAt, w.LastOccurredAt = WasteDisposed, d.Method, d.Quantity, &at, at
 		if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) {
-			a.Batches++
-			a.Generated += w.Quantity
+			a.Disposed += w.Quantity
 			if w.Medical {
-				a.MedicalBatches++
-				a.Medical += w.Quantity
+				a.MedicalDisposed += w.Quantity
 			}
+			a.DisposedBatches++
+			a.DisposalSeconds += int64(at.Sub(w.GeneratedAt) / time.Second)
 		}); err != nil {
 			return err
 		}
-		l, err := ident.ParseLabel(w.Label)
-		if err != nil {
-			return err
-		}
-		if err := addLabel(s, w.Generator, l, w.Seq); err != nil {
-			return err
-		}
-		// A new batch has no alerts yet: its first deadline is the warning
-		// (raising it indexes the overdue deadline, see alert.go).
-		return putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID, w.Seq)
-	})
-	onEvent(EvWasteCorrected, func(s kv, e *chain.Event) error {
-		var d wasteCorrected
-		if err := data(e, &d); err != nil {
-			return err
-		}
-		return updateWaste(s, e.Subject, func(w *Waste) error {
-			a := d.After
-			w.Name, w.Form, w.Hazards, w.Quantity, w.Container, w.Storage = a.Name, a.Form, a.Hazards, a.Quantity, a.Container, a.Storage
-			w.Corrections++
-			w.LastOccurredAt = e.OccurredAt
+		if w.DisposalDeadline == nil {
 			return nil
-		})
-	})
-	onEvent(EvWasteDisposed, func(s kv, e *chain.Event) error {
-		var d wasteDisposed
-		if err := data(e, &d); err != nil {
-			return err
 		}
-		return updateWaste(s, e.Subject, func(w *Waste) error {
-			at := e.OccurredAt
-			w.Status, w.Method, w.Disposed, w.DisposedAt, w.LastOccurredAt = WasteDisposed, d.Method, d.Quantity, &at, at
-			if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) {
-				a.Disposed += w.Quantity
-				if w.Medical {
-					a.MedicalDisposed += w.Quantity
-				}
-				a.DisposedBatches++
-				a.DisposalSeconds += int64(at.Sub(w.GeneratedAt) / time.Second)
-			}); err != nil {
-				return err
-			}
-			if w.DisposalDeadline == nil {
-				return nil
-			}
-			return delDeadline(s, *w.DisposalDeadline, AlertDisposalOverdue, w.ID, w.Seq)
-		})
+		return delDeadline(s, *w.DisposalDeadline, AlertDisposalOverdue, w.ID, w.Seq)
 	})
 }
 
@@ -192,14 +169,15 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 			limit, warn = s.rules.MedicalStorage, s.rules.MedicalWarnBefore
 		}
 		gat := in.GeneratedAt.UTC().Truncate(time.Microsecond)
-		w := Waste{ID: wasteID(c.tx.Size(), c.s.newID()), Label: label, Generator: gen.ID, GeneratorName: gen.Name, Street: gen.Street,
+		d := WasteRegisteredData{ID: wasteID(c.tx.Size(), c.s.newID()), Label: label, Generator: gen.ID, GeneratorName: gen.Name, Street: gen.Street,
 			Code: code.Code, Category: code.Category, Name: in.Name, Form: in.Form, Hazards: in.Hazards,
-			Quantity: in.Quantity, Container: in.Container, GeneratedAt: gat, Storage: in.Storage,
+			Quantity: in.Quantity, Container: ContainerData(in.Container), GeneratedAt: gat, Storage: in.Storage,
 			Status: WasteStored, Medical: code.Medical, StorageDeadline: gat.Add(limit), StorageWarnAt: gat.Add(limit - warn),
 			Seq: c.tx.Size(), RegisteredAt: c.now, LastOccurredAt: occurred}
-		if _, err := c.emit(EvWasteRegistered, w.ID, occurred, w); err != nil {
+		if _, err := c.emit(EvWasteRegistered, d.ID, occurred, &d); err != nil {
 			return nil, err
 		}
+		w := d.waste()
 		if !deferredAlerts(ctx) && (!w.StorageDeadline.After(c.now) || !w.StorageWarnAt.After(c.now)) {
 			// Registered late (paper fallback): warn now, not at the next sweep.
 			if err := c.sweepSubject(&w); err != nil {
@@ -274,7 +252,7 @@ func (s *Service) CorrectWaste(ctx context.Context, p Principal, id string, in W
 		if w.Status != WasteStored {
 			return nil, transitionErr("correct a batch", w.Status)
 		}
-		before := wasteDeclared{w.Name, w.Form, w.Hazards, w.Quantity, w.Container, w.Storage}
+		before := declared(w)
 		after := before
 		if in.Name != nil {
 			after.Name = *in.Name
@@ -289,17 +267,17 @@ func (s *Service) CorrectWaste(ctx context.Context, p Principal, id string, in W
 			after.Quantity = *in.Quantity
 		}
 		if in.Container != nil {
-			after.Container = *in.Container
+			after.Container = ContainerData(*in.Container)
 		}
 		if in.Storage != nil {
 			after.Storage = *in.Storage
 		}
 		check := WasteInput{Code: w.Code, Name: after.Name, Form: after.Form, Hazards: after.Hazards,
-			Quantity: after.Quantity, Container: after.Container, GeneratedAt: w.GeneratedAt, Storage: after.Storage}
+			Quantity: after.Quantity, Container: Container(after.Container), GeneratedAt: w.GeneratedAt, Storage: after.Storage}
 		if _, err := s.validateWaste(&check); err != nil {
 			return nil, err
 		}
-		after = wasteDeclared{check.Name, check.Form, check.Hazards, check.Quantity, check.Container, check.Storage}
+		after = WasteDeclaredData{check.Name, check.Form, check.Hazards, check.Quantity, ContainerData(check.Container), check.Storage}
 		if strings.TrimSpace(in.Reason) == "" {
 			return nil, invalid("reason", "say why the batch is corrected")
 		}
@@ -307,7 +285,7 @@ func (s *Service) CorrectWaste(ctx context.Context, p Principal, id string, in W
 		if err != nil {
 			return nil, err
 		}
-		if _, err := c.emit(EvWasteCorrected, w.ID, occurred, wasteCorrected{Reason: in.Reason, Before: before, After: after}); err != nil {
+		if _, err := c.emit(EvWasteCorrected, w.ID, occurred, WasteCorrectedData{Reason: in.Reason, Before: before, After: after}); err != nil {
 			return nil, err
 		}
 		return loadWaste(c.tx, id)
@@ -361,7 +339,7 @@ func (s *Service) Dispose(ctx context.Context, p Principal, id string, in Dispos
 		if err != nil {
 			return nil, err
 		}
-		if _, err := c.emit(EvWasteDisposed, w.ID, occurred, wasteDisposed{Method: m.Code, Quantity: in.Quantity, Receiver: p.Party}); err != nil {
+		if _, err := c.emit(EvWasteDisposed, w.ID, occurred, WasteDisposedData{Method: m.Code, Quantity: in.Quantity, Receiver: p.Party}); err != nil {
 			return nil, err
 		}
 		if err := c.resolve(AlertDisposalOverdue, w.ID, occurred); err != nil {

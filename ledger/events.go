@@ -1,0 +1,355 @@
+package ledger
+
+import (
+	"reflect"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger/chain"
+)
+
+// The log's schema: every event type, the struct its data is, and the
+// apply function that turns it into projections.
+//
+// Event data types are their own structs, nested parts included, apart
+// from the read models (Waste, Manifest, Party, Alert): a read model's JSON
+// may change without changing what a logged event means. An event's data
+// holds what the event says, the deadlines in force included, so that
+// replay never depends on configuration. TestEventGolden holds the bytes
+// of one event of every type.
+
+// Event types.
+const (
+	// EvPartyRegistered: an admin registers a party (PartyRegisteredData).
+	// Subject: the party.
+	EvPartyRegistered = "party.registered"
+	// EvLicenseRenewed: an admin records a receiver's new licence, which
+	// replaces the one in force (LicenseRenewedData). Subject: the party.
+	EvLicenseRenewed = "party.license_renewed"
+	// EvTokenCreated: an admin issues a bearer token to a party; the data
+	// holds its SHA-256, never the token (TokenCreatedData). Subject: the
+	// token id.
+	EvTokenCreated = "token.created"
+	// EvTokenRevoked: an admin revokes a token (TokenRevokedData).
+	// Subject: the token id.
+	EvTokenRevoked = "token.revoked"
+	// EvWasteRegistered: a generator registers a batch, which is stored
+	// from then on (WasteRegisteredData). Subject: the batch.
+	EvWasteRegistered = "waste.registered"
+	// EvWasteCorrected: the generator corrects declared fields of a stored
+	// batch (WasteCorrectedData). Subject: the batch.
+	EvWasteCorrected = "waste.corrected"
+	// EvWasteDisposed: the receiver holding a batch utilises or disposes
+	// of it (WasteDisposedData). Subject: the batch.
+	EvWasteDisposed = "waste.disposed"
+	// EvManifestCreated: a generator files a transfer manifest for stored
+	// batches (ManifestCreatedData). Subject: the manifest.
+	EvManifestCreated = "manifest.created"
+	// EvManifestPickedUp: the first carrier loads the batches
+	// (ManifestPickedUpData). Subject: the manifest.
+	EvManifestPickedUp = "manifest.picked_up"
+	// EvManifestHandover: the next carrier takes over
+	// (ManifestHandedOverData). Subject: the manifest.
+	EvManifestHandover = "manifest.handed_over"
+	// EvManifestTrack: GPS fixes of the carrying vehicle
+	// (ManifestPositionsData). Subject: the manifest.
+	EvManifestTrack = "manifest.positions"
+	// EvManifestDeliver: the carrier holding the manifest delivers to the
+	// receiver (ManifestDeliveredData). Subject: the manifest.
+	EvManifestDeliver = "manifest.delivered"
+	// EvManifestReceived: the receiver weighs, accepts or rejects each
+	// batch (ManifestReceivedData). Subject: the manifest.
+	EvManifestReceived = "manifest.received"
+	// EvManifestCancel: the generator cancels a manifest not yet picked
+	// up; its batches return to storage (ManifestCancelledData). Subject:
+	// the manifest.
+	EvManifestCancel = "manifest.cancelled"
+	// EvManifestClosed: hwledger closes a received manifest whose batches
+	// are all disposed of or rejected (ManifestClosedData). Subject: the
+	// manifest.
+	EvManifestClosed = "manifest.closed"
+	// EvAlertRaised: hwledger raises an alert (AlertRaisedData). Subject:
+	// the alert.
+	EvAlertRaised = "alert.raised"
+	// EvAlertResolved: hwledger resolves an alert whose condition has
+	// ended (AlertResolvedData). Subject: the alert.
+	EvAlertResolved = "alert.resolved"
+	// EvAlertAcked: an inspector acknowledges an open alert
+	// (AlertAcknowledgedData). Subject: the alert.
+	EvAlertAcked = "alert.acknowledged"
+)
+
+// eventTypes is the table of event types: each type's data struct and
+// apply function. Apply functions read only the event and the projections
+// before it, so replaying the log rebuilds every projection exactly.
+var eventTypes = map[string]eventType{
+	EvPartyRegistered:  on[PartyRegisteredData](applyPartyRegistered),
+	EvLicenseRenewed:   on[LicenseRenewedData](applyLicenseRenewed),
+	EvTokenCreated:     on[TokenCreatedData](applyTokenCreated),
+	EvTokenRevoked:     on[TokenRevokedData](applyTokenRevoked),
+	EvWasteRegistered:  on[WasteRegisteredData](applyWasteRegistered),
+	EvWasteCorrected:   on[WasteCorrectedData](applyWasteCorrected),
+	EvWasteDisposed:    on[WasteDisposedData](applyWasteDisposed),
+	EvManifestCreated:  on[ManifestCreatedData](applyManifestCreated),
+	EvManifestPickedUp: on[ManifestPickedUpData](applyPickedUp),
+	EvManifestHandover: on[ManifestHandedOverData](applyHandedOver),
+	EvManifestTrack:    on[ManifestPositionsData](applyPositions),
+	EvManifestDeliver:  on[ManifestDeliveredData](applyDeliver),
+	EvManifestReceived: on[ManifestReceivedData](applyReceive),
+	EvManifestCancel:   on[ManifestCancelledData](applyCancel),
+	EvManifestClosed:   on[ManifestClosedData](applyClosed),
+	EvAlertRaised:      on[AlertRaisedData](applyAlertRaised),
+	EvAlertResolved:    on[AlertResolvedData](applyAlertResolved),
+	EvAlertAcked:       on[AlertAcknowledgedData](applyAlertAcked),
+}
+
+// eventType is one row of eventTypes.
+type eventType struct {
+	data  reflect.Type // the data struct
+	apply func(s kv, e *chain.Event) error
+}
+
+// on makes the row of an event type whose data is a D.
+func on[D any](fn func(s kv, e *chain.Event, d *D) error) eventType {
+	return eventType{data: reflect.TypeFor[D](), apply: func(s kv, e *chain.Event) error {
+		var d D
+		if err := data(e, &d); err != nil {
+			return err
+		}
+		return fn(s, e, &d)
+	}}
+}
+
+// PartyRegisteredData is the data of party.registered.
+type PartyRegisteredData struct {
+	ID              string        `json:"id"`
+	Name            string        `json:"name"`
+	CreditCode      string        `json:"credit_code"`
+	Roles           []Role        `json:"roles"`
+	Street          string        `json:"street"`
+	Address         string        `json:"address"`
+	Location        *LocationData `json:"location,omitempty"`
+	Contact         ContactData   `json:"contact"`
+	TransportPermit string        `json:"transport_permit,omitempty"`
+	License         *LicenseData  `json:"license,omitempty"`
+}
+
+// LicenseRenewedData is the data of party.license_renewed: the new licence.
+type LicenseRenewedData struct {
+	LicenseData
+}
+
+// LicenseData is a receiver's licence in event data (see License).
+type LicenseData struct {
+	Number         string   `json:"number"`
+	Codes          []string `json:"codes"`
+	Methods        []string `json:"methods"`
+	CapacityTonnes float64  `json:"capacity_tonnes"`
+	ValidFrom      string   `json:"valid_from"`
+	ValidTo        string   `json:"valid_to"`
+}
+
+// LocationData is a WGS-84 point in event data.
+type LocationData struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// ContactData is a person to call, in event data.
+type ContactData struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+}
+
+// TokenCreatedData is the data of token.created. Hash is the sha256 hex of
+// the token.
+type TokenCreatedData struct {
+	ID    string `json:"id"`
+	Party string `json:"party"`
+	Hash  string `json:"hash"`
+}
+
+// TokenRevokedData is the data of token.revoked: whose token it was.
+type TokenRevokedData struct {
+	Party string `json:"party"`
+}
+
+// WasteRegisteredData is the data of waste.registered: the batch as
+// registered. Status is always stored; the storage deadline and early
+// warning are those in force; Seq is the event's index. Until the batch
+// first changes it is read from this event (eventref.go), so the data
+// carries every field a stored batch has. It writes its own JSON
+// (waste_json.go): registration is the event appended most.
+type WasteRegisteredData struct {
+	ID              string        `json:"id"`
+	Label           string        `json:"label"`
+	Generator       string        `json:"generator"`
+	GeneratorName   string        `json:"generator_name"`
+	Street          string        `json:"street"`
+	Code            string        `json:"code"`
+	Category        string        `json:"category"`
+	Name            string        `json:"name"`
+	Form            string        `json:"form"`
+	Hazards         []string      `json:"hazards"`
+	Quantity        Grams         `json:"quantity_kg"`
+	Container       ContainerData `json:"container"`
+	GeneratedAt     time.Time     `json:"generated_at"`
+	Storage         string        `json:"storage"`
+	Status          string        `json:"status"`
+	Medical         bool          `json:"medical"`
+	StorageDeadline time.Time     `json:"storage_deadline"`
+	StorageWarnAt   time.Time     `json:"storage_warn_at"`
+	RegisteredAt    time.Time     `json:"registered_at"`
+	LastOccurredAt  time.Time     `json:"last_occurred_at"`
+	Seq             uint64        `json:"seq"`
+}
+
+// ContainerData is how a batch is packed, in event data.
+type ContainerData struct {
+	Type  string `json:"type"`
+	Count int    `json:"count"`
+}
+
+// WasteCorrectedData is the data of waste.corrected: the declared fields
+// before and after, and why.
+type WasteCorrectedData struct {
+	Reason string            `json:"reason"`
+	Before WasteDeclaredData `json:"before"`
+	After  WasteDeclaredData `json:"after"`
+}
+
+// WasteDeclaredData is what a generator declares of a batch and may
+// correct.
+type WasteDeclaredData struct {
+	Name      string        `json:"name"`
+	Form      string        `json:"form"`
+	Hazards   []string      `json:"hazards"`
+	Quantity  Grams         `json:"quantity_kg"`
+	Container ContainerData `json:"container"`
+	Storage   string        `json:"storage"`
+}
+
+// WasteDisposedData is the data of waste.disposed.
+type WasteDisposedData struct {
+	Method   string `json:"method"`
+	Quantity Grams  `json:"quantity_kg"`
+	Receiver string `json:"receiver"`
+}
+
+// ManifestCreatedData is the data of manifest.created. Labels are the
+// batches' labels in the order of WasteIDs; Total is what they declare.
+type ManifestCreatedData struct {
+	ID              string    `json:"id"`
+	Number          string    `json:"number"`
+	Generator       string    `json:"generator"`
+	Carriers        []string  `json:"carriers"`
+	Receiver        string    `json:"receiver"`
+	WasteIDs        []string  `json:"waste_ids"`
+	Labels          []string  `json:"labels"`
+	Total           Grams     `json:"total_kg"`
+	PlannedPickupAt time.Time `json:"planned_pickup_at"`
+}
+
+// CustodyData is what a carrier taking custody records: who, the labels
+// scanned, the vehicle and where.
+type CustodyData struct {
+	Party        string        `json:"party"`
+	Labels       []string      `json:"labels"`
+	VehiclePlate string        `json:"vehicle_plate"`
+	Driver       string        `json:"driver"`
+	Location     *LocationData `json:"location,omitempty"`
+}
+
+// ManifestPickedUpData is the data of manifest.picked_up, with the transit
+// and track-gap deadlines in force.
+type ManifestPickedUpData struct {
+	CustodyData
+	TransitDue  time.Time `json:"transit_due"`
+	TrackGapDue time.Time `json:"track_gap_due"`
+}
+
+// ManifestHandedOverData is the data of manifest.handed_over, with the
+// track-gap deadline in force.
+type ManifestHandedOverData struct {
+	CustodyData
+	TrackGapDue time.Time `json:"track_gap_due"`
+}
+
+// ManifestPositionsData is the data of manifest.positions: the fixes, and
+// the track-gap deadline counted from the latest.
+type ManifestPositionsData struct {
+	Points      []TrackPointData `json:"points"`
+	TrackGapDue time.Time        `json:"track_gap_due"`
+}
+
+// TrackPointData is one GPS fix in event data.
+type TrackPointData struct {
+	Lat float64   `json:"lat"`
+	Lon float64   `json:"lon"`
+	At  time.Time `json:"at"`
+}
+
+// ManifestDeliveredData is the data of manifest.delivered, with the
+// receipt deadline in force.
+type ManifestDeliveredData struct {
+	Location   *LocationData `json:"location,omitempty"`
+	ReceiptDue time.Time     `json:"receipt_due"`
+}
+
+// ManifestReceivedData is the data of manifest.received: one line per
+// batch, the disposal deadline in force for accepted batches and the
+// calendar year (Shanghai) the receipt counts in.
+type ManifestReceivedData struct {
+	Lines       []ReceiptLineData `json:"lines"`
+	DisposalDue time.Time         `json:"disposal_due"`
+	Year        int               `json:"year"`
+}
+
+// ReceiptLineData is the receiver's finding for one batch, in event data.
+type ReceiptLineData struct {
+	WasteID        string `json:"waste_id"`
+	Received       Grams  `json:"received_kg"`
+	ContainerCount int    `json:"container_count"`
+	Accepted       bool   `json:"accepted"`
+	Note           string `json:"note,omitempty"`
+	Declared       Grams  `json:"declared_kg"`
+	Discrepancy    bool   `json:"discrepancy"`
+}
+
+// ManifestCancelledData is the data of manifest.cancelled.
+type ManifestCancelledData struct {
+	Reason string `json:"reason"`
+}
+
+// ManifestClosedData is the data of manifest.closed.
+type ManifestClosedData struct {
+	Number string `json:"number"`
+}
+
+// AlertRaisedData is the data of alert.raised. Subject is the waste,
+// manifest or party (or "ledger") it is about; Party must act; Parties may
+// see it; DueAt is the deadline that passed, if any.
+type AlertRaisedData struct {
+	ID          string     `json:"id"`
+	Kind        string     `json:"kind"`
+	Subject     string     `json:"subject"`
+	SubjectType string     `json:"subject_type"`
+	Party       string     `json:"party"`
+	Parties     []string   `json:"parties"`
+	Street      string     `json:"street"`
+	Message     string     `json:"message"`
+	DueAt       *time.Time `json:"due_at,omitempty"`
+}
+
+// AlertResolvedData is the data of alert.resolved: the condition that ended.
+type AlertResolvedData struct {
+	Kind    string `json:"kind"`
+	Subject string `json:"subject"`
+}
+
+// AlertAcknowledgedData is the data of alert.acknowledged, with the
+// inspector's note.
+type AlertAcknowledgedData struct {
+	Kind    string `json:"kind"`
+	Subject string `json:"subject"`
+	Note    string `json:"note"`
+}
