@@ -32,9 +32,14 @@ func credit(n int) string {
 	return cc
 }
 
-func newFixture(t testing.TB) *fixture {
+func newFixture(t testing.TB) *fixture { return newFixtureWith(t, Config{}) }
+
+// newFixtureWith is newFixture on a ledger opened with cfg (its clock is
+// the fixture's).
+func newFixtureWith(t testing.TB, cfg Config) *fixture {
 	clock := NewTestClock(t0)
-	s := OpenTest(t, Config{Clock: clock.Now})
+	cfg.Clock = clock.Now
+	s := OpenTest(t, cfg)
 	f := &fixture{t: t, s: s, clock: clock, ctx: context.Background()}
 	adminID, err := s.Bootstrap(f.ctx, "admin-token")
 	require.NoError(t, err)
