@@ -31,7 +31,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, mk := range targets {
-			err := decodeStrict(b, mk())
+			err := httpx.DecodeStrict(b, mk())
 			if err == nil {
 				continue
 			}

@@ -1,26 +1,25 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 
-	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
 
 // MaxIdempotencyKey is the longest Idempotency-Key accepted (docs/api.md).
-const MaxIdempotencyKey = 100
+const MaxIdempotencyKey = httpx.MaxIdempotencyKey
 
 // HeaderIdempotencyKey names the retry header.
-const HeaderIdempotencyKey = "Idempotency-Key"
+const HeaderIdempotencyKey = httpx.HeaderIdempotencyKey
 
 // idempotency reads the body of every state-changing request (so the body
 // limit applies before any work) and, when an Idempotency-Key is given,
-// attaches it with SHA-256(method ‖ 0 ‖ path ‖ 0 ‖ body) to the request
-// context for the Service (ledger.WithIdempotency). The Service scopes keys
-// per party, replays the first answer for the same hash, and refuses the
-// same key with another hash with ErrConflict (409 conflict).
+// attaches it with httpx.RequestHash(method, path, body) to the request
+// context (httpx.WithIdempotency, which the web UI's scan steps use too).
+// The Service scopes keys per party, replays the first answer for the same
+// hash, and refuses the same key with another hash with ErrConflict (409
+// conflict).
 func (s *Server) idempotency(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
@@ -33,25 +32,13 @@ func (s *Server) idempotency(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		key := r.Header.Get(HeaderIdempotencyKey)
-		if key == "" {
-			return next(c)
+		ctx, err := httpx.WithIdempotency(r.Context(), r.Header, r.Method, r.URL.Path, body)
+		if err != nil {
+			return err
 		}
-		if len(key) > MaxIdempotencyKey {
-			return badRequest(HeaderIdempotencyKey, "must be at most %d characters", MaxIdempotencyKey)
+		if ctx != r.Context() {
+			c.SetRequest(r.WithContext(ctx))
 		}
-		c.SetRequest(r.WithContext(ledger.WithIdempotency(r.Context(), key, requestHash(r.Method, r.URL.Path, body))))
 		return next(c)
 	}
-}
-
-// requestHash identifies a request for idempotency: method, path and body.
-func requestHash(method, path string, body []byte) string {
-	h := sha256.New()
-	h.Write([]byte(method))
-	h.Write([]byte{0})
-	h.Write([]byte(path))
-	h.Write([]byte{0})
-	h.Write(body)
-	return hex.EncodeToString(h.Sum(nil))
 }

@@ -7,12 +7,13 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Shanghai even where the system has no zoneinfo
 
+	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/labstack/echo/v4"
 )
 
 // BasePath prefixes every API route.
-const BasePath = "/api/v1"
+const BasePath = httpx.BasePath
 
 // route is one entry of the route table: it registers the Echo handler
 // and documents the route in the OpenAPI document.

@@ -1,9 +1,9 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
+	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/labstack/echo/v4"
 )
@@ -11,13 +11,12 @@ import (
 // ManifestList is one page of manifests.
 type ManifestList = ledger.List[*ledger.Manifest]
 
-var transporter = []ledger.Role{ledger.RoleTransporter}
-
 func (s *Server) manifestRoutes() []route {
-	step := func(path, summary, doc string, roles []ledger.Role, body any, h echo.HandlerFunc) route {
-		return route{method: http.MethodPost, path: path, tag: "manifests", roles: roles, summary: summary,
-			doc: doc + occurredDoc, body: body, status: http.StatusOK, answer: ledger.Manifest{},
-			errors: []int{400, 401, 403, 404, 409, 422}, handler: h}
+	step := func(st httpx.ManifestStep, summary, doc string) route {
+		return route{method: http.MethodPost, path: "/manifests/:id/" + st.Name, tag: "manifests",
+			roles: []ledger.Role{st.Role}, summary: summary, doc: doc + occurredDoc, body: st.Input,
+			status: http.StatusOK, answer: ledger.Manifest{}, errors: []int{400, 401, 403, 404, 409, 422},
+			handler: s.manifestStep(st)}
 	}
 	return []route{
 		{method: http.MethodPost, path: "/manifests", tag: "manifests", roles: generator,
@@ -39,25 +38,19 @@ func (s *Server) manifestRoutes() []route {
 		{method: http.MethodGet, path: "/manifests/:id/trace", tag: "manifests", summary: "Every ledger event about a manifest, with inclusion proofs",
 			doc:    "Same shape as GET /wastes/{id}/trace with `manifest` instead of `waste`.",
 			status: http.StatusOK, answer: ledger.Trace{}, errors: []int{401, 404}, handler: s.traceHandler},
-		step("/manifests/:id/pickup", "Pick up (carrier 1 scans every label)",
+		step(httpx.StepPickup, "Pick up (carrier 1 scans every label)",
 			"The first carrier. `labels` must equal the manifest's set exactly, else 422 with `missing` and `unexpected` "+
-				"lists (in `error` and `error.details`) and nothing recorded. A concurrent pickup that lost is 409.",
-			transporter, ledger.CustodyInput{}, s.custody((*ledger.Service).Pickup)),
-		step("/manifests/:id/handover", "Hand over to the next carrier",
-			"The next carrier on the manifest scans every label, as at pickup.",
-			transporter, ledger.CustodyInput{}, s.custody((*ledger.Service).Handover)),
-		step("/manifests/:id/positions", "Add GPS track points",
-			"The carrier holding the manifest. `points: [{lat, lon, at}]`, lat in [-90, 90], lon in [-180, 180].",
-			transporter, ledger.PositionsInput{}, s.positions),
-		step("/manifests/:id/deliver", "Deliver to the receiver", "The carrier holding the manifest.",
-			transporter, ledger.DeliverInput{}, s.deliver),
-		step("/manifests/:id/receive", "Confirm receipt",
+				"lists (in `error` and `error.details`) and nothing recorded. A concurrent pickup that lost is 409."),
+		step(httpx.StepHandover, "Hand over to the next carrier",
+			"The next carrier on the manifest scans every label, as at pickup."),
+		step(httpx.StepPositions, "Add GPS track points",
+			"The carrier holding the manifest. `points: [{lat, lon, at}]`, lat in [-90, 90], lon in [-180, 180]."),
+		step(httpx.StepDeliver, "Deliver to the receiver", "The carrier holding the manifest."),
+		step(httpx.StepReceive, "Confirm receipt",
 			"The receiver. One line per batch, all batches. A weight difference beyond the tolerance (default 10 %), any "+
-				"container-count difference or any rejection is a significant discrepancy (重大差异) and raises a `discrepancy` alert.",
-			receiver, ledger.ReceiveInput{}, s.receive),
-		step("/manifests/:id/cancel", "Cancel before pickup",
-			"The generator, before pickup; its batches return to `stored`. `reason` is required.",
-			generator, ledger.CancelInput{}, s.cancel),
+				"container-count difference or any rejection is a significant discrepancy (重大差异) and raises a `discrepancy` alert."),
+		step(httpx.StepCancel, "Cancel before pickup",
+			"The generator, before pickup; its batches return to `stored`. `reason` is required."),
 	}
 }
 
@@ -103,66 +96,19 @@ func (s *Server) getManifest(c echo.Context) error {
 	return ok(c, m)
 }
 
-type custodyFunc func(*ledger.Service, context.Context, ledger.Principal, string, ledger.CustodyInput) (*ledger.Manifest, error)
-
-func (s *Server) custody(fn custodyFunc) echo.HandlerFunc {
+// manifestStep runs one step with httpx.ManifestStep.Run, as the web UI's
+// scan page does.
+func (s *Server) manifestStep(st httpx.ManifestStep) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		var in ledger.CustodyInput
-		if err := bind(c, &in); err != nil {
+		b, err := readBody(c)
+		if err != nil {
 			return err
 		}
-		m, err := fn(s.svc, c.Request().Context(), principal(c), c.Param("id"), in)
+		m, err := st.Run(c.Request().Context(), s.svc, principal(c), c.Param("id"),
+			c.Request().Header.Get(echo.HeaderContentType), b)
 		if err != nil {
 			return err
 		}
 		return ok(c, m)
 	}
-}
-
-func (s *Server) positions(c echo.Context) error {
-	var in ledger.PositionsInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	m, err := s.svc.Positions(c.Request().Context(), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return ok(c, m)
-}
-
-func (s *Server) deliver(c echo.Context) error {
-	var in ledger.DeliverInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	m, err := s.svc.Deliver(c.Request().Context(), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return ok(c, m)
-}
-
-func (s *Server) receive(c echo.Context) error {
-	var in ledger.ReceiveInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	m, err := s.svc.Receive(c.Request().Context(), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return ok(c, m)
-}
-
-func (s *Server) cancel(c echo.Context) error {
-	var in ledger.CancelInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	m, err := s.svc.Cancel(c.Request().Context(), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return ok(c, m)
 }

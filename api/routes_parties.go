@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/labstack/echo/v4"
 )
@@ -142,7 +143,7 @@ func (s *Server) createToken(c echo.Context) error {
 	}
 	if len(b) > 0 {
 		var in tokenRequest
-		if err := decodeStrict(b, &in); err != nil {
+		if err := httpx.DecodeStrict(b, &in); err != nil {
 			return err
 		}
 	}

@@ -44,5 +44,8 @@
 // (POST /ui/api/manifests/{id}/{pickup|handover|deliver|positions}) with
 // their occurred_at and an Idempotency-Key, so a retried scan is recorded
 // once. Those endpoints use the session and the CSRF header, not a bearer
-// token, so the token never reaches JavaScript.
+// token, so the token never reaches JavaScript. Otherwise they are the
+// API's POST /api/v1/manifests/{id}/{step} (internal/httpx.ManifestStep):
+// the same decoding, answers, error bodies and idempotency hash, so a scan
+// resent through the API is a replay.
 package web

@@ -3,14 +3,8 @@ package web
 import (
 	"net/http"
 
+	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
-)
-
-// Carrier steps a scan page can take.
-const (
-	actPickup   = "pickup"
-	actHandover = "handover"
-	actDeliver  = "deliver"
 )
 
 // scanAction is the next custody step party may take on m, or "".
@@ -18,14 +12,14 @@ func scanAction(m *ledger.Manifest, party string) string {
 	switch m.Status {
 	case ledger.ManifestSubmitted:
 		if len(m.Carriers) > 0 && m.Carriers[0] == party {
-			return actPickup
+			return httpx.StepPickup.Name
 		}
 	case ledger.ManifestInTransit:
 		if m.Holder == party {
-			return actDeliver
+			return httpx.StepDeliver.Name
 		}
 		if next := m.CarrierIndex + 1; next < len(m.Carriers) && m.Carriers[next] == party {
-			return actHandover
+			return httpx.StepHandover.Name
 		}
 	}
 	return ""

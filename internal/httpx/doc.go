@@ -6,6 +6,9 @@
 //   - body.go: reading a request body under the 1 MiB limit and decoding a
 //     JSON object strictly, naming the offending field;
 //   - idempotency.go: the request hash an Idempotency-Key is bound to;
+//   - manifest_steps.go: the manifest steps sent as a JSON body (pickup,
+//     handover, positions, deliver, receive, cancel), which the API's routes
+//     and the web UI's scan page both run;
 //
 // Both packages call these functions; neither keeps a copy of its own.
 package httpx

@@ -1,0 +1,60 @@
+package httpx
+
+import (
+	"context"
+
+	"github.com/hwledger/hwledger/ledger"
+)
+
+// BasePath prefixes every API route.
+const BasePath = "/api/v1"
+
+// ManifestStep is one step of a manifest sent as a JSON body to
+// POST /api/v1/manifests/{id}/{name}. The web UI's scan page sends the
+// carrier's steps to POST /ui/api/manifests/{id}/{name}; both run the step
+// with Run, so the two decode, refuse and answer alike.
+type ManifestStep struct {
+	// Name is the last path segment: "pickup", "handover"...
+	Name string
+	// Role is the role the step needs (the Service checks the rest).
+	Role ledger.Role
+	// Input is the zero value of the body's type (for the OpenAPI document).
+	Input any
+	run   func(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, contentType string, body []byte) (*ledger.Manifest, error)
+}
+
+// Path is the API route path of the step on manifest id, the path the
+// idempotency hash of either surface is taken over.
+func (s ManifestStep) Path(id string) string { return BasePath + "/manifests/" + id + "/" + s.Name }
+
+// Run decodes body strictly (DecodeJSON) as the step's input and runs the
+// step for p on manifest id.
+func (s ManifestStep) Run(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, contentType string, body []byte) (*ledger.Manifest, error) {
+	return s.run(ctx, svc, p, id, contentType, body)
+}
+
+// Manifest steps.
+var (
+	StepPickup    = manifestStep("pickup", ledger.RoleTransporter, (*ledger.Service).Pickup)
+	StepHandover  = manifestStep("handover", ledger.RoleTransporter, (*ledger.Service).Handover)
+	StepPositions = manifestStep("positions", ledger.RoleTransporter, (*ledger.Service).Positions)
+	StepDeliver   = manifestStep("deliver", ledger.RoleTransporter, (*ledger.Service).Deliver)
+	StepReceive   = manifestStep("receive", ledger.RoleReceiver, (*ledger.Service).Receive)
+	StepCancel    = manifestStep("cancel", ledger.RoleGenerator, (*ledger.Service).Cancel)
+)
+
+// CarrierSteps are the steps a carrier sends from the scan page.
+var CarrierSteps = []ManifestStep{StepPickup, StepHandover, StepPositions, StepDeliver}
+
+func manifestStep[In any](name string, role ledger.Role,
+	fn func(*ledger.Service, context.Context, ledger.Principal, string, In) (*ledger.Manifest, error)) ManifestStep {
+	var zero In
+	return ManifestStep{Name: name, Role: role, Input: zero,
+		run: func(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, contentType string, body []byte) (*ledger.Manifest, error) {
+			var in In
+			if err := DecodeJSON(contentType, body, &in); err != nil {
+				return nil, err
+			}
+			return fn(svc, ctx, p, id, in)
+		}}
+}
