@@ -56,7 +56,7 @@ hashes equals the checkpoint's root; the line count equals its size; the signatu
 func cmdExport(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("data", "./data", "data directory (opened read-only; stop the server first)")
+	dir := fs.String("data", "./data", "data directory (only read; stop the server first; a store left by a crash is read through a recovered copy)")
 	out := fs.String("out", "", "file to write (tar)")
 	check := fs.String("check", "", "verify an export file instead of writing one")
 	key := fs.String("key", "", "with --check: the verifier key you trust (text or a file holding it)")
@@ -87,7 +87,11 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "OK: %d events, root %x, origin %q, checkpoint signature valid\n", cp.Size, cp.Root, cp.Origin)
 		return 0
 	}
-	n, err := writeExport(*dir, *out)
+	var n uint64
+	_, err := readCrashed(*dir, func(dir string) (err error) {
+		n, err = writeExport(dir, *out)
+		return err
+	})
 	if err != nil {
 		fmt.Fprintf(stderr, "export: %v\n", err)
 		return 1

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/ledger/chain"
 )
 
 // Files of a data directory besides the ledger itself (which keeps Badger
@@ -20,12 +21,37 @@ func hasLedger(dir string) bool {
 	return err == nil
 }
 
+// errNoLedger: the data directory holds no ledger store.
+var errNoLedger = errors.New("no ledger")
+
 // openExisting opens the ledger in dir, refusing to create one.
 func openExisting(dir string, readOnly bool) (*ledger.Service, error) {
 	if !hasLedger(dir) {
-		return nil, fmt.Errorf("no ledger in %s (start `hwledger serve --data %s` once to create it)", dir, dir)
+		return nil, fmt.Errorf("%w in %s (start `hwledger serve --data %s` once to create it)", errNoLedger, dir, dir)
 	}
 	return ledger.Open(ledger.Config{Dir: dir, ReadOnly: readOnly})
+}
+
+// readCrashed runs read(dir), which opens dir read-only. When the store
+// was left by a crash (chain.ErrNeedsRecovery: Badger opens it read-only
+// only after a recovery that writes), it copies the data directory to a
+// temporary directory, lets Badger recover the copy, and runs read on the
+// copy instead, then removes it: dir itself is never changed. It reports
+// whether the copy was read.
+func readCrashed(dir string, read func(dir string) error) (copied bool, err error) {
+	err = read(dir)
+	if !errors.Is(err, chain.ErrNeedsRecovery) {
+		return false, err
+	}
+	tmp, err := os.MkdirTemp("", "hwledger-recovered-")
+	if err != nil {
+		return false, err
+	}
+	defer os.RemoveAll(tmp)
+	if err := chain.CopyRecovered(dir, tmp); err != nil {
+		return false, fmt.Errorf("%w (copying it to %s to recover the copy: %v)", chain.ErrNeedsRecovery, tmp, err)
+	}
+	return true, read(tmp)
 }
 
 // adminPrincipal acts as the ledger's admin party for offline commands

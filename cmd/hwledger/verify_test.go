@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"github.com/hwledger/hwledger/internal/testfs"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -210,9 +210,6 @@ func TestVerifyUsage(t *testing.T) {
 	t.Setenv("HWLEDGER_TOKEN", "")
 	code, out := verifyCmd(t, "--url", "http://127.0.0.1:1")
 	assert.Equal(t, 2, code, out)
-	code, out = verifyCmd(t, "--data", t.TempDir())
-	assert.Equal(t, 1, code, out)
-	assert.Contains(t, out, "FAIL: ")
 }
 
 // hashTree maps every file under dir to the SHA-256 of its bytes and mode.
@@ -231,12 +228,16 @@ func hashTree(t *testing.T, dir string) map[string]string {
 			m[p] = "dir " + info.Mode().String()
 			return nil
 		}
-		b, err := os.ReadFile(p)
+		f, err := os.Open(p)
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(b)
-		m[p] = info.Mode().String() + " " + hex.EncodeToString(sum[:])
+		defer f.Close()
+		h := sha256.New() // streamed: Badger preallocates files of up to 2 GB
+		if _, err := io.Copy(h, f); err != nil {
+			return err
+		}
+		m[p] = fmt.Sprintf("%s %d %x", info.Mode(), info.Size(), h.Sum(nil))
 		return nil
 	}))
 	return m

@@ -276,7 +276,7 @@ func TestVerifyURLCatchesLies(t *testing.T) {
 func TestVerifyURLWrongToken(t *testing.T) {
 	_, url := served(t, 3, "a")
 	code, out := verifyCmd(t, "--url", url, "--token", "nope")
-	assert.Equal(t, 1, code, out)
+	assert.Equal(t, verifyUnreadable, code, "a refused token is no fault of the ledger: %s", out)
 	assert.Contains(t, out, "401")
 }
 

@@ -157,8 +157,16 @@ func Open(opts Options) (*Log, error) {
 			return nil, fmt.Errorf("no ledger in %s: %w", opts.Dir, err)
 		}
 	}
+	if !opts.InMemory {
+		if err := probeLock(filepath.Join(opts.Dir, "store"), opts.ReadOnly); err != nil {
+			return nil, err
+		}
+	}
 	bo := storeOptions(opts)
 	db, err := badger.Open(bo)
+	if opts.ReadOnly && needsRecovery(err) {
+		return nil, ErrNeedsRecovery
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
