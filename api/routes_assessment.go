@@ -2,14 +2,12 @@ package api
 
 import (
 	"bytes"
-	"encoding/csv"
-	"encoding/json"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/labstack/echo/v4"
 )
@@ -83,12 +81,12 @@ func (s *Server) assessment(c echo.Context) error {
 		a.Rows = []ledger.AssessRow{}
 	}
 	if wantsCSV(c.Request().Header.Get(echo.HeaderAccept)) {
-		b, err := assessmentCSV(a.Rows)
-		if err != nil {
+		var b bytes.Buffer
+		if err := httpx.AssessmentCSV(&b, a.Rows); err != nil {
 			return err
 		}
 		c.Response().Header().Set("Content-Disposition", `attachment; filename="assessment.csv"`)
-		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b)
+		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
 	}
 	return ok(c, a)
 }
@@ -112,70 +110,4 @@ func wantsCSV(accept string) bool {
 		}
 	}
 	return best == "text/csv"
-}
-
-// csvFirst orders the leading columns; docs/api.md's figures follow, then any
-// other field of the row, alphabetically.
-var csvFirst = []string{"group", "key", "party", "party_id", "name", "street", "generated_kg", "medical_generated_kg",
-	"disposed_kg", "disposal_rate", "medical_disposal_rate", "on_time_rate", "overdue_alerts", "open_alerts",
-	"discrepancies", "avg_days_to_disposal", "score", "rank"}
-
-// assessmentCSV writes rows as CSV, one column per JSON field of the row,
-// so the CSV and the JSON never disagree.
-func assessmentCSV(rows []ledger.AssessRow) ([]byte, error) {
-	maps := make([]map[string]json.RawMessage, len(rows))
-	cols := map[string]bool{}
-	for i, r := range rows {
-		b, err := json.Marshal(r)
-		if err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(b, &maps[i]); err != nil {
-			return nil, err
-		}
-		for k := range maps[i] {
-			cols[k] = true
-		}
-	}
-	var header []string
-	for _, k := range csvFirst {
-		if cols[k] {
-			header = append(header, k)
-			delete(cols, k)
-		}
-	}
-	rest := make([]string, 0, len(cols))
-	for k := range cols {
-		rest = append(rest, k)
-	}
-	sort.Strings(rest)
-	header = append(header, rest...)
-
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	if err := w.Write(header); err != nil {
-		return nil, err
-	}
-	for _, m := range maps {
-		rec := make([]string, len(header))
-		for i, k := range header {
-			rec[i] = csvCell(m[k])
-		}
-		if err := w.Write(rec); err != nil {
-			return nil, err
-		}
-	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
-}
-
-func csvCell(raw json.RawMessage) string {
-	if len(raw) == 0 || string(raw) == "null" {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	return string(raw) // numbers and booleans exactly as in the JSON
 }

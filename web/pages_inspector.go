@@ -1,14 +1,12 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
 )
 
@@ -164,7 +162,8 @@ func (h *Handler) rankingPage(w http.ResponseWriter, r *http.Request) {
 
 // rankingCSV downloads one ranking (?by=street|party, ?from=&to=) as CSV
 // (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese
-// names). The columns are named and written as the API's JSON fields.
+// names): after the mark, exactly the API's assessment CSV
+// (httpx.AssessmentCSV).
 func (h *Handler) rankingCSV(w http.ResponseWriter, r *http.Request) {
 	st, ok := h.need(w, r, ledger.RoleInspector, ledger.RoleAdmin, ledger.RoleGenerator)
 	if !ok {
@@ -187,24 +186,7 @@ func (h *Handler) rankingCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="hwledger-ranking-%s-%s_%s.csv"`, by, per.First, per.Last))
 	_, _ = w.Write([]byte("\ufeff"))
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"rank", "group", "name", "street", "batches", "generated_kg", "medical_generated_kg", "disposed_kg",
-		"disposal_rate", "medical_disposal_rate", "on_time_rate", "overdue_alerts", "open_alerts", "discrepancies",
-		"avg_days_to_disposal", "score"})
-	i64 := func(n int64) string { return strconv.FormatInt(n, 10) }
-	for _, x := range a.Rows {
-		_ = cw.Write([]string{strconv.Itoa(x.Rank), csvSafe(x.Group), csvSafe(x.Name), csvSafe(x.Street), i64(x.Batches),
-			kgString(x.GeneratedKg), kgString(x.MedicalGeneratedKg), kgString(x.DisposedKg),
-			num(x.DisposalRate), num(x.MedicalDisposalRate), num(x.OnTimeRate), i64(x.OverdueAlerts), i64(x.OpenAlerts),
-			i64(x.Discrepancies), num(x.AvgDaysToDisposal), num(x.Score)})
+	if err := httpx.AssessmentCSV(w, a.Rows); err != nil {
+		h.lg.Error("web: ranking CSV", "err", err)
 	}
-	cw.Flush()
-}
-
-// csvSafe stops a spreadsheet from reading a name as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -9,6 +9,8 @@
 //   - manifest_steps.go: the manifest steps sent as a JSON body (pickup,
 //     handover, positions, deliver, receive, cancel), which the API's routes
 //     and the web UI's scan page both run;
+//   - csv.go: the CSV writer with the spreadsheet formula guard, and the
+//     assessment rows as CSV (the API's and the web's download alike);
 //
 // Both packages call these functions; neither keeps a copy of its own.
 package httpx
