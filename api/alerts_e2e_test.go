@@ -61,7 +61,7 @@ func (n *e2eNode) start(at time.Time) {
 	go func() { n.done <- srv.Serve(l) }()
 	n.ts = &testServer{t: t, svc: svc, srv: srv, url: "http://" + l.Addr().String(),
 		clock: ledger.NewTestClock(at), admin: "hwl_test_admin_token",
-		client: checkedClient(t, srv, 64)}
+		client: checkedClient(t, 64)}
 	_, err = svc.Bootstrap(context.Background(), n.ts.admin) // a no-op on restart
 	require.NoError(t, err)
 }

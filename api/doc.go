@@ -4,9 +4,12 @@
 //
 // # Contracts
 //
-//   - Every route is declared once, in the route table (routes.go). The table
-//     registers the Echo handler and generates the OpenAPI document, so the
-//     two cannot drift; openapi_test.go also checks Echo's own route list.
+//   - Every route is registered from the route table (routes*.go) and
+//     documented in api/openapi.yaml (served as JSON). openapi_test.go holds
+//     the two together: the same routes as Echo's own list, the same roles
+//     (x-roles) and public routes, the ledger's enumerations. Every request
+//     and answer of the HTTP tests is checked against the document
+//     (package apitest); `make openapi-lint` runs Redocly's rules over it.
 //   - Exactly one place chooses status codes: httpx.Problem
 //     (internal/httpx/errors.go), called by the HTTPErrorHandler in
 //     errors.go and by the web UI. Handlers return errors from package ledger

@@ -48,7 +48,7 @@ func newTestServer(t testing.TB, mod ...func(*Config)) *testServer {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	ts := &testServer{t: t, svc: svc, srv: srv, url: "http://" + l.Addr().String(), clock: clock,
-		client: checkedClient(t, srv, 256)}
+		client: checkedClient(t, 256)}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -66,11 +66,11 @@ func newTestServer(t testing.TB, mod ...func(*Config)) *testServer {
 // every answer it gets is checked against the server's OpenAPI document
 // (see package apitest). Benchmarks measure the server, not the checks, so
 // their client does not check.
-func checkedClient(t testing.TB, srv *Server, maxIdle int) *http.Client {
+func checkedClient(t testing.TB, maxIdle int) *http.Client {
 	t.Helper()
 	var rt http.RoundTripper = &http.Transport{MaxIdleConnsPerHost: maxIdle}
 	if _, bench := t.(*testing.B); !bench {
-		doc, err := srv.OpenAPI()
+		doc, err := OpenAPI()
 		require.NoError(t, err)
 		rt = apitest.New(t, doc).Transport(rt)
 	}
@@ -275,7 +275,7 @@ func newDiskServer(t testing.TB) *testServer {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	ts := &testServer{t: t, svc: svc, srv: srv, url: "http://" + l.Addr().String(), clock: clock,
-		client: checkedClient(t, srv, 1024)}
+		client: checkedClient(t, 1024)}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -1,39 +1,60 @@
 package api
 
 import (
-	"encoding/json"
+	"context"
 	"net/http"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/hwledger/hwledger/api/apitest"
+	"github.com/hwledger/hwledger/internal/httpx"
+	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/ledger/catalog"
 	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
+// loadOpenAPI parses the served document with kin-openapi and validates it.
+func loadOpenAPI(t *testing.T) *openapi3.T {
+	t.Helper()
+	b, err := OpenAPI()
+	require.NoError(t, err)
+	doc, err := openapi3.NewLoader().LoadFromData(b)
+	require.NoError(t, err)
+	require.NoError(t, doc.Validate(context.Background()))
+	return doc
+}
+
+// openAPIPath converts an Echo path ("/wastes/:id") to OpenAPI ("/wastes/{id}").
+func openAPIPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, x := range parts {
+		if strings.HasPrefix(x, ":") {
+			parts[i] = "{" + x[1:] + "}"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
 // TestOpenAPIMatchesRoutes fails when a route registered with Echo is
-// missing from the served OpenAPI document or a documented route is not
-// registered.
+// missing from the document or a documented operation is not registered,
+// and when an operation's roles (x-roles) or publicness (security: [])
+// differ from the route table's.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	ts := newTestServer(t, func(c *Config) {
 		// A web UI's routes are not part of the API document.
 		c.Web = func(e *echo.Echo, m Mount) { e.GET("/", func(c echo.Context) error { return c.String(200, "web") }) }
 	})
-	var doc struct {
-		OpenAPI string                                `json:"openapi"`
-		Paths   map[string]map[string]json.RawMessage `json:"paths"`
-		Comps   struct {
-			Schemas map[string]json.RawMessage `json:"schemas"`
-		} `json:"components"`
-	}
-	ts.must(http.StatusOK, "GET", "/api/v1/openapi.json", "", nil, &doc)
-	assert.Equal(t, "3.0.3", doc.OpenAPI)
+	doc := loadOpenAPI(t)
 	var documented []string
-	for p, ops := range doc.Paths {
-		for m := range ops {
-			documented = append(documented, strings.ToUpper(m)+" "+p)
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			documented = append(documented, method+" "+path)
 		}
 	}
 	sort.Strings(documented)
@@ -47,50 +68,108 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			t.Errorf("route %s %s is neither API nor operations", r.Method, r.Path)
 			continue
 		}
-		registered = append(registered, r.Method+" "+OpenAPIPath(r.Path))
+		registered = append(registered, r.Method+" "+openAPIPath(r.Path))
 	}
 	sort.Strings(registered)
-	assert.Equal(t, registered, documented, "registered routes vs OpenAPI paths")
-	assert.Equal(t, documented, ts.srv.DocumentedRoutes())
+	assert.Equal(t, registered, documented, "registered routes vs documented operations")
 
-	// Every docs/api.md route is there, and every schema it references exists.
-	for _, want := range []string{
-		"POST /api/v1/parties", "GET /api/v1/parties", "GET /api/v1/parties/{id}", "PUT /api/v1/parties/{id}/license",
-		"POST /api/v1/parties/{id}/tokens", "DELETE /api/v1/tokens/{id}", "GET /api/v1/catalog/codes", "GET /api/v1/catalog/methods",
-		"POST /api/v1/wastes", "GET /api/v1/wastes", "GET /api/v1/wastes/{id}", "GET /api/v1/labels/{label}",
-		"GET /api/v1/wastes/{id}/trace", "POST /api/v1/wastes/{id}/dispose", "POST /api/v1/manifests",
-		"POST /api/v1/manifests/{id}/pickup", "POST /api/v1/manifests/{id}/handover", "POST /api/v1/manifests/{id}/positions",
-		"POST /api/v1/manifests/{id}/deliver", "POST /api/v1/manifests/{id}/receive", "POST /api/v1/manifests/{id}/cancel",
-		"GET /api/v1/manifests", "GET /api/v1/manifests/{id}", "GET /api/v1/alerts", "POST /api/v1/alerts/{id}/ack",
-		"GET /api/v1/alerts/stream", "GET /api/v1/assessment", "GET /api/v1/ledger/checkpoint", "GET /api/v1/ledger/key",
-		"GET /api/v1/ledger/events", "GET /api/v1/ledger/proof/inclusion", "GET /api/v1/ledger/proof/consistency",
-		"GET /healthz", "GET /metrics", "POST /api/v1/admin/clock",
-	} {
-		assert.Contains(t, documented, want)
+	table := map[string]route{}
+	for _, r := range ts.srv.table {
+		table[r.method+" "+openAPIPath(BasePath+r.path)] = r
 	}
-	raw := ts.must(http.StatusOK, "GET", "/api/v1/openapi.json", "", nil, nil).body
-	for _, ref := range refs(string(raw)) {
-		assert.Contains(t, doc.Comps.Schemas, ref, "dangling $ref")
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			name := method + " " + path
+			public := op.Security != nil && len(*op.Security) == 0
+			var roles []string
+			if x, ok := op.Extensions["x-roles"].([]any); ok {
+				for _, r := range x {
+					roles = append(roles, r.(string))
+				}
+			}
+			r, inTable := table[name]
+			if !inTable { // /healthz, /metrics and this document
+				assert.True(t, public, "%s: outside the route table, so public: security: []", name)
+				assert.Empty(t, roles, "%s: x-roles", name)
+				continue
+			}
+			assert.Equal(t, r.public, public, "%s: public in the table vs security: [] in the document", name)
+			want := make([]string, len(r.roles))
+			for i, x := range r.roles {
+				want[i] = string(x)
+			}
+			assert.ElementsMatch(t, want, roles, "%s: roles in the table vs x-roles in the document", name)
+		}
 	}
-	// The assessment formulas are in the description.
-	assert.Contains(t, string(raw), "on_time_rate")
-	assert.Contains(t, string(raw), "score")
-	require.NotEmpty(t, doc.Comps.Schemas["WasteInput"])
 }
 
-func refs(doc string) []string {
-	var out []string
-	const p = `"$ref": "#/components/schemas/`
-	for {
-		i := strings.Index(doc, p)
-		if i < 0 {
-			return out
+// TestOpenAPIEnums: each enumeration of the document is the ledger's.
+func TestOpenAPIEnums(t *testing.T) {
+	doc := loadOpenAPI(t)
+	enum := func(name string) []string {
+		s := doc.Components.Schemas[name]
+		require.NotNil(t, s, name)
+		var out []string
+		for _, v := range s.Value.Enum {
+			out = append(out, v.(string))
 		}
-		doc = doc[i+len(p):]
-		j := strings.IndexByte(doc, '"')
-		out = append(out, doc[:j])
-		doc = doc[j:]
+		return out
 	}
+	roles := make([]string, len(ledger.AllRoles))
+	for i, r := range ledger.AllRoles {
+		roles[i] = string(r)
+	}
+	for name, want := range map[string][]string{
+		"Role":        roles,
+		"WasteStatus": ledger.WasteStatuses,
+		"AlertKind":   ledger.AlertKinds,
+		"ErrorCode":   httpx.Codes,
+		"ManifestStatus": {ledger.ManifestSubmitted, ledger.ManifestInTransit, ledger.ManifestDelivered,
+			ledger.ManifestReceived, ledger.ManifestClosed, ledger.ManifestCancelled},
+		"AlertStatus": {ledger.AlertOpen, ledger.AlertResolved, ledger.AlertAcknowledged},
+		"Hazard":      {catalog.Toxic, catalog.Corrosive, catalog.Ignitable, catalog.Reactive, catalog.Infectious},
+	} {
+		assert.Equal(t, want, enum(name), name)
+	}
+}
+
+// TestOpenAPIDocument: the server serves the document; every schema is
+// used; every operation has an id, a summary, one tag of the tag list and
+// at least one 4xx answer unless it is public.
+func TestOpenAPIDocument(t *testing.T) {
+	ts := newTestServer(t)
+	served := ts.must(http.StatusOK, "GET", "/api/v1/openapi.json", "", nil, nil).body
+	want, err := OpenAPI()
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(served))
+
+	doc := loadOpenAPI(t)
+	assert.Equal(t, "3.0.3", doc.OpenAPI)
+	for name := range doc.Components.Schemas {
+		ref := regexp.MustCompile(`['"]#/components/schemas/` + name + `['"]`)
+		assert.True(t, ref.Match(OpenAPIYAML()), "schema %s is not used", name)
+	}
+	var tags []string
+	for _, tg := range doc.Tags {
+		tags = append(tags, tg.Name)
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			name := method + " " + path
+			assert.NotEmpty(t, op.OperationID, name)
+			assert.NotEmpty(t, op.Summary, name)
+			if assert.Len(t, op.Tags, 1, name) {
+				assert.Contains(t, tags, op.Tags[0], name)
+			}
+			assert.NotNil(t, op.Responses.Status(500), "%s: 500", name)
+		}
+	}
+	// The assessment formulas are in the description.
+	assess := doc.Paths.Value("/api/v1/assessment").Get.Description
+	for _, f := range []string{"on_time_rate", "score", "disposal_rate", "avg_days_to_disposal"} {
+		assert.Contains(t, assess, f)
+	}
+	assert.True(t, slices.Contains(tags, "manifests"))
 }
 
 // TestOpenAPINullArrayFails: a manifest as the server answers it matches
@@ -101,12 +180,12 @@ func TestOpenAPINullArrayFails(t *testing.T) {
 	d := ts.district()
 	m := ts.manifest(d.gen, d.recv, []actor{d.car1}, ts.waste(d.gen, "900-214-08", 10))
 	raw := ts.must(http.StatusOK, "GET", "/api/v1/manifests/"+m.ID, d.gen.token, nil, nil).body
-	doc, err := ts.srv.OpenAPI()
+	doc, err := OpenAPI()
 	require.NoError(t, err)
 	v := apitest.New(t, doc)
 	require.NoError(t, v.Schema("Manifest", raw))
 	var obj map[string]any
-	require.NoError(t, json.Unmarshal(raw, &obj))
+	require.NoError(t, jsonUnmarshal(raw, &obj))
 	require.Equal(t, []any{}, obj["custody"])
 	obj["custody"] = nil
 	require.Error(t, v.Schema("Manifest", []byte(mustJSON(obj))))

@@ -15,32 +15,17 @@ import (
 // BasePath prefixes every API route.
 const BasePath = httpx.BasePath
 
-// route is one entry of the route table: it registers the Echo handler
-// and documents the route in the OpenAPI document.
+// route is one entry of the route table: what Echo registers, with the
+// middleware register adds. api/openapi.yaml documents each route; the tests
+// hold the two together (same routes, roles and public routes).
 type route struct {
 	method  string
-	path    string // Echo syntax under BasePath: "/wastes/:id"
-	summary string
-	doc     string // OpenAPI description (markdown)
-	tag     string
+	path    string        // Echo syntax under BasePath: "/wastes/:id"
 	public  bool          // no token needed
 	roles   []ledger.Role // any of these; empty: any authenticated party
-	query   []param
-	body    any // zero value of the request body type, nil if none
-	status  int // success status
-	answer  any // zero value of the answer type, nil for no content
-	// produces is the success content type (default application/json).
-	produces []string
-	stream   bool        // long-lived (SSE): no request deadline
-	enabled  func() bool // nil: always; else false answers 404
-	errors   []int       // error statuses worth documenting
-	handler  echo.HandlerFunc
-}
-
-// param is a query parameter.
-type param struct {
-	name, typ, doc string // typ: string, integer, boolean, date-time, number
-	enum           []string
+	stream  bool          // long-lived (SSE): no request deadline
+	enabled func() bool   // nil: always; else false answers 404
+	handler echo.HandlerFunc
 }
 
 // routes assembles the whole table.
@@ -55,11 +40,6 @@ func (s *Server) routes() []route {
 	t = append(t, s.ledgerRoutes()...)
 	t = append(t, s.adminRoutes()...)
 	return t
-}
-
-var pageParams = []param{
-	{name: "limit", typ: "integer", doc: "page size, 1–500 (default 50)"},
-	{name: "cursor", typ: "string", doc: "next_cursor of the previous page"},
 }
 
 // page reads ?limit= and ?cursor=.

@@ -19,15 +19,8 @@ type MethodList struct {
 
 func (s *Server) catalogRoutes() []route {
 	return []route{
-		{method: http.MethodGet, path: "/catalog/codes", tag: "catalog",
-			summary: "Search the waste catalogue (国家危险废物名录)",
-			doc:     "Any authenticated party. `q` matches a code (either form), a category (HW08) or words of the name; empty lists everything.",
-			query: []param{{name: "q", typ: "string", doc: "code, category or name words"},
-				{name: "limit", typ: "integer", doc: "at most this many (1–500, default 500)"}},
-			status: http.StatusOK, answer: CodeList{}, errors: []int{400, 401}, handler: s.searchCodes},
-		{method: http.MethodGet, path: "/catalog/methods", tag: "catalog",
-			summary: "List utilisation and disposal method codes", doc: "Any authenticated party.",
-			status: http.StatusOK, answer: MethodList{}, errors: []int{401}, handler: s.listMethods},
+		{method: http.MethodGet, path: "/catalog/codes", handler: s.searchCodes},
+		{method: http.MethodGet, path: "/catalog/methods", handler: s.listMethods},
 	}
 }
 

@@ -33,35 +33,11 @@ var seesEvents = []ledger.Role{ledger.RoleInspector, ledger.RoleAdmin}
 
 func (s *Server) ledgerRoutes() []route {
 	return []route{
-		{method: http.MethodGet, path: "/ledger/checkpoint", tag: "ledger", public: true,
-			summary: "The latest signed checkpoint",
-			doc: "No token needed. `text/plain`: a C2SP tlog-checkpoint (origin, size, base64 RFC 6962 root) signed as an " +
-				"Ed25519 note; verify it with GET /ledger/key.",
-			status: http.StatusOK, answer: "", produces: []string{"text/plain"}, handler: s.checkpoint},
-		{method: http.MethodGet, path: "/ledger/key", tag: "ledger", public: true,
-			summary: "The checkpoint verifier key", doc: "No token needed. `text/plain` note verifier key `name+hash+base64`.",
-			status: http.StatusOK, answer: "", produces: []string{"text/plain"}, handler: s.verifierKey},
-		{method: http.MethodGet, path: "/ledger/events", tag: "ledger", roles: seesEvents,
-			summary: "Raw ledger events",
-			doc: "Inspector or admin. `application/x-ndjson`: one event per line, each line exactly the bytes that were hashed " +
-				"(leaf hash = SHA-256(0x00 ‖ line)). `limit` default 1000, at most 100000. The header `X-Ledger-Size` gives the " +
-				"ledger size when the answer was read.",
-			query: []param{{name: "from", typ: "integer", doc: "first index (default 0)"},
-				{name: "limit", typ: "integer", doc: "at most this many events (1–100000, default 1000)"}},
-			status: http.StatusOK, answer: "", produces: []string{"application/x-ndjson"}, errors: []int{400, 401, 403},
-			handler: s.events},
-		{method: http.MethodGet, path: "/ledger/proof/inclusion", tag: "ledger", public: true,
-			summary: "RFC 6962 inclusion proof of leaf `index` in the tree of `size`",
-			doc:     "No token needed. 404 unless index < size ≤ the ledger size.",
-			query: []param{{name: "index", typ: "integer", doc: "leaf index (required)"},
-				{name: "size", typ: "integer", doc: "tree size (required)"}},
-			status: http.StatusOK, answer: InclusionAnswer{}, errors: []int{400, 404}, handler: s.inclusion},
-		{method: http.MethodGet, path: "/ledger/proof/consistency", tag: "ledger", public: true,
-			summary: "RFC 6962 consistency proof from tree size `from` to `to`",
-			doc:     "No token needed. 404 unless 1 ≤ from ≤ to ≤ the ledger size.",
-			query: []param{{name: "from", typ: "integer", doc: "earlier tree size (required)"},
-				{name: "to", typ: "integer", doc: "later tree size (required)"}},
-			status: http.StatusOK, answer: ConsistencyAnswer{}, errors: []int{400, 404}, handler: s.consistency},
+		{method: http.MethodGet, path: "/ledger/checkpoint", public: true, handler: s.checkpoint},
+		{method: http.MethodGet, path: "/ledger/key", public: true, handler: s.verifierKey},
+		{method: http.MethodGet, path: "/ledger/events", roles: seesEvents, handler: s.events},
+		{method: http.MethodGet, path: "/ledger/proof/inclusion", public: true, handler: s.inclusion},
+		{method: http.MethodGet, path: "/ledger/proof/consistency", public: true, handler: s.consistency},
 	}
 }
 

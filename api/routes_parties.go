@@ -21,40 +21,13 @@ type PartyList = ledger.List[*ledger.Party]
 var admin = []ledger.Role{ledger.RoleAdmin}
 
 func (s *Server) partyRoutes() []route {
-	roles := make([]string, len(ledger.AllRoles))
-	for i, r := range ledger.AllRoles {
-		roles[i] = string(r)
-	}
 	return []route{
-		{method: http.MethodPost, path: "/parties", tag: "parties", roles: admin,
-			summary: "Register a party",
-			doc: "Admin only. `credit_code` must be a valid 统一社会信用代码 (GB 32100-2015, check character verified). " +
-				"`transport_permit` is required for a transporter, `license` for a receiver.",
-			body: ledger.PartyInput{}, status: http.StatusCreated, answer: ledger.Party{},
-			errors: []int{400, 401, 403, 409}, handler: s.createParty},
-		{method: http.MethodGet, path: "/parties", tag: "parties",
-			summary: "List parties",
-			doc: "Any authenticated party. With `role=receiver&code=X`: receivers whose licence covers X and is valid today. " +
-				"Parties other than the caller show public fields only (no received quantities).",
-			query: append([]param{{name: "role", typ: "string", enum: roles, doc: "holds this role"},
-				{name: "code", typ: "string", doc: "waste code or category a receiver's licence covers today"},
-				{name: "street", typ: "string", doc: "street sub-district"}}, pageParams...),
-			status: http.StatusOK, answer: PartyList{}, errors: []int{400, 401}, handler: s.listParties},
-		{method: http.MethodGet, path: "/parties/:id", tag: "parties",
-			summary: "Get a party", doc: "Any authenticated party; public fields unless it is the caller or the caller is an inspector or admin.",
-			status: http.StatusOK, answer: ledger.Party{}, errors: []int{401, 404}, handler: s.getParty},
-		{method: http.MethodPut, path: "/parties/:id/license", tag: "parties", roles: admin,
-			summary: "Record a receiver's new licence", doc: "Admin only. The previous licence moves to `license_history`.",
-			body: ledger.License{}, status: http.StatusOK, answer: ledger.Party{},
-			errors: []int{400, 401, 403, 404, 422}, handler: s.renewLicense},
-		{method: http.MethodPost, path: "/parties/:id/tokens", tag: "tokens", roles: admin,
-			summary: "Issue a bearer token for a party",
-			doc: "Admin only. No body (or `{}`). The token is shown this once; only its SHA-256 is stored. " +
-				"Idempotency-Key is ignored here: a replay could not show the token again.",
-			status: http.StatusCreated, answer: TokenAnswer{}, errors: []int{401, 403, 404}, handler: s.createToken},
-		{method: http.MethodDelete, path: "/tokens/:id", tag: "tokens", roles: admin,
-			summary: "Revoke a token", doc: "Admin only. Revoking a revoked token succeeds again.",
-			status: http.StatusNoContent, errors: []int{401, 403, 404}, handler: s.revokeToken},
+		{method: http.MethodPost, path: "/parties", roles: admin, handler: s.createParty},
+		{method: http.MethodGet, path: "/parties", handler: s.listParties},
+		{method: http.MethodGet, path: "/parties/:id", handler: s.getParty},
+		{method: http.MethodPut, path: "/parties/:id/license", roles: admin, handler: s.renewLicense},
+		{method: http.MethodPost, path: "/parties/:id/tokens", roles: admin, handler: s.createToken},
+		{method: http.MethodDelete, path: "/tokens/:id", roles: admin, handler: s.revokeToken},
 	}
 }
 

@@ -61,10 +61,6 @@ type Server struct {
 	http     *http.Server
 	done     chan struct{} // closed when Shutdown starts: ends SSE streams
 	doneOnce sync.Once
-
-	openapiOnce sync.Once
-	openapiDoc  []byte
-	openapiErr  error
 }
 
 // New builds the server and registers every route.
@@ -97,6 +93,9 @@ func New(cfg Config) (*Server, error) {
 	e.Use(middleware.Recover())
 	s.e = e
 
+	if _, err := OpenAPI(); err != nil {
+		return nil, err
+	}
 	s.table = s.routes()
 	for _, r := range s.table {
 		s.register(r)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hwledger/hwledger/api/apitest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -69,6 +70,9 @@ func next(t *testing.T, ch <-chan sseEvent) StreamNotice {
 	select {
 	case ev := <-ch:
 		require.Equal(t, "alert", ev.event)
+		doc, err := OpenAPI()
+		require.NoError(t, err)
+		require.NoError(t, apitest.New(t, doc).Schema("AlertNotice", []byte(ev.data)), "%s", ev.data)
 		var n StreamNotice
 		require.NoError(t, json.Unmarshal([]byte(ev.data), &n))
 		require.Equal(t, ev.id, jsonNumber(n.Seq))

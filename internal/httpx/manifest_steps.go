@@ -18,8 +18,6 @@ type ManifestStep struct {
 	Name string
 	// Role is the role the step needs (the Service checks the rest).
 	Role ledger.Role
-	// Input is the zero value of the body's type (for the OpenAPI document).
-	Input any
 	run   func(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, contentType string, body []byte) (*ledger.Manifest, error)
 }
 
@@ -48,8 +46,7 @@ var CarrierSteps = []ManifestStep{StepPickup, StepHandover, StepPositions, StepD
 
 func manifestStep[In any](name string, role ledger.Role,
 	fn func(*ledger.Service, context.Context, ledger.Principal, string, In) (*ledger.Manifest, error)) ManifestStep {
-	var zero In
-	return ManifestStep{Name: name, Role: role, Input: zero,
+	return ManifestStep{Name: name, Role: role,
 		run: func(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, contentType string, body []byte) (*ledger.Manifest, error) {
 			var in In
 			if err := DecodeJSON(contentType, body, &in); err != nil {
