@@ -18,7 +18,7 @@ type ManifestStep struct {
 	Name string
 	// Role is the role the step needs (the Service checks the rest).
 	Role ledger.Role
-	run   func(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, contentType string, body []byte) (*ledger.Manifest, error)
+	run  func(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, contentType string, body []byte) (*ledger.Manifest, error)
 }
 
 // Path is the API route path of the step on manifest id, the path the
