@@ -46,6 +46,9 @@ type Mount struct {
 	Authenticate func(token string) (ledger.Principal, error)
 	// Logger is the server's logger.
 	Logger *slog.Logger
+	// Done is closed when Shutdown starts: long-lived answers (SSE
+	// streams) end on it, since Shutdown waits for every request.
+	Done <-chan struct{}
 }
 
 // Server is hwledger's HTTP server. Create it with New; serve with Serve or
@@ -104,7 +107,7 @@ func New(cfg Config) (*Server, error) {
 	e.GET("/metrics", echo.WrapHandler(m.handler()))
 	e.GET(BasePath+"/openapi.json", s.openAPIHandler)
 	if cfg.Web != nil {
-		cfg.Web(e, Mount{Service: cfg.Service, Authenticate: cfg.Service.Authenticate, Logger: cfg.Logger})
+		cfg.Web(e, Mount{Service: cfg.Service, Authenticate: cfg.Service.Authenticate, Logger: cfg.Logger, Done: s.done})
 	}
 
 	s.http = &http.Server{

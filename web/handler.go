@@ -31,6 +31,9 @@ type Options struct {
 	MaxSessions int
 	// Logger receives internal errors (never shown to users).
 	Logger *slog.Logger
+	// Done, when closed, ends the alert streams (the server shuts down).
+	// Nil: they end only when the browser goes away.
+	Done <-chan struct{}
 }
 
 // Handler serves the UI. It is safe for concurrent use.

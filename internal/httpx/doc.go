@@ -11,6 +11,7 @@
 //     and the web UI's scan page both run;
 //   - csv.go: the CSV writer with the spreadsheet formula guard, and the
 //     assessment rows as CSV (the API's and the web's download alike);
+//   - sse.go: the Server-Sent Events loop of the alert streams;
 //
 // Both packages call these functions; neither keeps a copy of its own.
 package httpx
