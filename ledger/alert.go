@@ -7,10 +7,9 @@ import (
 	"time"
 
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 	"github.com/hwledger/hwledger/ledger/workday"
 )
-
-func alertCondKey(kind, subject string) []byte { return key(pAlertCond, kind, "/", subject) }
 
 // raisedAlert is the alert event e raised, as it opened.
 func raisedAlert(e *chain.Event, d *AlertRaisedData) Alert {
@@ -23,18 +22,18 @@ func raisedAlert(e *chain.Event, d *AlertRaisedData) Alert {
 		RaisedAt: e.OccurredAt, EventIndex: e.Index, Seq: e.Index}
 }
 
-func applyAlertRaised(s kv, e *chain.Event, d *AlertRaisedData) error {
+func applyAlertRaised(s proj.Store, e *chain.Event, d *AlertRaisedData) error {
 	a := raisedAlert(e, d)
 	if a.DueAt != nil {
 		seq, err := subjectSeq(s, a.SubjectType, a.Subject)
 		if err != nil {
 			return err
 		}
-		if err := delDeadline(s, *a.DueAt, a.Kind, a.Subject, seq); err != nil {
+		if err := proj.DelDeadline(s, *a.DueAt, a.Kind, a.Subject, seq); err != nil {
 			return err
 		}
 	}
-	if err := s.Set(alertCondKey(a.Kind, a.Subject), []byte(a.ID)); err != nil {
+	if err := s.Set(proj.AlertCondKey(a.Kind, a.Subject), []byte(a.ID)); err != nil {
 		return err
 	}
 	switch a.Kind {
@@ -44,7 +43,7 @@ func applyAlertRaised(s kv, e *chain.Event, d *AlertRaisedData) error {
 		if err != nil {
 			return err
 		}
-		if err := putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID, w.Seq); err != nil {
+		if err := proj.PutDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID, w.Seq); err != nil {
 			return err
 		}
 	case AlertStorageOverdue, AlertDisposalOverdue:
@@ -61,7 +60,7 @@ func applyAlertRaised(s kv, e *chain.Event, d *AlertRaisedData) error {
 		}
 	}
 	if isOverdueKind(a.Kind) && a.Party != "" {
-		if err := bumpAgg(s, a.RaisedAt, a.Party, func(g *dayAgg) { g.OverdueAlerts++ }); err != nil {
+		if err := proj.BumpAgg(s, a.RaisedAt, a.Party, func(g *proj.DayAgg) { g.OverdueAlerts++ }); err != nil {
 			return err
 		}
 	}
@@ -73,14 +72,14 @@ func applyAlertRaised(s kv, e *chain.Event, d *AlertRaisedData) error {
 	return putAlert(s, nil, &a)
 }
 
-func applyAlertResolved(s kv, e *chain.Event, _ *AlertResolvedData) error {
+func applyAlertResolved(s proj.Store, e *chain.Event, _ *AlertResolvedData) error {
 	return closeAlert(s, e, func(a *Alert) {
 		at := e.OccurredAt
 		a.Status, a.ResolvedAt = AlertResolved, &at
 	})
 }
 
-func applyAlertAcked(s kv, e *chain.Event, d *AlertAcknowledgedData) error {
+func applyAlertAcked(s proj.Store, e *chain.Event, d *AlertAcknowledgedData) error {
 	return closeAlert(s, e, func(a *Alert) {
 		at := e.OccurredAt
 		a.Status, a.AckedAt, a.AckBy, a.AckNote = AlertAcknowledged, &at, e.Actor.Party, d.Note
@@ -89,14 +88,14 @@ func applyAlertAcked(s kv, e *chain.Event, d *AlertAcknowledgedData) error {
 
 // closeAlert lets fn close the alert event e is about; its condition is
 // no longer open.
-func closeAlert(s kv, e *chain.Event, fn func(a *Alert)) error {
+func closeAlert(s proj.Store, e *chain.Event, fn func(a *Alert)) error {
 	a, err := loadAlert(s, e.Subject)
 	if err != nil {
 		return err
 	}
 	before := alertIndexKeys(a)
 	fn(a)
-	if err := s.Delete(alertCondKey(a.Kind, a.Subject)); err != nil {
+	if err := s.Delete(proj.AlertCondKey(a.Kind, a.Subject)); err != nil {
 		return err
 	}
 	if a.Subject != "" {
@@ -112,7 +111,7 @@ var systemActor = chain.Actor{Party: SystemParty, Role: string(RoleSystem)}
 // raise opens an alert unless one is already open for the same kind and
 // subject. The alert is recorded by the system actor.
 func (c *cmd) raise(a Alert) error {
-	if _, ok, err := c.tx.Get(alertCondKey(a.Kind, a.Subject)); err != nil || ok {
+	if _, ok, err := c.tx.Get(proj.AlertCondKey(a.Kind, a.Subject)); err != nil || ok {
 		return err
 	}
 	if a.SubjectType == "" {
@@ -126,7 +125,7 @@ func (c *cmd) raise(a Alert) error {
 
 // resolve closes the open alert of kind about subject, if there is one.
 func (c *cmd) resolve(kind, subject string, at time.Time) error {
-	id, ok, err := c.tx.Get(alertCondKey(kind, subject))
+	id, ok, err := c.tx.Get(proj.AlertCondKey(kind, subject))
 	if err != nil || !ok {
 		return err
 	}
@@ -185,11 +184,11 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 // makes progress and ends.
 func (c *cmd) sweep(max int) (int, error) {
 	raised := 0
-	err := dueDeadlines(c.tx, c.now, func(d deadline) error {
+	err := proj.DueDeadlines(c.tx, c.now, func(d proj.Deadline) error {
 		if raised >= max {
 			return errStop
 		}
-		ok, err := c.fire(d.kind, d.subject)
+		ok, err := c.fire(d.Kind, d.Subject)
 		if ok {
 			raised++
 		}
@@ -212,7 +211,7 @@ func (c *cmd) sweepSubject(w *Waste) error {
 		if k.at.After(c.now) {
 			continue
 		}
-		if ok, err := hasDeadline(c.tx, k.at, k.kind, w.ID, w.Seq); err != nil || !ok {
+		if ok, err := proj.HasDeadline(c.tx, k.at, k.kind, w.ID, w.Seq); err != nil || !ok {
 			if err != nil {
 				return err
 			}
@@ -229,7 +228,7 @@ func (c *cmd) sweepSubject(w *Waste) error {
 // did. An entry whose alert is already open, or whose batch has left
 // storage, raises nothing.
 func (c *cmd) fire(kind, subject string) (bool, error) {
-	if _, open, err := c.tx.Get(alertCondKey(kind, subject)); err != nil || open {
+	if _, open, err := c.tx.Get(proj.AlertCondKey(kind, subject)); err != nil || open {
 		return false, err
 	}
 	loc := workday.Shanghai
@@ -338,4 +337,14 @@ func (s *Service) RaiseIntegrity(ctx context.Context, message string) error {
 			Party: SystemParty, Message: "台账完整性校验失败 integrity check failed: " + message})
 	})
 	return err
+}
+
+// isOverdueKind reports whether an alert of kind counts as overdue (the
+// day aggregates count those alerts).
+func isOverdueKind(kind string) bool {
+	switch kind {
+	case AlertStorageOverdue, AlertTransitOverdue, AlertReceiptOverdue, AlertDisposalOverdue:
+		return true
+	}
+	return false
 }

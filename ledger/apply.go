@@ -5,19 +5,20 @@ import (
 	"fmt"
 
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 )
 
 // apply updates the projections for one event (its row of eventTypes)
 // and records it in the trace index of its subject. A registration needs
 // no trace entry: its index is the batch's seq, where every trace of the
 // batch starts.
-func apply(s kv, e *chain.Event) error {
+func apply(s proj.Store, e *chain.Event) error {
 	t, ok := eventTypes[e.Type]
 	if !ok {
 		return fmt.Errorf("unknown event type %q", e.Type)
 	}
 	if e.Subject != "" && e.Type != EvWasteRegistered {
-		if err := s.Set(evKey(e.Subject, e.Index), nil); err != nil {
+		if err := s.Set(proj.TraceKey(e.Subject, e.Index), nil); err != nil {
 			return err
 		}
 	}
@@ -46,6 +47,6 @@ func data[D any](e *chain.Event, d *D) error {
 
 // traceAlso records that event e is also about subject (e.g. a manifest
 // event about each of its batches).
-func traceAlso(s kv, subject string, e *chain.Event) error {
-	return s.Set(evKey(subject, e.Index), nil)
+func traceAlso(s proj.Store, subject string, e *chain.Event) error {
+	return s.Set(proj.TraceKey(subject, e.Index), nil)
 }

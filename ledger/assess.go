@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 	"github.com/hwledger/hwledger/ledger/workday"
 )
 
@@ -99,7 +100,7 @@ func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*
 	last := q.To.In(loc).Add(-time.Nanosecond).Format("20060102")
 	rows := map[string]*AssessRow{}
 	parties := map[string]*Party{}
-	row := func(r kv, party string) (*AssessRow, error) {
+	row := func(r proj.Store, party string) (*AssessRow, error) {
 		if x, ok := rows[party]; ok {
 			return x, nil
 		}
@@ -112,46 +113,38 @@ func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*
 		rows[party] = x
 		return x, nil
 	}
-	err := s.view(func(r kv) error {
+	err := s.view(func(r *proj.Snapshot) error {
 		// Every generator gets a row, even one with nothing in the period.
-		if err := r.Scan(key(pIndex, "pr/", string(RoleGenerator), "/"), func(_, v []byte) error {
-			_, err := row(r, string(v))
+		if err := proj.EachParty(r, string(RoleGenerator), func(id string) error {
+			_, err := row(r, id)
 			return err
 		}); err != nil {
 			return err
 		}
-		if err := scanFrom(r, key(pAgg), key(pAgg, first), func(k, v []byte) error {
-			day := string(k[len(pAgg) : len(pAgg)+8])
-			if day > last {
-				return errStop
-			}
-			a, err := decodeAgg(v)
-			if err != nil {
-				return err
-			}
-			x, err := row(r, string(k[len(pAgg)+9:]))
+		if err := r.EachDayAgg(first, last, func(party string, a proj.DayAgg) error {
+			x, err := row(r, party)
 			if err != nil {
 				return err
 			}
 			x.Batches += a.Batches
-			x.GeneratedKg += a.Generated
-			x.MedicalGeneratedKg += a.Medical
+			x.GeneratedKg += Grams(a.Generated)
+			x.MedicalGeneratedKg += Grams(a.Medical)
 			x.medicalBatches += a.MedicalBatches
-			x.DisposedKg += a.Disposed
-			x.medicalDisposed += a.MedicalDisposed
+			x.DisposedKg += Grams(a.Disposed)
+			x.medicalDisposed += Grams(a.MedicalDisposed)
 			x.disposedBatches += a.DisposedBatches
 			x.disposalSeconds += a.DisposalSeconds
 			x.late += a.LatePickups
 			x.Discrepancies += a.Discrepancies
 			x.OverdueAlerts += a.OverdueAlerts
 			return nil
-		}); err != nil && err != errStop {
+		}); err != nil {
 			return err
 		}
 		// Open alerts now, and batches of the period still stored past
 		// their limit (they count as late).
-		return eachPosting(r, "as/"+AlertOpen+"/", func(p posting) error {
-			a, err := loadAlert(r, p.id)
+		return proj.EachID(r, proj.AlertsInStatus(AlertOpen), func(id string) error {
+			a, err := loadAlert(r, id)
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 )
 
 // AlertNotice is one alert raise, resolution or acknowledgement, as sent on
@@ -52,10 +53,8 @@ func (s *Service) afterCommit(events []*chain.Event) {
 		s.onCommit(len(events))
 	}
 	for _, e := range events {
-		if e.Type == EvPartyRegistered {
-			if p, ok := e.Value.(*Party); ok {
-				s.summaries.Store(p.ID, partySummary{ID: p.ID, CreditCode: p.CreditCode, Name: p.Name, Street: p.Street})
-			}
+		if d, ok := e.Value.(PartyRegisteredData); ok {
+			s.summaries.Store(d.ID, summaryOf(&d))
 		}
 	}
 	var notes []AlertNotice
@@ -95,7 +94,7 @@ func (s *Service) notice(e *chain.Event) (AlertNotice, bool) {
 		return AlertNotice{Seq: e.Index, Type: e.Type, Alert: &a}, true
 	case EvAlertResolved, EvAlertAcked:
 		var a *Alert
-		_ = s.view(func(r kv) error {
+		_ = s.view(func(r *proj.Snapshot) error {
 			var err error
 			a, err = loadAlert(r, e.Subject)
 			return err
@@ -145,8 +144,8 @@ func (s *Service) AlertNoticesSince(p Principal, seq uint64) ([]AlertNotice, err
 // the open-alert index only.
 func (s *Service) OpenAlertCount() (int, error) {
 	n := 0
-	err := s.view(func(r kv) error {
-		return eachPosting(r, "as/"+AlertOpen+"/", func(posting) error {
+	err := s.view(func(r *proj.Snapshot) error {
+		return proj.EachID(r, proj.AlertsInStatus(AlertOpen), func(string) error {
 			n++
 			return nil
 		})

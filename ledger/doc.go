@@ -15,5 +15,9 @@
 // ErrForbidden, ErrInvalidTransition, *RuleError (wraps ErrRuleViolation)
 // and ErrConflict; the API maps each to one HTTP status in one place.
 //
-// This package imports neither Echo nor anything of api/ or web/.
+// The projections' keys and byte layouts belong to package
+// ledger/internal/proj, which this package stores them through.
+//
+// This package imports neither Echo nor anything of api/ or web/, nor
+// Badger.
 package ledger

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 )
 
 // The log's schema: every event type, the struct its data is, and the
@@ -105,12 +106,12 @@ var eventTypes = map[string]eventType{
 // eventType is one row of eventTypes.
 type eventType struct {
 	data  reflect.Type // the data struct
-	apply func(s kv, e *chain.Event) error
+	apply func(s proj.Store, e *chain.Event) error
 }
 
 // on makes the row of an event type whose data is a D.
-func on[D any](fn func(s kv, e *chain.Event, d *D) error) eventType {
-	return eventType{data: reflect.TypeFor[D](), apply: func(s kv, e *chain.Event) error {
+func on[D any](fn func(s proj.Store, e *chain.Event, d *D) error) eventType {
+	return eventType{data: reflect.TypeFor[D](), apply: func(s proj.Store, e *chain.Event) error {
 		var d D
 		if err := data(e, &d); err != nil {
 			return err

@@ -2,16 +2,19 @@ package ledger
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// A store whose projections are in an older format fails verify with a
+// A store whose projections are in another format fails verify with a
 // hint, and the next writable Open rebuilds them from the log.
 func TestOpenRebuildsOlderProjections(t *testing.T) {
 	dir := t.TempDir()
@@ -29,15 +32,15 @@ func TestOpenRebuildsOlderProjections(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 
-	// Make it look like a store from before format 2: no format key, and
-	// the "all batches" index entry format 1 wrote.
+	// Make it look like a store of another format: an older format
+	// recorded, and a key that format wrote and this one does not.
 	db, err := badger.Open(chain.StoreOptions(dir))
 	require.NoError(t, err)
 	require.NoError(t, db.Update(func(txn *badger.Txn) error {
-		if err := txn.Delete(keyProjectionFormat); err != nil {
+		if err := txn.Set([]byte("meta/projections"), []byte(strconv.Itoa(proj.Format-1))); err != nil {
 			return err
 		}
-		return txn.Set([]byte(pIndex+"wa/"+be64(w.Seq)), []byte(w.ID))
+		return txn.Set([]byte("x/wa/stale"), []byte(w.ID))
 	}))
 	require.NoError(t, db.Close())
 
@@ -45,16 +48,16 @@ func TestOpenRebuildsOlderProjections(t *testing.T) {
 	require.NoError(t, err)
 	_, err = ro.Verify(nil)
 	require.ErrorIs(t, err, ErrProjection)
-	assert.Contains(t, err.Error(), "format 1")
+	assert.Contains(t, err.Error(), fmt.Sprintf("format %d, this version writes %d", proj.Format-1, proj.Format))
 	require.NoError(t, ro.Close())
 
 	s, err = Open(Config{Dir: dir})
 	require.NoError(t, err)
 	_, err = s.Verify(nil)
 	require.NoError(t, err, "rebuilt on open")
-	v, err := storedFormat(s.Log().DB())
+	v, err := proj.StoredFormat(s.Log())
 	require.NoError(t, err)
-	assert.Equal(t, ProjectionFormat, v)
+	assert.Equal(t, proj.Format, v)
 	got, err := s.WasteByLabel(ctx, Principal{Party: p.ID, Roles: p.Roles}, w.Label)
 	require.NoError(t, err)
 	assert.Equal(t, w.ID, got.ID)

@@ -21,3 +21,22 @@ func TestDomainImportsNoTransport(t *testing.T) {
 		}
 	}
 }
+
+// The domain reaches storage only through package proj (ledger/internal/
+// proj), which owns every key and byte layout: no file of package ledger
+// but its tests imports Badger.
+func TestDomainImportsNoBadger(t *testing.T) {
+	out, err := osexec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, "github.com/hwledger/hwledger/ledger").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	imports := strings.Fields(string(out))
+	if len(imports) == 0 {
+		t.Fatal("go list printed no imports")
+	}
+	for _, imp := range imports {
+		if strings.HasPrefix(imp, "github.com/dgraph-io/badger") {
+			t.Errorf("a non-test file of package ledger imports %s", imp)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hwledger/hwledger/ledger/ident"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 	"github.com/hwledger/hwledger/ledger/workday"
 )
 
@@ -80,7 +81,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			if w.Status != WasteStored && w.Status != WasteRejected {
 				return nil, ruleErr("batch %s is %s: only stored or rejected batches go on a manifest", w.Label, w.Status)
 			}
-			if open, ok, err := c.tx.Get(key(pOpenMan, id)); err != nil {
+			if open, ok, err := c.tx.Get(proj.OpenManifestKey(id)); err != nil {
 				return nil, err
 			} else if ok {
 				return nil, ruleErr("batch %s is already on open manifest %s", w.Label, open)
@@ -106,7 +107,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		}
 		prefix := fmt.Sprintf("%04d%s%s", year, s.prov, s.city)
 		var last int
-		if _, err := getJSON(c.tx, key(pManifestNo, prefix), &last); err != nil {
+		if _, err := getJSON(c.tx, proj.ManifestNoKey(prefix), &last); err != nil {
 			return nil, err
 		}
 		if m.Number, err = ident.MakeManifestNumber(year, s.prov, s.city, last+1); err != nil {
@@ -122,13 +123,13 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 // manifest loads a manifest with its track.
 func (c *cmd) manifest(id string) (*Manifest, error) { return readManifest(c.tx, id) }
 
-func readManifest(s kv, id string) (*Manifest, error) {
+func readManifest(s proj.Store, id string) (*Manifest, error) {
 	m, err := loadManifest(s, id)
 	if err != nil {
 		return nil, err
 	}
 	m.Track = []TrackPoint{}
-	err = s.Scan(key(pTrack, id, "/"), func(_, v []byte) error {
+	err = s.Scan(proj.TrackPrefix(id), func(_, v []byte) error {
 		var pt TrackPoint
 		if err := json.Unmarshal(v, &pt); err != nil {
 			return err
@@ -198,7 +199,7 @@ func (s *Service) Cancel(ctx context.Context, p Principal, id string, in CancelI
 // Manifest returns a manifest the caller may see, with its track.
 func (s *Service) Manifest(ctx context.Context, p Principal, id string) (*Manifest, error) {
 	var out *Manifest
-	err := s.view(func(r kv) error {
+	err := s.view(func(r *proj.Snapshot) error {
 		m, err := readManifest(r, id)
 		if err != nil {
 			return err

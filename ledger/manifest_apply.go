@@ -5,9 +5,10 @@ import (
 	"time"
 
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 )
 
-func applyClosed(s kv, e *chain.Event, _ *ManifestClosedData) error {
+func applyClosed(s proj.Store, e *chain.Event, _ *ManifestClosedData) error {
 	return updateManifest(s, e, func(m *Manifest) error {
 		at := e.OccurredAt
 		m.Status, m.ClosedAt = ManifestClosed, &at
@@ -17,7 +18,7 @@ func applyClosed(s kv, e *chain.Event, _ *ManifestClosedData) error {
 
 // updateManifest loads the event's manifest, lets fn change it, stores it
 // and records the event in the trace of each of its batches.
-func updateManifest(s kv, e *chain.Event, fn func(m *Manifest) error) error {
+func updateManifest(s proj.Store, e *chain.Event, fn func(m *Manifest) error) error {
 	m, err := loadManifest(s, e.Subject)
 	if err != nil {
 		return err
@@ -36,7 +37,7 @@ func updateManifest(s kv, e *chain.Event, fn func(m *Manifest) error) error {
 }
 
 // updateWastes applies fn to each batch of m.
-func updateWastes(s kv, m *Manifest, at time.Time, fn func(w *Waste) error) error {
+func updateWastes(s proj.Store, m *Manifest, at time.Time, fn func(w *Waste) error) error {
 	for _, id := range m.WasteIDs {
 		err := updateWaste(s, id, func(w *Waste) error {
 			err := fn(w)
@@ -52,7 +53,7 @@ func updateWastes(s kv, m *Manifest, at time.Time, fn func(w *Waste) error) erro
 
 // applyManifestCreated stores a submitted manifest, held by its generator
 // until the first carrier picks it up.
-func applyManifestCreated(s kv, e *chain.Event, d *ManifestCreatedData) error {
+func applyManifestCreated(s proj.Store, e *chain.Event, d *ManifestCreatedData) error {
 	m := Manifest{ID: d.ID, Number: d.Number, Generator: d.Generator, Carriers: d.Carriers, Receiver: d.Receiver,
 		WasteIDs: d.WasteIDs, Labels: d.Labels, Total: d.Total, PlannedPickupAt: d.PlannedPickupAt,
 		Status: ManifestSubmitted, Holder: d.Generator, CarrierIndex: -1, Custody: []CustodyStep{},
@@ -60,11 +61,11 @@ func applyManifestCreated(s kv, e *chain.Event, d *ManifestCreatedData) error {
 	if err := putManifest(s, nil, &m); err != nil {
 		return err
 	}
-	if err := s.Set(key(pManifestNo, m.Number[:8]), []byte(strings.TrimLeft(m.Number[8:], "0"))); err != nil { // a JSON number: no leading zeros
+	if err := s.Set(proj.ManifestNoKey(m.Number[:8]), []byte(strings.TrimLeft(m.Number[8:], "0"))); err != nil { // a JSON number: no leading zeros
 		return err
 	}
 	for _, id := range m.WasteIDs {
-		if err := s.Set(key(pOpenMan, id), []byte(m.ID)); err != nil {
+		if err := s.Set(proj.OpenManifestKey(id), []byte(m.ID)); err != nil {
 			return err
 		}
 		if err := traceAlso(s, id, e); err != nil {
@@ -86,14 +87,14 @@ func applyManifestCreated(s kv, e *chain.Event, d *ManifestCreatedData) error {
 	})
 }
 
-func applyPickedUp(s kv, e *chain.Event, d *ManifestPickedUpData) error {
+func applyPickedUp(s proj.Store, e *chain.Event, d *ManifestPickedUpData) error {
 	at := e.OccurredAt
 	var m *Manifest
 	err := updateManifest(s, e, func(x *Manifest) error {
 		m = x
 		x.Status, x.PickedUpAt, x.CarrierIndex = ManifestInTransit, &at, 0
 		x.TransitDue = &d.TransitDue
-		if err := putDeadline(s, d.TransitDue, AlertTransitOverdue, x.ID, x.Seq); err != nil {
+		if err := proj.PutDeadline(s, d.TransitDue, AlertTransitOverdue, x.ID, x.Seq); err != nil {
 			return err
 		}
 		return takeCustody(s, e, x, "pickup", &d.CustodyData, d.TrackGapDue)
@@ -104,7 +105,7 @@ func applyPickedUp(s kv, e *chain.Event, d *ManifestPickedUpData) error {
 	return updateWastes(s, m, at, func(w *Waste) error {
 		w.Status = WasteInTransit
 		if at.After(w.StorageDeadline) {
-			if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) { a.LatePickups++ }); err != nil {
+			if err := proj.BumpAgg(s, w.GeneratedAt, w.Generator, func(a *proj.DayAgg) { a.LatePickups++ }); err != nil {
 				return err
 			}
 		}
@@ -112,10 +113,10 @@ func applyPickedUp(s kv, e *chain.Event, d *ManifestPickedUpData) error {
 	})
 }
 
-func applyHandedOver(s kv, e *chain.Event, d *ManifestHandedOverData) error {
+func applyHandedOver(s proj.Store, e *chain.Event, d *ManifestHandedOverData) error {
 	return updateManifest(s, e, func(x *Manifest) error {
 		x.CarrierIndex++
-		if err := delDeadline(s, orZero(x.TrackGapDue), AlertTrackGap, x.ID, x.Seq); err != nil {
+		if err := proj.DelDeadline(s, orZero(x.TrackGapDue), AlertTrackGap, x.ID, x.Seq); err != nil {
 			return err
 		}
 		return takeCustody(s, e, x, "handover", &d.CustodyData, d.TrackGapDue)
@@ -124,14 +125,14 @@ func applyHandedOver(s kv, e *chain.Event, d *ManifestHandedOverData) error {
 
 // takeCustody records a carrier taking custody of x (step kind pickup or
 // handover) and starts the track-gap clock.
-func takeCustody(s kv, e *chain.Event, x *Manifest, kind string, d *CustodyData, trackGapDue time.Time) error {
+func takeCustody(s proj.Store, e *chain.Event, x *Manifest, kind string, d *CustodyData, trackGapDue time.Time) error {
 	at := e.OccurredAt
 	x.Holder = d.Party
 	x.LastPositionAt = &at
 	x.Custody = append(x.Custody, CustodyStep{Kind: kind, Party: d.Party, At: at, VehiclePlate: d.VehiclePlate,
 		Driver: d.Driver, Location: (*Location)(d.Location), EventIndex: e.Index})
 	x.TrackGapDue = &trackGapDue
-	return putDeadline(s, trackGapDue, AlertTrackGap, x.ID, x.Seq)
+	return proj.PutDeadline(s, trackGapDue, AlertTrackGap, x.ID, x.Seq)
 }
 
 // orZero returns *t, or the zero time for nil (an unset deadline, whose
@@ -143,14 +144,14 @@ func orZero(t *time.Time) time.Time {
 	return *t
 }
 
-func applyPositions(s kv, e *chain.Event, d *ManifestPositionsData) error {
+func applyPositions(s proj.Store, e *chain.Event, d *ManifestPositionsData) error {
 	m, err := loadManifest(s, e.Subject)
 	if err != nil {
 		return err
 	}
 	before := manifestIndexKeys(m)
 	for _, pt := range d.Points {
-		if err := setJSON(s, trackKey(m.ID, m.TrackPoints), TrackPoint(pt)); err != nil {
+		if err := setJSON(s, proj.TrackKey(m.ID, m.TrackPoints), TrackPoint(pt)); err != nil {
 			return err
 		}
 		m.TrackPoints++
@@ -159,16 +160,16 @@ func applyPositions(s kv, e *chain.Event, d *ManifestPositionsData) error {
 			m.LastPositionAt = &at
 		}
 	}
-	if err := delDeadline(s, orZero(m.TrackGapDue), AlertTrackGap, m.ID, m.Seq); err != nil {
+	if err := proj.DelDeadline(s, orZero(m.TrackGapDue), AlertTrackGap, m.ID, m.Seq); err != nil {
 		return err
 	}
 	m.TrackGapDue = &d.TrackGapDue
 	// While a track-gap alert is open, points that do not close the gap
 	// start no new clock.
-	if _, open, err := s.Get(alertCondKey(AlertTrackGap, m.ID)); err != nil {
+	if _, open, err := s.Get(proj.AlertCondKey(AlertTrackGap, m.ID)); err != nil {
 		return err
 	} else if !open {
-		if err := putDeadline(s, d.TrackGapDue, AlertTrackGap, m.ID, m.Seq); err != nil {
+		if err := proj.PutDeadline(s, d.TrackGapDue, AlertTrackGap, m.ID, m.Seq); err != nil {
 			return err
 		}
 	}
@@ -176,22 +177,22 @@ func applyPositions(s kv, e *chain.Event, d *ManifestPositionsData) error {
 	return putManifest(s, before, m)
 }
 
-func applyDeliver(s kv, e *chain.Event, d *ManifestDeliveredData) error {
+func applyDeliver(s proj.Store, e *chain.Event, d *ManifestDeliveredData) error {
 	at := e.OccurredAt
 	var m *Manifest
 	err := updateManifest(s, e, func(x *Manifest) error {
 		m = x
-		if err := delDeadline(s, orZero(x.TrackGapDue), AlertTrackGap, x.ID, x.Seq); err != nil {
+		if err := proj.DelDeadline(s, orZero(x.TrackGapDue), AlertTrackGap, x.ID, x.Seq); err != nil {
 			return err
 		}
-		if err := delDeadline(s, orZero(x.TransitDue), AlertTransitOverdue, x.ID, x.Seq); err != nil {
+		if err := proj.DelDeadline(s, orZero(x.TransitDue), AlertTransitOverdue, x.ID, x.Seq); err != nil {
 			return err
 		}
 		x.TrackGapDue = nil
 		x.Status, x.DeliveredAt, x.Holder = ManifestDelivered, &at, x.Receiver
 		x.ReceiptDue = &d.ReceiptDue
 		x.Custody = append(x.Custody, CustodyStep{Kind: "deliver", Party: e.Actor.Party, At: at, Location: (*Location)(d.Location), EventIndex: e.Index})
-		return putDeadline(s, d.ReceiptDue, AlertReceiptOverdue, x.ID, x.Seq)
+		return proj.PutDeadline(s, d.ReceiptDue, AlertReceiptOverdue, x.ID, x.Seq)
 	})
 	if err != nil {
 		return err
@@ -199,7 +200,7 @@ func applyDeliver(s kv, e *chain.Event, d *ManifestDeliveredData) error {
 	return updateWastes(s, m, at, func(w *Waste) error { w.Status = WasteDelivered; return nil })
 }
 
-func applyReceive(s kv, e *chain.Event, d *ManifestReceivedData) error {
+func applyReceive(s proj.Store, e *chain.Event, d *ManifestReceivedData) error {
 	at := e.OccurredAt
 	lines := make(map[string]ReceiptLine, len(d.Lines))
 	all := make([]ReceiptLine, len(d.Lines))
@@ -215,7 +216,7 @@ func applyReceive(s kv, e *chain.Event, d *ManifestReceivedData) error {
 	err := updateManifest(s, e, func(x *Manifest) error {
 		m = x
 		if x.ReceiptDue != nil {
-			if err := delDeadline(s, *x.ReceiptDue, AlertReceiptOverdue, x.ID, x.Seq); err != nil {
+			if err := proj.DelDeadline(s, *x.ReceiptDue, AlertReceiptOverdue, x.ID, x.Seq); err != nil {
 				return err
 			}
 		}
@@ -238,28 +239,28 @@ func applyReceive(s kv, e *chain.Event, d *ManifestReceivedData) error {
 	}
 	recv.ReceivedThisYear += accepted
 	recv.Pending -= m.Total
-	if err := setJSON(s, key(pParty, recv.ID), recv); err != nil {
+	if err := setJSON(s, proj.PartyKey(recv.ID), recv); err != nil {
 		return err
 	}
 	return updateWastes(s, m, at, func(w *Waste) error {
 		l := lines[w.ID]
 		w.Discrepancy = l.Discrepancy
 		if l.Discrepancy {
-			if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) { a.Discrepancies++ }); err != nil {
+			if err := proj.BumpAgg(s, w.GeneratedAt, w.Generator, func(a *proj.DayAgg) { a.Discrepancies++ }); err != nil {
 				return err
 			}
 		}
 		if !l.Accepted {
 			w.Status, w.ManifestID = WasteRejected, ""
-			return s.Delete(key(pOpenMan, w.ID))
+			return s.Delete(proj.OpenManifestKey(w.ID))
 		}
 		due := d.DisposalDue
 		w.Status, w.Received, w.ReceivedAt, w.Receiver, w.DisposalDeadline = WasteReceived, l.Received, &at, m.Receiver, &due
-		return putDeadline(s, due, AlertDisposalOverdue, w.ID, w.Seq)
+		return proj.PutDeadline(s, due, AlertDisposalOverdue, w.ID, w.Seq)
 	})
 }
 
-func applyCancel(s kv, e *chain.Event, d *ManifestCancelledData) error {
+func applyCancel(s proj.Store, e *chain.Event, d *ManifestCancelledData) error {
 	var m *Manifest
 	err := updateManifest(s, e, func(x *Manifest) error {
 		m = x
@@ -275,7 +276,7 @@ func applyCancel(s kv, e *chain.Event, d *ManifestCancelledData) error {
 	}
 	return updateWastes(s, m, e.OccurredAt, func(w *Waste) error {
 		w.Status, w.ManifestID = WasteStored, ""
-		if err := s.Delete(key(pOpenMan, w.ID)); err != nil {
+		if err := s.Delete(proj.OpenManifestKey(w.ID)); err != nil {
 			return err
 		}
 		return addStorageDeadlines(s, w)
@@ -283,13 +284,13 @@ func applyCancel(s kv, e *chain.Event, d *ManifestCancelledData) error {
 }
 
 // addPending changes what open manifests carry to receiver by g.
-func addPending(s kv, receiver string, g Grams) error {
+func addPending(s proj.Store, receiver string, g Grams) error {
 	recv, err := loadParty(s, receiver)
 	if err != nil {
 		return err
 	}
 	recv.Pending += g
-	return setJSON(s, key(pParty, recv.ID), recv)
+	return setJSON(s, proj.PartyKey(recv.ID), recv)
 }
 
 func contains(xs []string, x string) bool {

@@ -10,6 +10,7 @@ import (
 	"github.com/hwledger/hwledger/ledger/catalog"
 	"github.com/hwledger/hwledger/ledger/chain"
 	"github.com/hwledger/hwledger/ledger/ident"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 	"github.com/hwledger/hwledger/ledger/workday"
 )
 
@@ -26,21 +27,21 @@ type PartyInput struct {
 	License         *License  `json:"license"`
 }
 
-func applyPartyRegistered(s kv, e *chain.Event, d *PartyRegisteredData) error {
+func applyPartyRegistered(s proj.Store, e *chain.Event, d *PartyRegisteredData) error {
 	p := Party{ID: d.ID, Name: d.Name, CreditCode: d.CreditCode, Roles: d.Roles, Street: d.Street, Address: d.Address,
 		Location: (*Location)(d.Location), Contact: Contact(d.Contact), TransportPermit: d.TransportPermit,
 		License: licenseOf(d.License), CreatedAt: e.RecordedAt}
-	if err := setJSON(s, key(pParty, p.ID), &p); err != nil {
+	if err := setJSON(s, proj.PartyKey(p.ID), &p); err != nil {
 		return err
 	}
-	if err := s.Set(key(pCredit, p.CreditCode), []byte(p.ID)); err != nil {
+	if err := s.Set(proj.CreditKey(p.CreditCode), []byte(p.ID)); err != nil {
 		return err
 	}
-	if err := s.Set(key(pSummary, p.ID), encodeSummary(&p)); err != nil {
+	if err := s.Set(proj.SummaryKey(p.ID), proj.EncodeSummary(summaryOf(d))); err != nil {
 		return err
 	}
 	for _, r := range p.Roles {
-		if err := s.Set(key(pIndex, "pr/", string(r), "/", p.ID), []byte(p.ID)); err != nil {
+		if err := s.Set(proj.RoleKey(string(r), p.ID), []byte(p.ID)); err != nil {
 			return err
 		}
 	}
@@ -48,7 +49,7 @@ func applyPartyRegistered(s kv, e *chain.Event, d *PartyRegisteredData) error {
 }
 
 // applyLicenseRenewed puts the licence in force into the history.
-func applyLicenseRenewed(s kv, e *chain.Event, d *LicenseRenewedData) error {
+func applyLicenseRenewed(s proj.Store, e *chain.Event, d *LicenseRenewedData) error {
 	p, err := loadParty(s, e.Subject)
 	if err != nil {
 		return err
@@ -57,7 +58,7 @@ func applyLicenseRenewed(s kv, e *chain.Event, d *LicenseRenewedData) error {
 		p.LicenseHistory = append(p.LicenseHistory, *p.License)
 	}
 	p.License = licenseOf(&d.LicenseData)
-	return setJSON(s, key(pParty, p.ID), p)
+	return setJSON(s, proj.PartyKey(p.ID), p)
 }
 
 // licenseData is l as event data (nil for nil).
@@ -87,7 +88,7 @@ func (s *Service) RegisterParty(ctx context.Context, p Principal, in PartyInput)
 		return nil, err
 	}
 	return exec(ctx, s, p, func(c *cmd) (*Party, error) {
-		if _, ok, err := c.tx.Get(key(pCredit, in.CreditCode)); err != nil {
+		if _, ok, err := c.tx.Get(proj.CreditKey(in.CreditCode)); err != nil {
 			return nil, err
 		} else if ok {
 			return nil, invalid("credit_code", "a party with credit code %s is already registered", in.CreditCode)
@@ -233,7 +234,7 @@ func (s *Service) RenewLicense(ctx context.Context, p Principal, partyID string,
 // Party returns a party by id. Every authenticated party may read parties.
 func (s *Service) Party(ctx context.Context, id string) (*Party, error) {
 	var out *Party
-	err := s.view(func(r kv) error {
+	err := s.view(func(r *proj.Snapshot) error {
 		p, err := loadParty(r, id)
 		out = p
 		return err
@@ -258,16 +259,8 @@ func (s *Service) Parties(ctx context.Context, f PartyFilter) ([]*Party, error) 
 	}
 	today := s.Now()
 	var out []*Party
-	err := s.view(func(r kv) error {
-		prefix := key(pParty)
-		if f.Role != "" {
-			prefix = key(pIndex, "pr/", string(f.Role), "/")
-		}
-		return r.Scan(prefix, func(k, v []byte) error {
-			id := string(v)
-			if f.Role == "" {
-				id = string(k[len(pParty):])
-			}
+	err := s.view(func(r *proj.Snapshot) error {
+		return proj.EachParty(r, string(f.Role), func(id string) error {
 			p, err := loadParty(r, id)
 			if err != nil {
 				return err
@@ -327,52 +320,34 @@ func licenseAllowsMethod(lic *License, method string) bool {
 	return false
 }
 
-// partySummary is what a registration needs of its generator, kept under
-// ps/<id> so the hot path decodes three strings rather than a whole party.
-// Credit code, name and street never change after registration.
-type partySummary struct{ ID, CreditCode, Name, Street string }
-
-const pSummary = "ps/"
-
-func encodeSummary(p *Party) []byte {
-	return []byte(p.CreditCode + "\n" + p.Name + "\n" + p.Street)
-}
-
-func loadSummary(s kv, id string) (partySummary, error) {
-	b, ok, err := s.Get(key(pSummary, id))
-	if err != nil {
-		return partySummary{}, err
-	}
-	if !ok {
-		return partySummary{}, notFound("party", id)
-	}
-	f := strings.SplitN(string(b), "\n", 3)
-	if len(f) != 3 {
-		return partySummary{}, fmt.Errorf("corrupt party summary %s", id)
-	}
-	return partySummary{ID: id, CreditCode: f[0], Name: f[1], Street: f[2]}, nil
+// summaryOf is the summary of the party d registers (proj.SummaryKey):
+// what a registration needs of its generator, three strings rather than a
+// whole party. Credit code, name and street never change after
+// registration.
+func summaryOf(d *PartyRegisteredData) proj.Summary {
+	return proj.Summary{ID: d.ID, CreditCode: d.CreditCode, Name: d.Name, Street: d.Street}
 }
 
 // summary returns a generator's summary from the in-memory cache of
 // committed parties, else from the store as tx sees it. Summaries never
 // change, and the cache holds only parties whose registration is durable
 // (filled at open and after each commit), so it is never wrong.
-func (c *cmd) summary(id string) (partySummary, error) {
+func (c *cmd) summary(id string) (proj.Summary, error) {
 	if v, ok := c.s.summaries.Load(id); ok {
-		return v.(partySummary), nil
+		return v.(proj.Summary), nil
 	}
-	return loadSummary(c.tx, id)
+	sum, ok, err := proj.LoadSummary(c.tx, id)
+	if err == nil && !ok {
+		err = notFound("party", id)
+	}
+	return sum, err
 }
 
 // cacheSummaries loads every committed party's summary (at open).
 func (s *Service) cacheSummaries() error {
-	return s.view(func(r kv) error {
-		return r.Scan(key(pSummary), func(k, v []byte) error {
-			id := string(k[len(pSummary):])
-			f := strings.SplitN(string(v), "\n", 3)
-			if len(f) == 3 {
-				s.summaries.Store(id, partySummary{ID: id, CreditCode: f[0], Name: f[1], Street: f[2]})
-			}
+	return s.view(func(r *proj.Snapshot) error {
+		return proj.EachSummary(r, func(p proj.Summary) error {
+			s.summaries.Store(p.ID, p)
 			return nil
 		})
 	})

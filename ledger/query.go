@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
 	"github.com/hwledger/hwledger/ledger/catalog"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 )
 
 var errStop = errors.New("stop")
@@ -30,23 +30,23 @@ func (pg Page) limit() (int, error) {
 	return pg.Limit, nil
 }
 
-// scanIndex walks index prefix newest first from the cursor, loading each
+// scanIndex walks list newest first from the cursor, loading each
 // id with load, which says whether the record matches. It stops after
 // limit matches, or after examining a bounded number of entries (then the
 // page may be short, and next_cursor continues the walk). The cursor is the
 // hex of the last index key suffix examined, so pages stay correct while
 // writes go on: new records sort before the cursor and never shift a page.
-func scanIndex[T any](txn *badger.Txn, prefix string, pg Page, load func(r kv, seq uint64, id string) (T, bool, error)) (List[T], error) {
-	return scanRange(txn, []string{prefix}, nil, nil, pg, load)
+func scanIndex[T any](r *proj.Snapshot, list proj.List, pg Page, load func(seq uint64, id string) (T, bool, error)) (List[T], error) {
+	return scanRange(r, []proj.List{list}, nil, nil, pg, load)
 }
 
-// scanRange is scanIndex over the union of several indexes whose key
-// suffixes are alike (e.g. every status index: each suffix is a seq),
+// scanRange is scanIndex over the union of several lists whose entry
+// suffixes are alike (e.g. every status list: each suffix is a seq),
 // merged newest first, and limited to suffixes in [lo, hi) (nil: open).
-func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page, load func(r kv, seq uint64, id string) (T, bool, error)) (List[T], error) {
+func scanRange[T any](r *proj.Snapshot, lists []proj.List, lo, hi []byte, pg Page, load func(seq uint64, id string) (T, bool, error)) (List[T], error) {
 	out := List[T]{Items: []T{}}
 	limit, err := pg.limit()
-	if err != nil || len(prefixes) == 0 {
+	if err != nil || len(lists) == 0 {
 		return out, err
 	}
 	var after []byte
@@ -62,35 +62,34 @@ func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page
 	case hi != nil:
 		start = hi
 	}
-	its := make([]*indexIter, 0, len(prefixes))
-	for _, prefix := range prefixes {
-		it, err := newIndexIter(txn, prefix, start)
+	its := make([]*proj.Iter, 0, len(lists))
+	for _, l := range lists {
+		it, err := r.Iter(l, start)
 		if err != nil {
 			return out, err
 		}
-		defer it.close()
+		defer it.Close()
 		its = append(its, it)
 	}
 	budget := 20*limit + 2000
-	r := snapshot{txn}
 	var last []byte
 	for {
 		// The iterator at the newest suffix goes next.
-		var it *indexIter
+		var it *proj.Iter
 		for _, c := range its {
-			if c.valid() && (it == nil || bytes.Compare(c.suffix(), it.suffix()) > 0) {
+			if c.Valid() && (it == nil || bytes.Compare(c.Suffix(), it.Suffix()) > 0) {
 				it = c
 			}
 		}
 		if it == nil {
 			return out, nil
 		}
-		if it.err != nil {
-			return out, it.err
+		if it.Err() != nil {
+			return out, it.Err()
 		}
-		suffix := it.suffix()
+		suffix := it.Suffix()
 		if (after != nil && bytes.Equal(suffix, after)) || (hi != nil && bytes.Compare(suffix, hi) >= 0) {
-			it.next()
+			it.Next()
 			continue
 		}
 		if lo != nil && bytes.Compare(suffix, lo) < 0 {
@@ -101,7 +100,7 @@ func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page
 			return out, nil
 		}
 		last = append(last[:0], suffix...)
-		v, ok, err := load(r, fromBe64(string(suffix[len(suffix)-8:])), it.id())
+		v, ok, err := load(it.Seq(), it.ID())
 		if err != nil {
 			return out, err
 		}
@@ -109,7 +108,7 @@ func scanRange[T any](txn *badger.Txn, prefixes []string, lo, hi []byte, pg Page
 			out.Items = append(out.Items, v)
 		}
 		budget--
-		it.next()
+		it.Next()
 	}
 }
 
@@ -137,7 +136,7 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 	}
 	now := s.Now()
 	var out List[*Waste]
-	err := s.viewTxn(func(txn *badger.Txn) error {
+	err := s.view(func(r *proj.Snapshot) error {
 		if f.Label != "" {
 			out = List[*Waste]{Items: []*Waste{}}
 			w, err := s.WasteByLabel(ctx, p, f.Label)
@@ -146,39 +145,39 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 			}
 			return nil
 		}
-		// The most selective index the filter has.
-		var prefixes []string
+		// The most selective list the filter has.
+		var lists []proj.List
 		var lo, hi []byte
 		switch {
 		case f.Overdue != nil && *f.Overdue:
-			prefixes = []string{"wo/"} // as of the last sweep (every minute)
+			lists = []proj.List{proj.WastesOverdue} // as of the last sweep (every minute)
 		case f.Party != "":
-			prefixes = []string{"wp/" + f.Party + "/"}
+			lists = []proj.List{proj.WastesOfParty(f.Party)}
 		case f.Status != "":
-			prefixes = []string{"ws/" + f.Status + "/"}
+			lists = []proj.List{proj.WastesInStatus(f.Status)}
 		case f.From != nil || f.To != nil:
-			prefixes = []string{"wg/"}
+			lists = []proj.List{proj.WastesByGeneratedAt}
 			if f.From != nil {
-				lo = []byte(be64(uint64(max(f.From.Unix(), 0))))
+				lo = proj.GeneratedAtBound(f.From.Unix())
 			}
 			if f.To != nil {
-				hi = []byte(be64(uint64(max(f.To.Unix()+1, 0))))
+				hi = proj.GeneratedAtBound(f.To.Unix() + 1)
 			}
 		case f.Code != "":
-			prefixes = []string{"wc/" + codeCat + "/" + f.Code + "/"}
+			lists = []proj.List{proj.WastesOfCode(codeCat, f.Code)}
 		case f.Street != "":
-			prefixes = []string{"wt/" + f.Street + "/"}
+			lists = []proj.List{proj.WastesInStreet(f.Street)}
 		case f.Category != "":
-			prefixes = codeIndexes(txn, f.Category)
+			lists = r.CodeLists(f.Category)
 		case f.Medical != nil && *f.Medical:
-			prefixes = codeIndexes(txn, "HW01") // medical waste is category HW01
-		default: // every batch: each is in exactly one status index
+			lists = r.CodeLists("HW01") // medical waste is category HW01
+		default: // every batch: each is in exactly one status list
 			for _, st := range WasteStatuses {
-				prefixes = append(prefixes, "ws/"+st+"/")
+				lists = append(lists, proj.WastesInStatus(st))
 			}
 		}
 		var err error
-		out, err = scanRange(txn, prefixes, lo, hi, pg, func(r kv, seq uint64, _ string) (*Waste, bool, error) {
+		out, err = scanRange(r, lists, lo, hi, pg, func(seq uint64, _ string) (*Waste, bool, error) {
 			w, err := loadWasteAt(r, seq)
 			if err != nil {
 				return nil, false, err
@@ -188,28 +187,6 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 		return err
 	})
 	return out, err
-}
-
-// codeIndexes lists the code indexes of category cat that hold entries:
-// the code index is keyed by category first, so a category's batches are
-// the merge of its codes' indexes, found by skipping from code to code.
-func codeIndexes(txn *badger.Txn, cat string) []string {
-	p := []byte(pIndex + "wc/" + cat + "/")
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: p})
-	defer it.Close()
-	var out []string
-	for it.Seek(p); it.Valid(); {
-		rest := it.Item().Key()[len(p):]
-		code, _, ok := bytes.Cut(rest, []byte("/"))
-		if !ok {
-			it.Next()
-			continue
-		}
-		out = append(out, "wc/"+cat+"/"+string(code)+"/")
-		// '0' follows '/': the first key after every entry of this code.
-		it.Seek(append(append(append([]byte{}, p...), code...), '0'))
-	}
-	return out
 }
 
 // WasteStatuses lists every batch status in lifecycle order.
@@ -230,17 +207,16 @@ func (s *Service) WasteCounts(ctx context.Context, p Principal) (*WasteCounts, e
 		return nil, fmt.Errorf("%w: only inspectors see district totals", ErrForbidden)
 	}
 	c := &WasteCounts{ByStatus: map[string]int{}}
-	err := s.viewTxn(func(txn *badger.Txn) error {
-		r := snapshot{txn}
+	err := s.view(func(r *proj.Snapshot) error {
 		for _, st := range WasteStatuses {
-			n, err := loadCount(r, st)
+			n, err := proj.Count(r, st)
 			if err != nil {
 				return err
 			}
 			c.ByStatus[st] = n
 		}
 		var err error
-		c.Overdue, err = loadCount(r, countOverdue)
+		c.Overdue, err = proj.Count(r, proj.CountOverdue)
 		return err
 	})
 	return c, err
@@ -293,17 +269,17 @@ func (s *Service) Manifests(ctx context.Context, p Principal, f ManifestFilter, 
 	if f.Status != "" && !manifestStatuses[f.Status] {
 		return List[*Manifest]{}, invalid("status", "unknown status %q", f.Status)
 	}
-	prefix := "ma/"
+	list := proj.AllManifests
 	switch {
 	case f.Party != "":
-		prefix = "mp/" + f.Party + "/"
+		list = proj.ManifestsOfParty(f.Party)
 	case f.Status != "":
-		prefix = "ms/" + f.Status + "/"
+		list = proj.ManifestsInStatus(f.Status)
 	}
 	var out List[*Manifest]
-	err := s.viewTxn(func(txn *badger.Txn) error {
+	err := s.view(func(r *proj.Snapshot) error {
 		var err error
-		out, err = scanIndex(txn, prefix, pg, func(r kv, _ uint64, id string) (*Manifest, bool, error) {
+		out, err = scanIndex(r, list, pg, func(_ uint64, id string) (*Manifest, bool, error) {
 			m, err := loadManifest(r, id)
 			if err != nil {
 				return nil, false, err
@@ -334,21 +310,21 @@ func (s *Service) Alerts(ctx context.Context, p Principal, f AlertFilter, pg Pag
 		}
 		f.Party = p.Party
 	}
-	prefix := "aa/"
+	list := proj.AllAlerts
 	switch {
 	case f.Party != "":
-		prefix = "ap/" + f.Party + "/"
+		list = proj.AlertsOfParty(f.Party)
 	case f.Status != "":
-		prefix = "as/" + f.Status + "/"
+		list = proj.AlertsInStatus(f.Status)
 	case f.Kind != "":
-		prefix = "ak/" + f.Kind + "/"
+		list = proj.AlertsOfKind(f.Kind)
 	case f.Street != "":
-		prefix = "at/" + f.Street + "/"
+		list = proj.AlertsInStreet(f.Street)
 	}
 	var out List[*Alert]
-	err := s.viewTxn(func(txn *badger.Txn) error {
+	err := s.view(func(r *proj.Snapshot) error {
 		var err error
-		out, err = scanIndex(txn, prefix, pg, func(r kv, _ uint64, id string) (*Alert, bool, error) {
+		out, err = scanIndex(r, list, pg, func(_ uint64, id string) (*Alert, bool, error) {
 			a, err := loadAlert(r, id)
 			if err != nil {
 				return nil, false, err
@@ -365,7 +341,7 @@ func (s *Service) Alerts(ctx context.Context, p Principal, f AlertFilter, pg Pag
 // Alert returns one alert the caller may see.
 func (s *Service) Alert(ctx context.Context, p Principal, id string) (*Alert, error) {
 	var out *Alert
-	err := s.view(func(r kv) error {
+	err := s.view(func(r *proj.Snapshot) error {
 		a, err := loadAlert(r, id)
 		if err != nil {
 			return err
@@ -378,5 +354,3 @@ func (s *Service) Alert(ctx context.Context, p Principal, id string) (*Alert, er
 	})
 	return out, err
 }
-
-var _ = fmt.Sprint

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/hwledger/hwledger/ledger/catalog"
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 	"github.com/hwledger/hwledger/ledger/workday"
 )
 
@@ -28,9 +29,10 @@ type Service struct {
 	bus   *bus
 	// onCommit reports commit sizes (metrics); nil when unused.
 	onCommit func(int)
-	// summaries caches the summaries of committed parties (id → partySummary).
+	// summaries caches the summaries of committed parties (id → proj.Summary).
 	summaries sync.Map
-	// rebuilt is set when Open rebuilt older projections from the log.
+	// rebuilt is set when Open rebuilt projections of another format from
+	// the log.
 	rebuilt bool
 
 	clockMu sync.RWMutex
@@ -79,7 +81,7 @@ func Open(cfg Config) (*Service, error) {
 	}
 	s.log = l
 	if !cfg.ReadOnly {
-		if err := s.upgradeProjections(); err != nil {
+		if s.rebuilt, err = proj.Upgrade(l, apply, s.lg); err != nil {
 			l.Close()
 			return nil, err
 		}
@@ -174,7 +176,7 @@ func exec[T any](ctx context.Context, s *Service, p Principal, fn func(c *cmd) (
 		c := &cmd{s: s, tx: tx, p: p, now: tx.Now()}
 		var ik []byte
 		if hasIdem && idem.Key != "" {
-			ik = key(pIdem, p.Party, "/", idem.Key)
+			ik = proj.IdemKey(p.Party, idem.Key)
 			var rec idemRecord
 			ok, err := getJSON(tx, ik, &rec)
 			if err != nil {

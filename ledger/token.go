@@ -11,6 +11,7 @@ import (
 
 	"github.com/hwledger/hwledger/ledger/chain"
 	"github.com/hwledger/hwledger/ledger/ident"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 )
 
 // tokenRecord is what is stored for a token: never the token itself.
@@ -35,25 +36,25 @@ func NewToken() string {
 	return "hwl_" + base64.RawURLEncoding.EncodeToString(b)
 }
 
-func applyTokenCreated(s kv, _ *chain.Event, d *TokenCreatedData) error {
+func applyTokenCreated(s proj.Store, _ *chain.Event, d *TokenCreatedData) error {
 	t := tokenRecord{ID: d.ID, Party: d.Party, Hash: d.Hash}
-	if err := setJSON(s, key(pToken, t.Hash), t); err != nil {
+	if err := setJSON(s, proj.TokenKey(t.Hash), t); err != nil {
 		return err
 	}
-	return s.Set(key(pTokenID, t.ID), []byte(t.Hash))
+	return s.Set(proj.TokenIDKey(t.ID), []byte(t.Hash))
 }
 
-func applyTokenRevoked(s kv, e *chain.Event, _ *TokenRevokedData) error {
-	h, ok, err := s.Get(key(pTokenID, e.Subject))
+func applyTokenRevoked(s proj.Store, e *chain.Event, _ *TokenRevokedData) error {
+	h, ok, err := s.Get(proj.TokenIDKey(e.Subject))
 	if err != nil || !ok {
 		return fmt.Errorf("revoke unknown token %s: %v", e.Subject, err)
 	}
 	var t tokenRecord
-	if _, err := getJSON(s, key(pToken, string(h)), &t); err != nil {
+	if _, err := getJSON(s, proj.TokenKey(string(h)), &t); err != nil {
 		return err
 	}
 	t.Revoked = true
-	return setJSON(s, key(pToken, string(h)), t)
+	return setJSON(s, proj.TokenKey(string(h)), t)
 }
 
 // CreateToken issues a token for party (admin only). The token is returned
@@ -74,7 +75,7 @@ func (s *Service) addToken(ctx context.Context, p Principal, partyID, token stri
 			return out{}, err
 		}
 		h := hashToken(token)
-		if _, ok, err := c.tx.Get(key(pToken, h)); err != nil || ok {
+		if _, ok, err := c.tx.Get(proj.TokenKey(h)); err != nil || ok {
 			return out{}, fmt.Errorf("%w: token already exists", ErrConflict)
 		}
 		d := TokenCreatedData{ID: c.s.newID(), Party: partyID, Hash: h}
@@ -90,7 +91,7 @@ func (s *Service) RevokeToken(ctx context.Context, p Principal, tokenID string) 
 		return fmt.Errorf("%w: only an admin revokes tokens", ErrForbidden)
 	}
 	_, err := exec(ctx, s, p, func(c *cmd) (struct{}, error) {
-		h, ok, err := c.tx.Get(key(pTokenID, tokenID))
+		h, ok, err := c.tx.Get(proj.TokenIDKey(tokenID))
 		if err != nil {
 			return struct{}{}, err
 		}
@@ -98,7 +99,7 @@ func (s *Service) RevokeToken(ctx context.Context, p Principal, tokenID string) 
 			return struct{}{}, notFound("token", tokenID)
 		}
 		var t tokenRecord
-		if _, err := getJSON(c.tx, key(pToken, string(h)), &t); err != nil {
+		if _, err := getJSON(c.tx, proj.TokenKey(string(h)), &t); err != nil {
 			return struct{}{}, err
 		}
 		if t.Revoked {
@@ -117,9 +118,9 @@ func (s *Service) Authenticate(token string) (Principal, error) {
 		return Principal{}, ErrUnauthenticated
 	}
 	var pr Principal
-	err := s.view(func(r kv) error {
+	err := s.view(func(r *proj.Snapshot) error {
 		var t tokenRecord
-		ok, err := getJSON(r, key(pToken, hashToken(token)), &t)
+		ok, err := getJSON(r, proj.TokenKey(hashToken(token)), &t)
 		if err != nil {
 			return err
 		}
@@ -164,8 +165,8 @@ func (s *Service) Bootstrap(ctx context.Context, token string) (string, error) {
 	}
 	in.CreditCode = cc
 	var adminID string
-	err = s.view(func(r kv) error {
-		id, ok, err := r.Get(key(pCredit, cc))
+	err = s.view(func(r *proj.Snapshot) error {
+		id, ok, err := r.Get(proj.CreditKey(cc))
 		if ok {
 			adminID = string(id)
 		}

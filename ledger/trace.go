@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 )
 
 // Trace returns every ledger event about a batch or manifest, each with its
@@ -30,10 +31,9 @@ func (s *Service) Trace(ctx context.Context, p Principal, id string) (*Trace, er
 	if t.Waste != nil {
 		indices = append(indices, t.Waste.Seq) // its registration
 	}
-	err := s.view(func(r kv) error {
-		prefix := key(pSubjectEv, id, "/")
-		return r.Scan(prefix, func(k, _ []byte) error {
-			if i := fromBe64(string(k[len(prefix):])); i < size {
+	err := s.view(func(r *proj.Snapshot) error {
+		return proj.EachTrace(r, id, func(i uint64) error {
+			if i < size {
 				indices = append(indices, i)
 			}
 			return nil

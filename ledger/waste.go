@@ -9,6 +9,7 @@ import (
 	"github.com/hwledger/hwledger/ledger/catalog"
 	"github.com/hwledger/hwledger/ledger/chain"
 	"github.com/hwledger/hwledger/ledger/ident"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 	"github.com/hwledger/hwledger/ledger/workday"
 )
 
@@ -29,32 +30,29 @@ func declared(w *Waste) WasteDeclaredData {
 	return WasteDeclaredData{w.Name, w.Form, w.Hazards, w.Quantity, ContainerData(w.Container), w.Storage}
 }
 
-// applyWasteRegistered stores no record: until it first changes, the batch
-// is read from its registration event, found through its id (wasteid.go)
-// or, for an id without its seq, a reference (eventRef) that putWaste
-// replaces with the record when the batch changes.
-func applyWasteRegistered(s kv, e *chain.Event, d *WasteRegisteredData) error {
+// applyWasteRegistered stores no record: until it first changes
+// (updateWaste), the batch is read from its registration event, found
+// through the seq its id carries (proj.BatchID).
+func applyWasteRegistered(s proj.Store, e *chain.Event, d *WasteRegisteredData) error {
 	if d.Seq != e.Index {
 		return fmt.Errorf("batch %s registered with seq %d in event %d", d.ID, d.Seq, e.Index)
 	}
+	if seq, ok := proj.BatchSeq(d.ID); !ok || seq != e.Index {
+		return fmt.Errorf("batch %s: its id does not carry its seq %d", d.ID, e.Index)
+	}
 	w := d.waste()
-	if seq, ok := idSeq(w.ID); !ok || seq != e.Index {
-		if err := s.Set(key(pWaste, w.ID), eventRef(e.Index)); err != nil {
-			return err
-		}
-	}
-	if err := updateIndex(s, "", nil, wasteIndexKeys(&w)); err != nil {
+	if err := proj.UpdateIndex(s, "", nil, wasteIndexKeys(&w)); err != nil {
 		return err
 	}
-	if err := bumpCount(s, w.Status, 1); err != nil {
+	if err := proj.BumpCount(s, w.Status, 1); err != nil {
 		return err
 	}
-	if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) {
+	if err := proj.BumpAgg(s, w.GeneratedAt, w.Generator, func(a *proj.DayAgg) {
 		a.Batches++
-		a.Generated += w.Quantity
+		a.Generated += int64(w.Quantity)
 		if w.Medical {
 			a.MedicalBatches++
-			a.Medical += w.Quantity
+			a.Medical += int64(w.Quantity)
 		}
 	}); err != nil {
 		return err
@@ -63,15 +61,15 @@ func applyWasteRegistered(s kv, e *chain.Event, d *WasteRegisteredData) error {
 	if err != nil {
 		return err
 	}
-	if err := addLabel(s, w.Generator, l, w.Seq); err != nil {
+	if err := proj.AddLabel(s, w.Generator, l.CodeDigits, l.Date, l.Serial, w.Seq); err != nil {
 		return err
 	}
 	// A new batch has no alerts yet: its first deadline is the warning
 	// (raising it indexes the overdue deadline, see alert.go).
-	return putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID, w.Seq)
+	return proj.PutDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID, w.Seq)
 }
 
-func applyWasteCorrected(s kv, e *chain.Event, d *WasteCorrectedData) error {
+func applyWasteCorrected(s proj.Store, e *chain.Event, d *WasteCorrectedData) error {
 	return updateWaste(s, e.Subject, func(w *Waste) error {
 		a := d.After
 		w.Name, w.Form, w.Hazards, w.Quantity, w.Container, w.Storage = a.Name, a.Form, a.Hazards, a.Quantity, Container(a.Container), a.Storage
@@ -81,14 +79,14 @@ func applyWasteCorrected(s kv, e *chain.Event, d *WasteCorrectedData) error {
 	})
 }
 
-func applyWasteDisposed(s kv, e *chain.Event, d *WasteDisposedData) error {
+func applyWasteDisposed(s proj.Store, e *chain.Event, d *WasteDisposedData) error {
 	return updateWaste(s, e.Subject, func(w *Waste) error {
 		at := e.OccurredAt
 		w.Status, w.Method, w.Disposed, w.DisposedAt, w.LastOccurredAt = WasteDisposed, d.Method, d.Quantity, &at, at
-		if err := bumpAgg(s, w.GeneratedAt, w.Generator, func(a *dayAgg) {
-			a.Disposed += w.Quantity
+		if err := proj.BumpAgg(s, w.GeneratedAt, w.Generator, func(a *proj.DayAgg) {
+			a.Disposed += int64(w.Quantity)
 			if w.Medical {
-				a.MedicalDisposed += w.Quantity
+				a.MedicalDisposed += int64(w.Quantity)
 			}
 			a.DisposedBatches++
 			a.DisposalSeconds += int64(at.Sub(w.GeneratedAt) / time.Second)
@@ -98,7 +96,7 @@ func applyWasteDisposed(s kv, e *chain.Event, d *WasteDisposedData) error {
 		if w.DisposalDeadline == nil {
 			return nil
 		}
-		return delDeadline(s, *w.DisposalDeadline, AlertDisposalOverdue, w.ID, w.Seq)
+		return proj.DelDeadline(s, *w.DisposalDeadline, AlertDisposalOverdue, w.ID, w.Seq)
 	})
 }
 
@@ -110,25 +108,25 @@ func applyWasteDisposed(s kv, e *chain.Event, d *WasteDisposedData) error {
 // index (a batch back in storage after a cancelled manifest): the warning
 // if it has not been raised, else the overdue deadline unless that alert
 // is open. Nothing is raised twice.
-func addStorageDeadlines(s kv, w *Waste) error {
-	_, overdue, err := s.Get(alertCondKey(AlertStorageOverdue, w.ID))
+func addStorageDeadlines(s proj.Store, w *Waste) error {
+	_, overdue, err := s.Get(proj.AlertCondKey(AlertStorageOverdue, w.ID))
 	if err != nil || overdue {
 		return err
 	}
-	if _, warned, err := s.Get(alertCondKey(AlertStorageDueSoon, w.ID)); err != nil || !warned {
+	if _, warned, err := s.Get(proj.AlertCondKey(AlertStorageDueSoon, w.ID)); err != nil || !warned {
 		if err != nil {
 			return err
 		}
-		return putDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID, w.Seq)
+		return proj.PutDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID, w.Seq)
 	}
-	return putDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID, w.Seq)
+	return proj.PutDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID, w.Seq)
 }
 
-func delStorageDeadlines(s kv, w *Waste) error {
-	if err := delDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID, w.Seq); err != nil {
+func delStorageDeadlines(s proj.Store, w *Waste) error {
+	if err := proj.DelDeadline(s, w.StorageWarnAt, AlertStorageDueSoon, w.ID, w.Seq); err != nil {
 		return err
 	}
-	return delDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID, w.Seq)
+	return proj.DelDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID, w.Seq)
 }
 
 // RegisterWaste registers a batch for the calling generator and gives it
@@ -155,7 +153,7 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 		}
 		day := in.GeneratedAt.In(workday.Shanghai).Format("20060102")
 		digits := strings.ReplaceAll(code.Code, "-", "")
-		serial, err := labelCount(c.tx, gen.ID, digits, day)
+		serial, err := proj.LabelCount(c.tx, gen.ID, digits, day)
 		if err != nil {
 			return nil, err
 		}
@@ -169,7 +167,11 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 			limit, warn = s.rules.MedicalStorage, s.rules.MedicalWarnBefore
 		}
 		gat := in.GeneratedAt.UTC().Truncate(time.Microsecond)
-		d := WasteRegisteredData{ID: wasteID(c.tx.Size(), c.s.newID()), Label: label, Generator: gen.ID, GeneratorName: gen.Name, Street: gen.Street,
+		id, err := proj.BatchID(c.tx.Size(), c.s.newID())
+		if err != nil {
+			return nil, err
+		}
+		d := WasteRegisteredData{ID: id, Label: label, Generator: gen.ID, GeneratorName: gen.Name, Street: gen.Street,
 			Code: code.Code, Category: code.Category, Name: in.Name, Form: in.Form, Hazards: in.Hazards,
 			Quantity: in.Quantity, Container: ContainerData(in.Container), GeneratedAt: gat, Storage: in.Storage,
 			Status: WasteStored, Medical: code.Medical, StorageDeadline: gat.Add(limit), StorageWarnAt: gat.Add(limit - warn),
@@ -381,7 +383,7 @@ func canSeeWaste(p Principal, w *Waste) bool {
 // Waste returns a batch the caller may see.
 func (s *Service) Waste(ctx context.Context, p Principal, id string) (*Waste, error) {
 	var out *Waste
-	err := s.view(func(r kv) error {
+	err := s.view(func(r *proj.Snapshot) error {
 		w, err := loadWaste(r, id)
 		if err != nil {
 			return err
@@ -398,7 +400,7 @@ func (s *Service) Waste(ctx context.Context, p Principal, id string) (*Waste, er
 // WasteByLabel resolves a scanned label to the batch.
 func (s *Service) WasteByLabel(ctx context.Context, p Principal, label string) (*Waste, error) {
 	var id string
-	err := s.view(func(r kv) error {
+	err := s.view(func(r *proj.Snapshot) error {
 		v, ok, err := labelBatch(r, label)
 		if err != nil {
 			return err
@@ -413,4 +415,25 @@ func (s *Service) WasteByLabel(ctx context.Context, p Principal, label string) (
 		return nil, err
 	}
 	return s.Waste(ctx, p, id)
+}
+
+// labelBatch returns the id of the batch with label (ok false: none).
+func labelBatch(r proj.Store, label string) (id string, ok bool, err error) {
+	l, err := ident.ParseLabel(strings.TrimSpace(label))
+	if err != nil {
+		return "", false, nil
+	}
+	gen, ok, err := r.Get(proj.CreditKey(l.Credit))
+	if err != nil || !ok {
+		return "", false, err
+	}
+	seq, ok, err := proj.LabelSeq(r, string(gen), l.CodeDigits, l.Date, l.Serial)
+	if err != nil || !ok {
+		return "", false, err
+	}
+	var d WasteRegisteredData
+	if err := eventData(r, seq, &d); err != nil {
+		return "", false, err
+	}
+	return d.ID, true, nil
 }

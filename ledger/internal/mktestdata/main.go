@@ -16,7 +16,7 @@
 //
 // The tampering is done as an attacker with access to the files would do
 // it: by writing the store's keys directly (layout in package chain's doc
-// and ledger/keys.go). testdata/ledgers/README.md says what each case
+// and ledger/internal/proj's). testdata/ledgers/README.md says what each case
 // holds and what verify must report.
 package main
 

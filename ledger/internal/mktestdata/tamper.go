@@ -13,6 +13,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 	"github.com/transparency-dev/merkle/compact"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"golang.org/x/mod/sumdb/note"
@@ -269,7 +270,7 @@ func buildState(dir string) error {
 		id = w.ID
 		return nil
 	}, func(r *raw) error {
-		k := []byte("w/" + id)
+		k := proj.WasteKey(id)
 		v, err := r.get(k)
 		if err != nil {
 			return err

@@ -1,4 +1,4 @@
-package ledger
+package proj
 
 import (
 	"bytes"
@@ -30,7 +30,7 @@ func TestPostingBlocksMatchAModel(t *testing.T) {
 		}
 		return be64(seq)
 	}
-	r := newReplayer(db)
+	r := newReplayTx(db, nil)
 	seq := uint64(0)
 	for i := 0; i < 3000; i++ {
 		list := lists[rng.Intn(len(lists))]
@@ -65,9 +65,10 @@ func TestPostingBlocksMatchAModel(t *testing.T) {
 	}
 	require.NoError(t, r.txn.Commit())
 
-	for _, list := range lists {
+	for _, name := range lists {
+		list := List(name)
 		var want []posting
-		for s, id := range model[list] {
+		for s, id := range model[name] {
 			want = append(want, posting{suffix: []byte(s), id: id})
 		}
 		sort.Slice(want, func(i, j int) bool { return bytes.Compare(want[i].suffix, want[j].suffix) > 0 })
@@ -78,13 +79,13 @@ func TestPostingBlocksMatchAModel(t *testing.T) {
 				if start > 0 {
 					from = want[start].suffix
 				}
-				it, err := newIndexIter(txn, list, from)
+				it, err := (&Snapshot{txn}).Iter(list, from)
 				require.NoError(t, err)
 				var got []posting
-				for ; it.valid(); it.next() {
-					got = append(got, posting{suffix: bytes.Clone(it.suffix()), id: it.id()})
+				for ; it.Valid(); it.Next() {
+					got = append(got, posting{suffix: bytes.Clone(it.Suffix()), id: it.ID()})
 				}
-				it.close()
+				it.Close()
 				require.Equal(t, len(want)-start, len(got), "%s from %d", list, start)
 				for i := range got {
 					require.Equal(t, want[start+i].suffix, got[i].suffix, "%s from %d at %d", list, start, i)
@@ -92,8 +93,8 @@ func TestPostingBlocksMatchAModel(t *testing.T) {
 				}
 			}
 			n := 0
-			require.NoError(t, eachPosting(snapshot{txn}, list, func(p posting) error {
-				require.Equal(t, want[len(want)-1-n].id, p.id, "ascending")
+			require.NoError(t, EachID(&Snapshot{txn}, list, func(id string) error {
+				require.Equal(t, want[len(want)-1-n].id, id, "ascending")
 				n++
 				return nil
 			}))

@@ -2,10 +2,12 @@ package ledger
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
 
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -19,16 +21,16 @@ func TestUnchangedBatchIsReadFromItsEvent(t *testing.T) {
 	stored := func() ([]byte, bool) {
 		var b []byte
 		var ok bool
-		require.NoError(t, f.s.view(func(r kv) error {
+		require.NoError(t, f.s.view(func(r *proj.Snapshot) error {
 			var err error
-			b, ok, err = r.Get(key(pWaste, w.ID))
+			b, ok, err = r.Get(proj.WasteKey(w.ID))
 			return err
 		}))
 		return b, ok
 	}
 	_, has := stored()
 	require.False(t, has, "a new batch has no record")
-	seq, carried := idSeq(w.ID)
+	seq, carried := proj.BatchSeq(w.ID)
 	require.True(t, carried, "its id %s carries its seq", w.ID)
 	assert.Equal(t, w.Seq, seq)
 	assert.NotEqual(t, "00000000", w.ID[:8], "the seq bits are masked: ids look random")
@@ -39,7 +41,13 @@ func TestUnchangedBatchIsReadFromItsEvent(t *testing.T) {
 	// An id with another batch's seq, or another event's, or past the log,
 	// or random bits changed, finds nothing.
 	other := f.waste(f.gen, "900-041-49", 1)
-	for _, id := range []string{wasteID(other.Seq, w.ID), wasteID(other.Seq+1, w.ID), wasteID(1<<40, w.ID), w.ID[:35] + "0"} {
+	var ids []string
+	for _, seq := range []uint64{other.Seq, other.Seq + 1, 1 << 40} {
+		id, err := proj.BatchID(seq, w.ID)
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	for _, id := range append(ids, w.ID[:35]+"0") {
 		if id == w.ID {
 			continue
 		}
@@ -51,21 +59,22 @@ func TestUnchangedBatchIsReadFromItsEvent(t *testing.T) {
 	fixed, err := f.s.CorrectWaste(f.ctx, f.gen, w.ID, WasteCorrection{Quantity: &q, Reason: "复称"})
 	require.NoError(t, err)
 	b, has := stored()
-	_, ref := isEventRef(b)
-	assert.True(t, has && !ref, "a changed batch has its record")
+	assert.True(t, has, "a changed batch has its record")
+	assert.JSONEq(t, string(mustJSON(t, fixed)), string(b))
 	assert.Equal(t, fixed, f.get(w.ID))
 	assert.Equal(t, q, f.get(w.ID).Quantity)
 
-	// Verify replays into memory beside the log: the references resolve
-	// there too, and the stored state equals the replay.
+	// Verify replays into memory beside the log: batches resolve there
+	// too, and the stored state equals the replay.
 	f.waste(f.gen2, "900-041-49", 1)
 	_, err = f.s.Verify(nil)
 	require.NoError(t, err)
 }
 
-// Ids that carry no seq (a NewID that is not a UUID; batches registered
-// before ids carried seqs) keep a reference to their event.
-func TestBatchIdWithoutSeqKeepsAReference(t *testing.T) {
+// A NewID that is not a UUID still gives batch ids that carry their seq
+// (their other bits come from its SHA-256): such a batch has no record
+// either, and is found by its id and label.
+func TestBatchIdFromAnyNewIDCarriesItsSeq(t *testing.T) {
 	n := 0
 	s := OpenTest(t, Config{NewID: func() string { n++; return fmt.Sprintf("id-%d", n) }})
 	ctx := context.Background()
@@ -75,19 +84,35 @@ func TestBatchIdWithoutSeqKeepsAReference(t *testing.T) {
 		Roles: []Role{RoleGenerator}, Street: "南关", Address: "郑州", Contact: Contact{"张三", "1"}})
 	require.NoError(t, err)
 	gen := Principal{Party: p.ID, Roles: p.Roles}
-	w, err := s.RegisterWaste(ctx, gen, WasteInput{Code: "900-041-49", Form: "liquid", Quantity: KgToGrams(1),
-		Container: Container{"铁桶", 1}, GeneratedAt: s.Now().Add(-time.Hour), Storage: "暂存间"})
-	require.NoError(t, err)
-	_, carried := idSeq(w.ID)
-	require.False(t, carried)
-	require.NoError(t, s.view(func(r kv) error {
-		b, _, err := r.Get(key(pWaste, w.ID))
-		seq, ref := isEventRef(b)
-		assert.True(t, ref)
+	var ws []*Waste
+	for i := 0; i < 2; i++ {
+		w, err := s.RegisterWaste(ctx, gen, WasteInput{Code: "900-041-49", Form: "liquid", Quantity: KgToGrams(1),
+			Container: Container{"铁桶", 1}, GeneratedAt: s.Now().Add(-time.Hour), Storage: "暂存间"})
+		require.NoError(t, err)
+		ws = append(ws, w)
+	}
+	assert.NotEqual(t, ws[0].ID, ws[1].ID)
+	for _, w := range ws {
+		seq, carried := proj.BatchSeq(w.ID)
+		require.True(t, carried, w.ID)
 		assert.Equal(t, w.Seq, seq)
-		return err
-	}))
-	got, err := s.Waste(ctx, gen, w.ID)
+		require.NoError(t, s.view(func(r *proj.Snapshot) error {
+			_, has, err := r.Get(proj.WasteKey(w.ID))
+			assert.False(t, has, "a new batch has no record")
+			return err
+		}))
+		got, err := s.Waste(ctx, gen, w.ID)
+		require.NoError(t, err)
+		assert.Equal(t, w, got)
+		byLabel, err := s.WasteByLabel(ctx, gen, w.Label)
+		require.NoError(t, err)
+		assert.Equal(t, w, byLabel)
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
 	require.NoError(t, err)
-	assert.Equal(t, w, got)
+	return b
 }

@@ -1,0 +1,142 @@
+package proj
+
+import (
+	"encoding/binary"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger/workday"
+)
+
+// The key map: every key prefix of the store (doc.go gives each value).
+const (
+	prefixChain      = "c/"               // the log (package chain); not a projection
+	prefixParty      = "p/"               // p/<id>: party record
+	prefixCredit     = "pc/"              // pc/<credit code>: party id
+	prefixSummary    = "ps/"              // ps/<id>: party summary
+	prefixToken      = "t/"               // t/<sha256 hex of token>: token record
+	prefixTokenID    = "tid/"             // tid/<token id>: sha256 hex of the token
+	prefixWaste      = "w/"               // w/<id>: batch record, once the batch changed
+	prefixLabel      = "wn/"              // wn/<generator>/<code digits>/<yyyymmdd>: label record
+	prefixManifest   = "m/"               // m/<id>: manifest record
+	prefixTrack      = "mt/"              // mt/<id>/<be64 n>: GPS point n of a manifest
+	prefixManifestNo = "mn/"              // mn/<year><province><city>: last manifest serial
+	prefixOpenMan    = "mo/"              // mo/<batch id>: id of the open manifest holding it
+	prefixAlert      = "a/"               // a/<id>: alert record
+	prefixAlertCond  = "ac/"              // ac/<kind>/<subject>: id of the open alert
+	prefixDeadline   = "dl/"              // dl/<be64 hour><be64 seq>>deadlineBits>: deadline block
+	prefixTrace      = "ev/"              // ev/<subject>/<be64 index>: an event about a subject
+	prefixIndex      = "x/"               // x/<list><block>: posting block; x/pr/<role>/<id>: party by role
+	prefixCount      = "n/"               // n/<status>, n/overdue: number of batches
+	prefixAgg        = "ag/"              // ag/<yyyymmdd>/<party>: day aggregate
+	prefixIdem       = "i/"               // i/<party>/<key>: idempotency record; not a projection
+	keyFormat        = "meta/projections" // projection format; not a projection
+)
+
+// List names: the index part of a list x/<name>/<value>/ (postings.go).
+const (
+	listWasteStatus    = "ws/" // ws/<status>/: batches in a status
+	listWasteParty     = "wp/" // wp/<party>/: batches a party generated or is on
+	listWasteStreet    = "wt/" // wt/<street>/: batches of a street
+	listWasteCode      = "wc/" // wc/<category>/<code>/: batches of a code
+	listWasteGenerated = "wg/" // wg/: batches by generated-at
+	listWasteOverdue   = "wo/" // wo/: batches past their limit
+	listManifestStatus = "ms/" // ms/<status>/: manifests in a status
+	listManifestAll    = "ma/" // ma/: every manifest
+	listManifestParty  = "mp/" // mp/<party>/: manifests a party is on
+	listAlertStatus    = "as/" // as/<status>/: alerts in a status
+	listAlertAll       = "aa/" // aa/: every alert
+	listAlertKind      = "ak/" // ak/<kind>/: alerts of a kind
+	listAlertStreet    = "at/" // at/<street>/: alerts of a street
+	listAlertParty     = "ap/" // ap/<party>/: alerts a party sees
+	partyRole          = "pr/" // x/pr/<role>/<id>: one key per party and role (not a list)
+)
+
+// PartyKey is the key of party id's record.
+func PartyKey(id string) []byte { return []byte(prefixParty + id) }
+
+// CreditKey is the key holding the id of the party with a credit code.
+func CreditKey(code string) []byte { return []byte(prefixCredit + code) }
+
+// RoleKey is the key that lists party id under role.
+func RoleKey(role, id string) []byte { return []byte(prefixIndex + partyRole + role + "/" + id) }
+
+// TokenKey is the key of the record of the token with SHA-256 hex hash.
+func TokenKey(hash string) []byte { return []byte(prefixToken + hash) }
+
+// TokenIDKey is the key holding the hash of token id.
+func TokenIDKey(id string) []byte { return []byte(prefixTokenID + id) }
+
+// WasteKey is the key of batch id's record (absent until the batch first
+// changes: batchid.go).
+func WasteKey(id string) []byte { return []byte(prefixWaste + id) }
+
+// ManifestKey is the key of manifest id's record.
+func ManifestKey(id string) []byte { return []byte(prefixManifest + id) }
+
+// TrackKey is the key of GPS point n of manifest id.
+func TrackKey(id string, n int) []byte {
+	return binary.BigEndian.AppendUint64([]byte(prefixTrack+id+"/"), uint64(n))
+}
+
+// TrackPrefix is the prefix of the GPS points of manifest id, in order.
+func TrackPrefix(id string) []byte { return []byte(prefixTrack + id + "/") }
+
+// ManifestNoKey is the key of the last manifest serial of a year, province
+// and city ("2026" "41" "01").
+func ManifestNoKey(yearProvinceCity string) []byte {
+	return []byte(prefixManifestNo + yearProvinceCity)
+}
+
+// OpenManifestKey is the key holding the id of the open manifest batch
+// id is on.
+func OpenManifestKey(batch string) []byte { return []byte(prefixOpenMan + batch) }
+
+// AlertKey is the key of alert id's record.
+func AlertKey(id string) []byte { return []byte(prefixAlert + id) }
+
+// AlertCondKey is the key holding the id of the open alert of kind about
+// subject (absent: none open).
+func AlertCondKey(kind, subject string) []byte { return []byte(prefixAlertCond + kind + "/" + subject) }
+
+// TraceKey is the key recording that event index is about subject.
+func TraceKey(subject string, index uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(prefixTrace+subject+"/"), index)
+}
+
+// IdemKey is the key of a party's idempotency record for a client key.
+func IdemKey(party, key string) []byte { return []byte(prefixIdem + party + "/" + key) }
+
+// countKey is the key of a count (counts.go).
+func countKey(name string) []byte { return []byte(prefixCount + name) }
+
+// labelKey is the key of a label record (labels.go).
+func labelKey(generator, digits, day string) []byte {
+	return []byte(prefixLabel + generator + "/" + digits + "/" + day)
+}
+
+// aggKey is the key of party's aggregate of a day (aggregate.go).
+func aggKey(day time.Time, party string) []byte {
+	return []byte(prefixAgg + day.In(workday.Shanghai).Format("20060102") + "/" + party)
+}
+
+// deadlineKey is the key of the deadline block holding at for subject seq
+// (deadlines.go).
+func deadlineKey(at time.Time, seq uint64) []byte {
+	k := binary.BigEndian.AppendUint64([]byte(prefixDeadline), uint64(at.Unix())/3600)
+	return binary.BigEndian.AppendUint64(k, seq>>deadlineBits)
+}
+
+// be64 is n as 8 big-endian bytes (a string, for building keys).
+func be64(n uint64) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return string(b[:])
+}
+
+// fromBe64 reads 8 big-endian bytes (0 when b is not 8 bytes).
+func fromBe64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
