@@ -190,3 +190,21 @@ func TestOpenAPINullArrayFails(t *testing.T) {
 	obj["custody"] = nil
 	require.Error(t, v.Schema("Manifest", []byte(mustJSON(obj))))
 }
+
+// TestOpenAPIEventLines: every line of GET /ledger/events is an Event of
+// the document (the NDJSON answer is a string to the HTTP check).
+func TestOpenAPIEventLines(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	m := ts.manifest(d.gen, d.recv, []actor{d.car1}, ts.waste(d.gen, "900-214-08", 10))
+	ts.must(http.StatusOK, "POST", "/api/v1/manifests/"+m.ID+"/pickup", d.car1.token, scanBody(m), nil)
+	doc, err := OpenAPI()
+	require.NoError(t, err)
+	v := apitest.New(t, doc)
+	body := ts.must(http.StatusOK, "GET", "/api/v1/ledger/events", ts.admin, nil, nil).body
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	require.Equal(t, int(ts.size()), len(lines))
+	for i, l := range lines {
+		assert.NoError(t, v.Schema("Event", []byte(l)), "line %d: %s", i, l)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -176,12 +177,88 @@ func (v *Validator) check(req *http.Request, reqBody []byte, resp *http.Response
 		Body: io.NopCloser(bytes.NewReader(respBody)), Options: opts})
 	if respErr != nil {
 		problems = append(problems, fmt.Sprintf("the answer does not match the document: %v\nbody: %.2000s", respErr, respBody))
+	} else if extra := v.undocumented(route, resp, respBody); len(extra) > 0 {
+		sort.Strings(extra)
+		if len(extra) > 10 {
+			extra = append(extra[:10], "…")
+		}
+		problems = append(problems, fmt.Sprintf("the answer has fields the document does not describe: %s", strings.Join(extra, ", ")))
 	}
 	return op, strings.Join(problems, "\n")
 }
 
+// undocumented lists the fields of a JSON answer that its schema does not
+// name (JSON paths), where the schema does not allow other fields
+// (additionalProperties absent).
+func (v *Validator) undocumented(route *routers.Route, resp *http.Response, body []byte) []string {
+	ct := resp.Header.Get("Content-Type")
+	if !strings.HasPrefix(ct, "application/json") || len(body) == 0 {
+		return nil
+	}
+	r := route.Operation.Responses.Status(resp.StatusCode)
+	if r == nil || r.Value == nil {
+		return nil
+	}
+	mt := r.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil {
+		return nil
+	}
+	var x any
+	if json.Unmarshal(body, &x) != nil {
+		return nil
+	}
+	var out []string
+	extraFields(mt.Schema.Value, x, "", &out)
+	return out
+}
+
+func extraFields(s *openapi3.Schema, x any, at string, out *[]string) {
+	if s == nil {
+		return
+	}
+	props := map[string]*openapi3.SchemaRef{}
+	open := s.AdditionalProperties.Has != nil || s.AdditionalProperties.Schema != nil
+	var collect func(s *openapi3.Schema)
+	collect = func(s *openapi3.Schema) {
+		for k, p := range s.Properties {
+			props[k] = p
+		}
+		if len(s.OneOf) > 0 || len(s.AnyOf) > 0 || s.AdditionalProperties.Has != nil || s.AdditionalProperties.Schema != nil {
+			open = true
+		}
+		for _, a := range s.AllOf {
+			if a.Value != nil {
+				collect(a.Value)
+			}
+		}
+	}
+	collect(s)
+	switch x := x.(type) {
+	case map[string]any:
+		if len(props) == 0 {
+			return // a free-form object
+		}
+		for k, e := range x {
+			p, ok := props[k]
+			switch {
+			case ok && p.Value != nil:
+				extraFields(p.Value, e, at+"/"+k, out)
+			case !ok && !open:
+				*out = append(*out, at+"/"+k)
+			}
+		}
+	case []any:
+		if s.Items != nil {
+			for i, e := range x {
+				extraFields(s.Items.Value, e, fmt.Sprintf("%s/%d", at, i), out)
+			}
+		}
+	}
+}
+
 // Schema checks the JSON value data against the component schema name
-// (components/schemas/name) and returns what is wrong, or nil.
+// (components/schemas/name), undocumented fields included, and returns
+// what is wrong, or nil.
 func (v *Validator) Schema(name string, data []byte) error {
 	ref := v.doc.Components.Schemas[name]
 	if ref == nil || ref.Value == nil {
@@ -191,5 +268,14 @@ func (v *Validator) Schema(name string, data []byte) error {
 	if err := json.Unmarshal(data, &x); err != nil {
 		return err
 	}
-	return ref.Value.VisitJSON(x, openapi3.MultiErrors())
+	if err := ref.Value.VisitJSON(x, openapi3.MultiErrors()); err != nil {
+		return err
+	}
+	var extra []string
+	extraFields(ref.Value, x, "", &extra)
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		return fmt.Errorf("fields the document does not describe: %s", strings.Join(extra, ", "))
+	}
+	return nil
 }

@@ -75,6 +75,7 @@ func TestValidatorCatches(t *testing.T) {
 	}{
 		{"conforms", "GET", "/api/v1/things/a", "", 200, `{"tags":[]}`, ""},
 		{"null where an array is promised", "GET", "/api/v1/things/a", "", 200, `{"tags":null}`, "does not match"},
+		{"undocumented field", "GET", "/api/v1/things/a", "", 200, `{"tags":[],"colour":"red"}`, "does not describe: /colour"},
 		{"missing required field", "GET", "/api/v1/things/a", "", 200, `{}`, "does not match"},
 		{"undocumented status", "GET", "/api/v1/things/a", "", 500, `{}`, "status is not supported"},
 		{"undocumented route", "GET", "/api/v1/other", "", 200, `{}`, "not in the document"},
@@ -101,4 +102,21 @@ func TestValidatorCatches(t *testing.T) {
 			assert.Contains(t, rec.errs[0], c.want)
 		})
 	}
+}
+
+// TestSchema checks a value against a component schema, undocumented
+// fields included.
+func TestSchema(t *testing.T) {
+	v := New(t, []byte(doc+`
+components:
+  schemas:
+    Point:
+      type: object
+      required: [lat]
+      properties: {lat: {type: number}, tags: {type: object, additionalProperties: true}}
+`))
+	assert.NoError(t, v.Schema("Point", []byte(`{"lat": 1, "tags": {"any": 1}}`)))
+	assert.ErrorContains(t, v.Schema("Point", []byte(`{"lat": "north"}`)), "lat")
+	assert.ErrorContains(t, v.Schema("Point", []byte(`{"lat": 1, "lon": 2}`)), "/lon")
+	assert.ErrorContains(t, v.Schema("Nothing", []byte(`{}`)), "no schema")
 }
