@@ -190,19 +190,25 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 	})
 }
 
+// maxWasteName is the longest name a batch may have: room for the longest
+// description in the list (210 characters in the 2021 edition).
+const maxWasteName = 500
+
 // validateWaste checks a registration and fills defaults from the catalogue.
 func (s *Service) validateWaste(in *WasteInput) (catalog.Code, error) {
 	f := fieldErrors{}
 	code, err := s.cat.Lookup(in.Code)
 	if err != nil {
 		f.add("code", "%s", err.Error())
+	} else if code.ByIdentification {
+		f.add("identification", "is required for %s: waste found hazardous by testing names its identification report", code.Code)
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
 		in.Name = code.Name
 	}
-	if len([]rune(in.Name)) > 200 {
-		f.add("name", "at most 200 characters")
+	if len([]rune(in.Name)) > maxWasteName {
+		f.add("name", "at most %d characters", maxWasteName)
 	}
 	if !wasteForms[in.Form] {
 		f.add("form", "must be one of solid, semi_solid, liquid, gas")

@@ -47,7 +47,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	demoFlag := fs.Bool("demo", false, "seed a demo district into an empty data dir; tokens go to DIR/demo-tokens.json")
 	testClock := fs.Bool("test-clock", false, "enable POST /api/v1/admin/clock (tests and demos only)")
 	cfgFile := fs.String("config", "", "JSON config file (rules, intervals; see serve_config.go)")
-	catalogFile := fs.String("catalog", "", "CSV of the full official waste list (code,category,name,hazards) added to the built-in catalogue")
+	catalogFile := fs.String("catalog", "", "CSV of a later edition of the waste list, in the form of the built-in 2021 table with \"# edition:\" and \"# in_force:\" lines")
 	holidaysFile := fs.String("holidays", "", "holiday file for working days (YYYY-MM-DD per line; \"YYYY-MM-DD work\" for adjusted working days)")
 	sweepEvery := fs.String("sweep-every", "", "how often overdue deadlines are swept (default 1m)")
 	var ruleFlags ruleList

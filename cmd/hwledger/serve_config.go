@@ -18,7 +18,7 @@ import (
 //
 //	{
 //	  "data": "./data", "addr": "127.0.0.1:8080", "origin": "hwledger.local/410104",
-//	  "catalog_file": "codes.csv", "holidays_file": "holidays.txt",
+//	  "catalog_file": "hw-catalog-2025.csv", "holidays_file": "holidays.txt",
 //	  "request_timeout": "30s",
 //	  "background": {"sweep_every": "1m", "watch_every": "10s", "verify_every": "1h"},
 //	  "rules": {"medical_storage": "48h", "storage": "365d", "weight_tolerance": 0.1, "receipt_workdays": 5}

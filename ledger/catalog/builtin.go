@@ -7,74 +7,75 @@ import (
 	"sync"
 )
 
-//go:embed data/categories.csv data/codes.csv
+// The embedded data; data/README.md says where it comes from.
+//
+//go:embed data/hw-catalog-2021.csv data/hw-exemptions-2021.csv data/names-en.csv
 var builtinData embed.FS
 
-var builtin = sync.OnceValue(func() *Catalog {
-	cats, err := parseCategories("data/categories.csv")
+const (
+	builtinCatalogFile    = "data/hw-catalog-2021.csv"
+	builtinExemptionsFile = "data/hw-exemptions-2021.csv"
+	builtinNamesFile      = "data/names-en.csv"
+)
+
+var builtin = sync.OnceValues(func() (*Catalog, error) {
+	b, err := builtinData.ReadFile(builtinCatalogFile)
+	if err != nil {
+		return nil, err
+	}
+	e, err := ReadEdition(bytes.NewReader(b), builtinCatalogFile)
+	if err != nil {
+		return nil, err
+	}
+	codeEn, catEn, err := builtinNames()
+	if err != nil {
+		return nil, err
+	}
+	e = e.rebuild(codeEn, catEn, nil)
+	if b, err = builtinData.ReadFile(builtinExemptionsFile); err != nil {
+		return nil, err
+	}
+	if e, err = e.WithExemptions(bytes.NewReader(b), builtinExemptionsFile); err != nil {
+		return nil, err
+	}
+	return &Catalog{editions: []*Edition{e}}, nil
+})
+
+// Builtin returns the built-in catalogue: the 2021 edition of the list
+// (in force 2021-01-01), all 467 codes of its table in 46 categories and
+// its exemption list, with English working names for the categories and
+// common codes.
+func Builtin() *Catalog {
+	c, err := builtin()
 	if err != nil {
 		panic(err) // the embedded data is tested
 	}
-	codes, err := parseBuiltinCodes("data/codes.csv")
-	if err != nil {
-		panic(err)
-	}
-	return newCatalog(cats, codes)
-})
-
-// Builtin returns the built-in catalogue: the 46 categories, the five
-// medical codes 841-001-01..841-005-01 and the codes this district's
-// generators use most (National Hazardous Waste List, 2021 edition; names
-// abridged). Each code's Source names where it comes from.
-func Builtin() *Catalog {
-	return builtin()
+	return c
 }
 
-// parseCategories reads id,name,name_en,source rows.
-func parseCategories(file string) ([]Category, error) {
-	rows, err := readEmbedded(file)
+// builtinNames reads the English names: id,name_en rows where id is a
+// code or a category.
+func builtinNames() (codes, cats map[string]string, err error) {
+	b, err := builtinData.ReadFile(builtinNamesFile)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var cats []Category
-	for _, r := range rows {
-		if len(r.fields) != 4 {
-			return nil, fmt.Errorf("catalog: %s:%d: want 4 fields id,name,name_en,source, got %d", file, r.line, len(r.fields))
-		}
-		if !IsCategoryID(r.fields[0]) {
-			return nil, fmt.Errorf("catalog: %s:%d: %q is not a category ID", file, r.line, r.fields[0])
-		}
-		cats = append(cats, Category{ID: r.fields[0], Name: r.fields[1], NameEn: r.fields[2]})
-	}
-	return cats, nil
-}
-
-// parseBuiltinCodes reads code,category,name,name_en,hazards,source rows.
-func parseBuiltinCodes(file string) ([]Code, error) {
-	rows, err := readEmbedded(file)
+	t, err := readTable(bytes.NewReader(b), builtinNamesFile, []string{"id", "name_en"})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var codes []Code
-	for _, r := range rows {
-		f := r.fields
-		if len(f) != 6 {
-			return nil, fmt.Errorf("catalog: %s:%d: want 6 fields code,category,name,name_en,hazards,source, got %d", file, r.line, len(f))
+	codes, cats = map[string]string{}, map[string]string{}
+	for _, r := range t.rows {
+		id, en := r.fields[0], r.fields[1]
+		if IsCategoryID(id) {
+			cats[id] = en
+			continue
 		}
-		k, err := makeCode(f[0], f[1], f[2], f[4])
+		n, err := Normalize(id)
 		if err != nil {
-			return nil, fmt.Errorf("catalog: %s:%d: %w", file, r.line, err)
+			return nil, nil, fmt.Errorf("catalog: %s:%d: %w", builtinNamesFile, r.line, err)
 		}
-		k.NameEn, k.Source = f[3], f[5]
-		codes = append(codes, k)
+		codes[n] = en
 	}
-	return codes, nil
-}
-
-func readEmbedded(file string) ([]row, error) {
-	b, err := builtinData.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	return readRows(bytes.NewReader(b), file)
+	return codes, cats, nil
 }

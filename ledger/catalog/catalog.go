@@ -4,98 +4,114 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
-// Catalog is a set of waste codes and the 46 categories. Build one with
-// [Builtin] or [LoadFile]; it is immutable and safe for concurrent use.
+// Catalog is the editions of the list a server knows: the built-in 2021
+// edition and any later edition loaded from a file. Build one with
+// [Builtin], [LoadFile] or [Catalog.With]; it is immutable and safe for
+// concurrent use.
 type Catalog struct {
-	codes      map[string]Code // by canonical code
-	sorted     []string        // canonical codes, ascending
-	categories map[string]Category
-	catSorted  []Category
+	editions []*Edition // by InForce, oldest first
 }
 
-func newCatalog(cats []Category, codes []Code) *Catalog {
-	c := &Catalog{
-		codes:      make(map[string]Code, len(codes)),
-		categories: make(map[string]Category, len(cats)),
-		catSorted:  slices.Clone(cats),
-	}
-	for _, k := range cats {
-		c.categories[k.ID] = k
-	}
-	slices.SortFunc(c.catSorted, func(a, b Category) int { return strings.Compare(a.ID, b.ID) })
-	for _, k := range codes {
-		c.codes[k.Code] = k
-	}
-	for code := range c.codes {
-		c.sorted = append(c.sorted, code)
-	}
-	slices.Sort(c.sorted)
-	return c
+// Editions returns the editions, oldest first.
+func (c *Catalog) Editions() []*Edition {
+	return slices.Clone(c.editions)
 }
 
-// Lookup returns the catalogue entry for a code written "900-041-49" or
-// "90004149" (2016 medical codes 831-00x-01 are mapped to 841-00x-01).
-// A malformed code is an error wrapping [ErrMalformedCode]; a well-formed
-// code that is not in the catalogue, or whose category is not one of the 46,
-// is an error wrapping [ErrUnknownCode].
-func (c *Catalog) Lookup(code string) (Code, error) {
-	n, err := Normalize(code)
-	if err != nil {
-		return Code{}, err
-	}
-	if cat := CategoryOf(n); !IsCategoryID(cat) {
-		return Code{}, fmt.Errorf("%w %s: category %s does not exist (the categories are HW01-HW50 without HW41-HW44)", ErrUnknownCode, n, cat)
-	}
-	k, ok := c.codes[n]
-	if !ok {
-		return Code{}, fmt.Errorf("%w %s: not in the catalogue (load the official list to add it)", ErrUnknownCode, n)
-	}
-	return k.clone(), nil
-}
-
-// Search returns the codes, sorted by code, whose code (with or without
-// hyphens), category, Chinese name or English name contains q, ignoring
-// case and surrounding spaces. An empty q matches every code. A limit > 0
-// returns at most limit codes; limit <= 0 means no limit.
-func (c *Catalog) Search(q string, limit int) []Code {
-	q = strings.ToLower(strings.TrimSpace(q))
-	norm, _ := Normalize(q)
-	out := []Code{}
-	for _, code := range c.sorted {
-		if limit > 0 && len(out) >= limit {
-			break
+// Edition returns the edition with the given name ("2021").
+func (c *Catalog) Edition(name string) (*Edition, bool) {
+	for _, e := range c.editions {
+		if e.name == name {
+			return e, true
 		}
-		k := c.codes[code]
-		if q == "" || code == norm || matches(k, q) {
-			out = append(out, k.clone())
-		}
+	}
+	return nil, false
+}
+
+// EditionNames returns the editions' names, oldest first.
+func (c *Catalog) EditionNames() []string {
+	out := make([]string, len(c.editions))
+	for i, e := range c.editions {
+		out[i] = e.name
 	}
 	return out
 }
 
-func matches(k Code, q string) bool {
-	return strings.Contains(k.Code, q) ||
-		strings.Contains(strings.ReplaceAll(k.Code, "-", ""), q) ||
-		strings.Contains(strings.ToLower(k.Category), q) ||
-		strings.Contains(strings.ToLower(k.Name), q) ||
-		strings.Contains(strings.ToLower(k.NameEn), q)
+// At returns the edition in force at t: the newest that came into force
+// at or before t, or the oldest edition when t is earlier than all of them
+// (the list before 2021 is not held).
+func (c *Catalog) At(t time.Time) *Edition {
+	in := c.editions[0]
+	for _, e := range c.editions[1:] {
+		if !e.inForce.After(t) {
+			in = e
+		}
+	}
+	return in
 }
 
-// Codes returns every code in the catalogue, sorted by code.
+// With returns the catalogue with edition e added. e must come into force
+// after every edition the catalogue holds, and have a new name. When e has
+// no exemption list of its own it takes that of the edition before it, and
+// a code whose description is unchanged keeps its English name; category
+// English names carry over.
+func (c *Catalog) With(e *Edition) (*Catalog, error) {
+	last := c.editions[len(c.editions)-1]
+	if _, dup := c.Edition(e.name); dup {
+		return nil, fmt.Errorf("catalog: edition %s is already loaded; give the file's \"# edition:\" another name", e.name)
+	}
+	if !e.inForce.After(last.inForce) {
+		return nil, fmt.Errorf("catalog: edition %s comes into force on %s, not after edition %s (%s)", e.name,
+			e.inForce.Format(time.DateOnly), last.name, last.inForce.Format(time.DateOnly))
+	}
+	codeEn := map[string]string{}
+	for n, k := range e.codes {
+		if old, ok := last.codes[n]; ok && old.Name == k.Name && k.NameEn == "" {
+			codeEn[n] = old.NameEn
+		}
+	}
+	catEn := map[string]string{}
+	for id, k := range last.categories {
+		if k.NameEn != "" {
+			catEn[id] = k.NameEn
+		}
+	}
+	var list []Exemption
+	if !e.ownExempt {
+		list = last.exemptions
+	}
+	return &Catalog{editions: append(slices.Clone(c.editions), e.rebuild(codeEn, catEn, list))}, nil
+}
+
+// The methods below use the edition in force today by the wall clock;
+// code with a clock of its own (the ledger's, which tests move) calls
+// [Catalog.At] with it.
+
+// Lookup is [Edition.Lookup] in the edition in force today.
+func (c *Catalog) Lookup(code string) (Code, error) {
+	return c.At(time.Now()).Lookup(code)
+}
+
+// Search returns the codes of the edition in force today matching the
+// words of q (see [Query.Text]), sorted by code, at most limit (> 0).
+func (c *Catalog) Search(q string, limit int) []Code {
+	return c.At(time.Now()).Find(Query{Text: q, Limit: limit})
+}
+
+// Codes returns every row of the edition in force today, sorted by code.
 func (c *Catalog) Codes() []Code {
-	return c.Search("", 0)
+	return c.At(time.Now()).Codes()
 }
 
-// Categories returns the 46 categories sorted by ID.
+// Categories returns the categories of the edition in force today.
 func (c *Catalog) Categories() []Category {
-	return slices.Clone(c.catSorted)
+	return c.At(time.Now()).Categories()
 }
 
-// Category returns the category with the given ID ("HW49"; surrounding
-// spaces and lower case accepted).
+// Category returns a category of the edition in force today ("HW49";
+// surrounding spaces and lower case accepted).
 func (c *Catalog) Category(id string) (Category, bool) {
-	k, ok := c.categories[strings.ToUpper(strings.TrimSpace(id))]
-	return k, ok
+	return c.At(time.Now()).Category(strings.TrimSpace(id))
 }

@@ -3,27 +3,52 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
-// Code is one row of the National Hazardous Waste List.
+// Code is one waste code of an edition of the National Hazardous Waste
+// List: a row of its table, or a 900-000-xx code for waste found hazardous
+// by identification testing (ByIdentification).
 type Code struct {
-	Code     string   `json:"code"`     // canonical "NNN-NNN-NN", e.g. "900-041-49"
-	Category string   `json:"category"` // "HW49"
-	Name     string   `json:"name"`     // Chinese name
-	NameEn   string   `json:"name_en"`  // English name, may be empty for loaded rows
-	Hazards  []string `json:"hazards"`  // subset of T C I R In, in that order
-	Medical  bool     `json:"medical"`  // category HW01
-	Source   string   `json:"source"`   // e.g. "国家危险废物名录(2021年版)" or the file it was loaded from
+	Code         string `json:"code"`          // canonical "NNN-NNN-NN", e.g. "900-041-49"
+	Category     string `json:"category"`      // "HW49"
+	CategoryName string `json:"category_name"` // "其他废物"
+	Industry     string `json:"industry"`      // 行业来源 as printed, e.g. "非特定行业"
+	Name         string `json:"name"`          // 危险废物 (the description) as printed
+	NameEn       string `json:"name_en"`       // English working name; empty for most codes
+	// HazardText is the 危险特性 column as printed: "T", "T,I" (T and maybe
+	// I) or "T/C" (one or more of T and C). Empty for a 900-000-xx code.
+	HazardText  string      `json:"hazards"`
+	HazardTerms HazardTerms `json:"hazard_terms"` // HazardText parsed
+	// Hazards is every characteristic HazardText names, in the order
+	// T C I R In: the default hazards of a batch of this code.
+	Hazards []string `json:"hazard_set"`
+	Medical bool     `json:"medical"` // category HW01
+	// ByIdentification marks a 900-000-xx code: not a row of the table but
+	// the code article 6 gives to waste found hazardous by testing (GB 5085,
+	// HJ 298). A batch of such a code must name the identification report.
+	ByIdentification bool   `json:"by_identification,omitempty"`
+	Edition          string `json:"edition"` // the edition the code comes from, e.g. "2021"
+	Source           string `json:"source"`  // the document (or file) the edition was read from
+	// Exemptions are the rows of the edition's exemption list that name the
+	// code or its category; empty, never nil, when there are none.
+	Exemptions []Exemption `json:"exemptions"`
 }
 
 // clone returns a copy of c that shares no memory with it.
 func (c Code) clone() Code {
-	c.Hazards = append([]string(nil), c.Hazards...)
+	c.Hazards = slices.Clone(c.Hazards)
+	c.HazardTerms = c.HazardTerms.clone()
+	ex := make([]Exemption, len(c.Exemptions))
+	for i, e := range c.Exemptions {
+		ex[i] = e.clone()
+	}
+	c.Exemptions = ex
 	return c
 }
 
-// Category is one of the 46 categories HW01..HW50 (HW41-HW44 no longer exist).
+// Category is one of the 46 categories HW01..HW50 (HW41-HW44 are not used).
 type Category struct {
 	ID     string `json:"id"`      // "HW49"
 	Name   string `json:"name"`    // "其他废物"
