@@ -35,8 +35,16 @@ type testServer struct {
 
 func newTestServer(t testing.TB, mod ...func(*Config)) *testServer {
 	t.Helper()
+	return newTestServerLedger(t, ledger.Config{}, mod...)
+}
+
+// newTestServerLedger is newTestServer over a ledger opened with lcfg (its
+// Clock set to the test clock).
+func newTestServerLedger(t testing.TB, lcfg ledger.Config, mod ...func(*Config)) *testServer {
+	t.Helper()
 	clock := ledger.NewTestClock(t0)
-	svc := ledger.OpenTest(t, ledger.Config{Clock: clock.Now})
+	lcfg.Clock = clock.Now
+	svc := ledger.OpenTest(t, lcfg)
 	cfg := Config{Service: svc, TestClock: true, Heartbeat: 200 * time.Millisecond}
 	for _, m := range mod {
 		m(&cfg)

@@ -277,11 +277,25 @@ func TestBrowserStory(t *testing.T) {
 	gen.waitJS(`document.querySelector("img.qr").complete && document.querySelector("img.qr").naturalWidth > 0`)
 	gen.page("05-label")
 	_, label2 := registerBatch(gen, "900-214-08", "30", "吨桶")
-	// Re-open the form to screenshot it with the picker filled in.
+	// The picker finds a code by words of its description among all 467.
 	gen.open("/wastes/new")
-	gen.do(chromedp.SendKeys(chromedp.CSS("#code"), "841-001-01"))
-	gen.waitJS(`document.querySelector("#name").value !== ""`)
+	gen.do(chromedp.SendKeys(chromedp.CSS("#code"), "液压油"))
+	gen.waitJS(`document.querySelector('#code-results button[data-code="900-218-08"]') !== null`)
 	gen.page("03-generator-register")
+	gen.do(chromedp.Click(chromedp.CSS(`#code-results button[data-code="900-218-08"]`), chromedp.NodeVisible))
+	if got := eval[string](gen, `document.querySelector("#code").value + " " +
+		[...document.querySelectorAll('input[name="hazards"]:checked')].map(b => b.value).join(",") + " " +
+		document.querySelector("#code-results").hidden`); got != "900-218-08 T,I true" {
+		t.Fatalf("after choosing 液压油: code, hazards, list hidden = %q", got)
+	}
+	if name := eval[string](gen, `document.querySelector("#name").value`); !strings.Contains(gen.text("#code-hint"), "T,I") ||
+		name != "液压设备维护、更换和拆解过程中产生的废液压油" {
+		t.Fatalf("hint %q, name %q", gen.text("#code-hint"), name)
+	}
+	// And by industry: the filter lists that industry's codes.
+	gen.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("#code").value = "";
+		(s => { s.value = "印刷"; s.dispatchEvent(new Event("change")) })(document.querySelector("#industry"))`))
+	gen.waitJS(`document.querySelectorAll("#code-results button").length === 3`)
 	gen.open("/wastes")
 	if n := eval[int](gen, `document.querySelectorAll("svg.bar").length`); n != 2 {
 		t.Fatalf("inventory shows %d deadline bars, want 2", n)

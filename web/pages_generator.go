@@ -80,19 +80,19 @@ type wasteForm struct {
 }
 
 type newWasteData struct {
-	F       wasteForm
-	Codes   []catalog.Code
-	Forms   []string
-	Hazards []string
-	Errors  map[string]string
-	Detail  string
+	F          wasteForm
+	Industries []catalog.Industry // for the picker's industry filter
+	Forms      []string
+	Hazards    []string
+	Errors     map[string]string
+	Detail     string
 }
 
 var wasteForms = []string{"solid", "semi_solid", "liquid", "gas"}
 var hazardCodes = []string{catalog.Toxic, catalog.Corrosive, catalog.Ignitable, catalog.Reactive, catalog.Infectious}
 
 func (h *Handler) newWasteData(f wasteForm) newWasteData {
-	return newWasteData{F: f, Codes: h.svc.Catalog().Codes(), Forms: wasteForms, Hazards: hazardCodes}
+	return newWasteData{F: f, Industries: h.svc.Catalog().At(h.svc.Now()).Industries(), Forms: wasteForms, Hazards: hazardCodes}
 }
 
 // newWastePage shows the registration form.
@@ -206,10 +206,58 @@ func (h *Handler) wastePage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "waste", "waste.title", d)
 }
 
-// catalogJSON serves the code catalogue for the registration picker.
+// pickLimit is how many codes the picker shows for one search: enough to
+// choose from on a phone, small enough to send at once.
+const pickLimit = 30
+
+// pickItem is one code in the picker's results.
+type pickItem struct {
+	Code             string          `json:"code"`
+	Category         string          `json:"category"`
+	Name             string          `json:"name"`
+	NameEn           string          `json:"name_en,omitempty"`
+	Industry         string          `json:"industry"`
+	Hazards          string          `json:"hazards"`    // as printed
+	HazardSet        []string        `json:"hazard_set"` // every letter named
+	Medical          bool            `json:"medical"`
+	ByIdentification bool            `json:"by_identification,omitempty"`
+	Exemptions       []pickExemption `json:"exemptions,omitempty"`
+}
+
+// pickExemption is an exemption row as the picker shows it.
+type pickExemption struct {
+	Item      int    `json:"item"`
+	Stage     string `json:"stage"`
+	Condition string `json:"condition"`
+	Effect    string `json:"effect"`
+}
+
+// pickAnswer is GET /ui/catalog.json.
+type pickAnswer struct {
+	Items []pickItem `json:"items"`
+	More  bool       `json:"more"` // there are more matches than shown
+}
+
+// catalogJSON answers the registration picker's searches: ?q= (code or
+// words, as for GET /api/v1/catalog/codes) and ?industry=, in the edition
+// in force, at most pickLimit codes.
 func (h *Handler) catalogJSON(w http.ResponseWriter, r *http.Request) {
 	if _, ok := h.need(w, r); !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, h.svc.Catalog().Search(r.URL.Query().Get("q"), 0))
+	q := catalog.Query{Text: r.URL.Query().Get("q"), Industry: r.URL.Query().Get("industry"), Limit: pickLimit + 1}
+	codes := h.svc.Catalog().At(h.svc.Now()).Find(q)
+	out := pickAnswer{Items: []pickItem{}, More: len(codes) > pickLimit}
+	for i, k := range codes {
+		if i == pickLimit {
+			break
+		}
+		it := pickItem{Code: k.Code, Category: k.Category, Name: k.Name, NameEn: k.NameEn, Industry: k.Industry,
+			Hazards: k.HazardText, HazardSet: k.Hazards, Medical: k.Medical, ByIdentification: k.ByIdentification}
+		for _, x := range k.Exemptions {
+			it.Exemptions = append(it.Exemptions, pickExemption{Item: x.Item, Stage: x.Stage, Condition: x.Condition, Effect: x.Effect})
+		}
+		out.Items = append(out.Items, it)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
