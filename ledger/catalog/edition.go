@@ -165,7 +165,7 @@ func newEdition(name string, inForce time.Time, source string, rows []Code, cats
 	for _, cat := range e.catSorted {
 		n := "900-000-" + cat.ID[2:]
 		k := Code{Code: n, Category: cat.ID, CategoryName: cat.Name,
-			Name:    "经鉴别具有危险特性的废物（" + cat.Name + "）",
+			Name: "经鉴别具有危险特性的废物（" + cat.Name + "）", Hazards: []string{},
 			Medical: cat.ID == "HW01", ByIdentification: true, Edition: name, Source: source + " 第六条",
 			Exemptions: e.exemptionsFor(n, cat.ID)}
 		e.ident[n] = k
