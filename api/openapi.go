@@ -64,12 +64,17 @@ func (s *Server) openAPIHandler(c echo.Context) error {
 	return c.JSONBlob(http.StatusOK, b)
 }
 
-// OpenAPIPath converts an Echo path ("/wastes/:id") to OpenAPI ("/wastes/{id}").
+// OpenAPIPath converts an Echo path ("/wastes/:id") to OpenAPI ("/wastes/{id}");
+// Echo's trailing wildcard "*" (the rest of the path, slashes included)
+// becomes {path}.
 func OpenAPIPath(p string) string {
 	parts := strings.Split(p, "/")
 	for i, x := range parts {
 		if strings.HasPrefix(x, ":") {
 			parts[i] = "{" + x[1:] + "}"
+		}
+		if x == "*" {
+			parts[i] = "{path}"
 		}
 	}
 	return strings.Join(parts, "/")

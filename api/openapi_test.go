@@ -37,6 +37,9 @@ func openAPIPath(p string) string {
 		if strings.HasPrefix(x, ":") {
 			parts[i] = "{" + x[1:] + "}"
 		}
+		if x == "*" { // Echo's wildcard: the rest of the path
+			parts[i] = "{path}"
+		}
 	}
 	return strings.Join(parts, "/")
 }

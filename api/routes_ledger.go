@@ -41,8 +41,14 @@ func (s *Server) ledgerRoutes() []route {
 	}
 }
 
+// servedCheckpoint is the checkpoint GET /ledger/checkpoint and
+// GET /tlog/checkpoint answer.
+func (s *Server) servedCheckpoint() ([]byte, error) {
+	return s.svc.Log().Checkpoint()
+}
+
 func (s *Server) checkpoint(c echo.Context) error {
-	cp, err := s.svc.Log().Checkpoint()
+	cp, err := s.servedCheckpoint()
 	if err != nil {
 		return err
 	}

@@ -70,7 +70,8 @@ type Log struct {
 	opts Options
 	key  Key
 
-	upper sync.Map // compact.NodeID → []byte: stored nodes at levels ≥ upperLevel
+	upper sync.Map   // compact.NodeID → []byte: stored nodes at levels ≥ upperLevel
+	tiles *tileCache // recently served full tiles and entry bundles
 
 	queue  chan *request
 	stop   chan struct{}
@@ -125,7 +126,7 @@ func Open(opts Options) (*Log, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	l := &Log{opts: opts, queue: make(chan *request, 4096), stop: make(chan struct{})}
+	l := &Log{opts: opts, queue: make(chan *request, 4096), stop: make(chan struct{}), tiles: newTileCache(tileCacheBytes)}
 
 	switch {
 	case opts.Key != nil:
