@@ -549,7 +549,8 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 	}
 	ia := integrity()
 	assert.Equal(t, ledger.AlertOpen, ia.Status)
-	assert.Contains(t, ia.Message, "integrity")
+	assert.Contains(t, ia.Message, "完整性")
+	assert.Contains(t, ia.MessageEn, "integrity")
 	rInsp.waitFor(t, ledger.EvAlertRaised, ledger.AlertIntegrity, "ledger")
 	time.Sleep(300 * time.Millisecond) // many more verifications: still one alert
 	assert.Equal(t, ia.ID, integrity().ID)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hwledger/hwledger/ledger/chain"
 	"github.com/hwledger/hwledger/ledger/internal/proj"
-	"github.com/hwledger/hwledger/ledger/workday"
 )
 
 // raisedAlert is the alert event e raised, as it opened.
@@ -18,7 +17,7 @@ func raisedAlert(e *chain.Event, d *AlertRaisedData) Alert {
 		parties = []string{} // "parties": [], never null
 	}
 	return Alert{ID: d.ID, Kind: d.Kind, Status: AlertOpen, Subject: d.Subject, SubjectType: d.SubjectType,
-		Party: d.Party, Parties: parties, Street: d.Street, Message: d.Message, DueAt: d.DueAt,
+		Party: d.Party, Parties: parties, Street: d.Street, Message: d.Message, MessageEn: d.MessageEn, DueAt: d.DueAt,
 		RaisedAt: e.OccurredAt, EventIndex: e.Index, Seq: e.Index}
 }
 
@@ -59,7 +58,7 @@ func applyAlertRaised(s proj.Store, e *chain.Event, d *AlertRaisedData) error {
 			return err
 		}
 	}
-	if isOverdueKind(a.Kind) && a.Party != "" {
+	if k, _ := alertKind(a.Kind); k.Overdue && a.Party != "" {
 		if err := proj.BumpAgg(s, a.RaisedAt, a.Party, func(g *proj.DayAgg) { g.OverdueAlerts++ }); err != nil {
 			return err
 		}
@@ -108,17 +107,20 @@ func closeAlert(s proj.Store, e *chain.Event, fn func(a *Alert)) error {
 
 var systemActor = chain.Actor{Party: SystemParty, Role: string(RoleSystem)}
 
-// raise opens an alert unless one is already open for the same kind and
-// subject. The alert is recorded by the system actor.
-func (c *cmd) raise(a Alert) error {
+// raise opens an alert of kind a.Kind about a.Subject unless one is
+// already open, with the subject type and the message of its kind (made
+// from f). The alert is recorded by the system actor.
+func (c *cmd) raise(a Alert, f alertFacts) error {
+	k, ok := alertKind(a.Kind)
+	if !ok {
+		return fmt.Errorf("unknown alert kind %q", a.Kind)
+	}
 	if _, ok, err := c.tx.Get(proj.AlertCondKey(a.Kind, a.Subject)); err != nil || ok {
 		return err
 	}
-	if a.SubjectType == "" {
-		a.SubjectType = "ledger"
-	}
-	d := AlertRaisedData{ID: c.s.newID(), Kind: a.Kind, Subject: a.Subject, SubjectType: a.SubjectType, Party: a.Party,
-		Parties: a.Parties, Street: a.Street, Message: a.Message, DueAt: a.DueAt}
+	msg := k.message(f)
+	d := AlertRaisedData{ID: c.s.newID(), Kind: a.Kind, Subject: a.Subject, SubjectType: k.Subject, Party: a.Party,
+		Parties: a.Parties, Street: a.Street, Message: msg.Zh, MessageEn: msg.En, DueAt: a.DueAt}
 	_, err := c.emitAs(systemActor, EvAlertRaised, d.ID, c.now, d)
 	return err
 }
@@ -225,93 +227,44 @@ func (c *cmd) sweepSubject(w *Waste) error {
 }
 
 // fire raises the alert for one due deadline entry and reports whether it
-// did. An entry whose alert is already open, or whose batch has left
-// storage, raises nothing.
+// did. An entry whose alert is already open, or whose subject has left
+// that clock, raises nothing.
 func (c *cmd) fire(kind, subject string) (bool, error) {
 	if _, open, err := c.tx.Get(proj.AlertCondKey(kind, subject)); err != nil || open {
 		return false, err
 	}
-	loc := workday.Shanghai
-	switch kind {
-	case AlertStorageDueSoon, AlertStorageOverdue, AlertDisposalOverdue:
-		w, err := loadWaste(c.tx, subject)
-		if err != nil {
-			return false, err
-		}
-		a := Alert{Kind: kind, Subject: w.ID, SubjectType: "waste", Party: w.Generator, Parties: []string{w.Generator}, Street: w.Street}
-		switch kind {
-		case AlertStorageDueSoon:
-			if w.Status != WasteStored && w.Status != WasteManifested {
-				return false, nil
-			}
-			due := w.StorageWarnAt
-			a.DueAt = &due
-			a.Message = fmt.Sprintf("%s（%s）贮存将于 %s 到期 storage limit ends soon", w.Name, w.Label, w.StorageDeadline.In(loc).Format("2006-01-02 15:04"))
-		case AlertStorageOverdue:
-			if w.Status != WasteStored && w.Status != WasteManifested {
-				return false, nil
-			}
-			due := w.StorageDeadline
-			a.DueAt = &due
-			a.Message = fmt.Sprintf("%s（%s）已超过贮存期限 %s storage overdue", w.Name, w.Label, w.StorageDeadline.In(loc).Format("2006-01-02 15:04"))
-		default:
-			a.Party = w.Receiver
-			a.Parties = []string{w.Receiver, w.Generator}
-			a.DueAt = w.DisposalDeadline
-			a.Message = fmt.Sprintf("%s（%s）接收后超过一年未利用处置 not disposed within the limit", w.Name, w.Label)
-		}
-		if err := c.raise(a); err != nil {
-			return false, err
-		}
-		if kind == AlertStorageOverdue {
-			// The warning is superseded by the overdue alert.
-			return true, c.resolve(AlertStorageDueSoon, w.ID, c.now)
-		}
-		if kind == AlertStorageDueSoon && !w.StorageDeadline.After(c.now) {
-			// Already past the limit too (a late registration, a long
-			// outage): the overdue deadline just indexed is due now.
-			_, err := c.fire(AlertStorageOverdue, w.ID)
-			return true, err
-		}
-		return true, nil
-	case AlertTransitOverdue, AlertTrackGap, AlertReceiptOverdue:
-		m, err := loadManifest(c.tx, subject)
-		if err != nil {
-			return false, err
-		}
-		gen, _ := loadParty(c.tx, m.Generator)
-		street := ""
-		if gen != nil {
-			street = gen.Street
-		}
-		a := Alert{Kind: kind, Subject: m.ID, SubjectType: "manifest", Party: m.Holder, Street: street,
-			Parties: append([]string{m.Generator, m.Receiver}, m.Carriers...)}
-		switch kind {
-		case AlertTransitOverdue:
-			a.DueAt = m.TransitDue
-			a.Message = fmt.Sprintf("联单 %s 运输超时未送达 in transit too long", m.Number)
-		case AlertTrackGap:
-			a.DueAt = m.TrackGapDue
-			a.Message = fmt.Sprintf("联单 %s 运输途中 GPS 轨迹中断 no GPS position", m.Number)
-		default:
-			a.Party = m.Receiver
-			a.DueAt = m.ReceiptDue
-			a.Message = fmt.Sprintf("联单 %s 送达后 %d 个工作日内未确认接收 receipt not confirmed", m.Number, c.s.rules.ReceiptWorkdays)
-		}
-		return true, c.raise(a)
+	k, ok := alertKind(kind)
+	if !ok || k.due == nil {
+		return false, fmt.Errorf("unknown deadline kind %q", kind)
 	}
-	return false, fmt.Errorf("unknown deadline kind %q", kind)
+	a, f, ok, err := k.due(c, subject)
+	if err != nil || !ok {
+		return false, err
+	}
+	a.Kind = kind
+	if err := c.raise(a, f); err != nil {
+		return false, err
+	}
+	if k.Supersedes != "" {
+		return true, c.resolve(k.Supersedes, subject, c.now)
+	}
+	if kind == AlertStorageDueSoon && !f.w.StorageDeadline.After(c.now) {
+		// Already past the limit too (a late registration, a long
+		// outage): the overdue deadline just indexed is due now.
+		_, err := c.fire(AlertStorageOverdue, subject)
+		return true, err
+	}
+	return true, nil
 }
 
 // raiseDiscrepancy opens a significant-discrepancy alert for a receipt.
-func (c *cmd) raiseDiscrepancy(m *Manifest, detail string) error {
+func (c *cmd) raiseDiscrepancy(m *Manifest, detail Text) error {
 	gen, err := loadParty(c.tx, m.Generator)
 	if err != nil {
 		return err
 	}
-	return c.raise(Alert{Kind: AlertDiscrepancy, Subject: m.ID, SubjectType: "manifest", Party: m.Receiver,
-		Parties: []string{m.Generator, m.Receiver}, Street: gen.Street,
-		Message: fmt.Sprintf("联单 %s 重大差异 significant discrepancy: %s", m.Number, detail)})
+	return c.raise(Alert{Kind: AlertDiscrepancy, Subject: m.ID, Party: m.Receiver,
+		Parties: []string{m.Generator, m.Receiver}, Street: gen.Street}, alertFacts{m: m, detail: detail})
 }
 
 // checkCapacity warns when a receiver has passed its annual capacity.
@@ -324,27 +277,16 @@ func (c *cmd) checkCapacity(receiver string) error {
 	if float64(r.ReceivedThisYear) <= c.s.rules.CapacityWarn*float64(capacity) {
 		return nil
 	}
-	return c.raise(Alert{Kind: AlertCapacity, Subject: fmt.Sprintf("%s-%d", r.ID, r.ReceivedYear), SubjectType: "party",
-		Party: r.ID, Parties: []string{r.ID}, Street: r.Street,
-		Message: fmt.Sprintf("%s %d 年接收量 %.3f t 已超过许可能力 %g t capacity passed", r.Name, r.ReceivedYear, r.ReceivedThisYear.Tonnes(), r.License.CapacityTonnes)})
+	return c.raise(Alert{Kind: AlertCapacity, Subject: fmt.Sprintf("%s-%d", r.ID, r.ReceivedYear),
+		Party: r.ID, Parties: []string{r.ID}, Street: r.Street}, alertFacts{p: r})
 }
 
 // RaiseIntegrity opens an integrity alert (the background verification
 // found a fault). message says what is wrong.
 func (s *Service) RaiseIntegrity(ctx context.Context, message string) error {
 	_, err := exec(ctx, s, Principal{}, func(c *cmd) (struct{}, error) {
-		return struct{}{}, c.raise(Alert{Kind: AlertIntegrity, Subject: "ledger", SubjectType: "ledger",
-			Party: SystemParty, Message: "台账完整性校验失败 integrity check failed: " + message})
+		return struct{}{}, c.raise(Alert{Kind: AlertIntegrity, Subject: SubjectLedger, Party: SystemParty},
+			alertFacts{detail: Text{message, message}})
 	})
 	return err
-}
-
-// isOverdueKind reports whether an alert of kind counts as overdue (the
-// day aggregates count those alerts).
-func isOverdueKind(kind string) bool {
-	switch kind {
-	case AlertStorageOverdue, AlertTransitOverdue, AlertReceiptOverdue, AlertDisposalOverdue:
-		return true
-	}
-	return false
 }

@@ -337,7 +337,8 @@ type AlertRaisedData struct {
 	Party       string     `json:"party"`
 	Parties     []string   `json:"parties"`
 	Street      string     `json:"street"`
-	Message     string     `json:"message"`
+	Message     string     `json:"message"`    // Chinese
+	MessageEn   string     `json:"message_en"` // English
 	DueAt       *time.Time `json:"due_at,omitempty"`
 }
 

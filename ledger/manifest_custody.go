@@ -127,16 +127,7 @@ func (s *Service) custody(ctx context.Context, p Principal, id string, in Custod
 		if _, err := c.emit(typ, m.ID, occurred, d); err != nil {
 			return nil, err
 		}
-		if pickup {
-			for _, wid := range m.WasteIDs {
-				for _, k := range []string{AlertStorageDueSoon, AlertStorageOverdue} {
-					if err := c.resolve(k, wid, occurred); err != nil {
-						return nil, err
-					}
-				}
-			}
-		}
-		if err := c.resolve(AlertTrackGap, m.ID, occurred); err != nil {
+		if err := c.stopManifestClocks(typ, m, occurred); err != nil {
 			return nil, err
 		}
 		return c.manifest(m.ID)
@@ -215,7 +206,7 @@ func (s *Service) Positions(ctx context.Context, p Principal, id string, in Posi
 		}
 		if last.Add(s.rules.TrackGap).After(c.now) {
 			// The gap is closed: resolve first, so the new deadline is indexed.
-			if err := c.resolve(AlertTrackGap, m.ID, occurred); err != nil {
+			if err := c.stopClocks(EvManifestTrack, SubjectManifest, m.ID, occurred); err != nil {
 				return nil, err
 			}
 		}
@@ -254,10 +245,8 @@ func (s *Service) Deliver(ctx context.Context, p Principal, id string, in Delive
 		if _, err := c.emit(EvManifestDeliver, m.ID, occurred, ManifestDeliveredData{Location: (*LocationData)(in.Location), ReceiptDue: due}); err != nil {
 			return nil, err
 		}
-		for _, k := range []string{AlertTransitOverdue, AlertTrackGap} {
-			if err := c.resolve(k, m.ID, occurred); err != nil {
-				return nil, err
-			}
+		if err := c.stopManifestClocks(EvManifestDeliver, m, occurred); err != nil {
+			return nil, err
 		}
 		return c.manifest(m.ID)
 	})

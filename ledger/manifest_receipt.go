@@ -70,7 +70,7 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 			return nil, err
 		}
 		d := ManifestReceivedData{DisposalDue: occurred.Add(s.rules.Disposal), Year: occurred.In(workday.Shanghai).Year()}
-		var problems []string
+		var problems []Text
 		for _, wid := range m.WasteIDs {
 			w, err := loadWaste(c.tx, wid)
 			if err != nil {
@@ -92,11 +92,11 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 		if _, err := c.emit(EvManifestReceived, m.ID, occurred, d); err != nil {
 			return nil, err
 		}
-		if err := c.resolve(AlertReceiptOverdue, m.ID, occurred); err != nil {
+		if err := c.stopManifestClocks(EvManifestReceived, m, occurred); err != nil {
 			return nil, err
 		}
 		if len(problems) > 0 {
-			if err := c.raiseDiscrepancy(m, strings.Join(problems, "; ")); err != nil {
+			if err := c.raiseDiscrepancy(m, joinTexts(problems)); err != nil {
 				return nil, err
 			}
 		}
@@ -110,15 +110,27 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 	})
 }
 
-func discrepancyText(w *Waste, l ReceiptLine) string {
+// discrepancyText says how line l of batch w differs from what was declared.
+func discrepancyText(w *Waste, l ReceiptLine) Text {
 	switch {
 	case !l.Accepted:
-		return fmt.Sprintf("%s 被拒收 rejected", w.Label)
+		return Text{fmt.Sprintf("%s 被拒收", w.Label), fmt.Sprintf("%s rejected", w.Label)}
 	case l.ContainerCount != w.Container.Count:
-		return fmt.Sprintf("%s 容器数 %d≠%d containers", w.Label, l.ContainerCount, w.Container.Count)
+		return Text{fmt.Sprintf("%s 容器数 %d≠%d", w.Label, l.ContainerCount, w.Container.Count),
+			fmt.Sprintf("%s: %d containers, not %d", w.Label, l.ContainerCount, w.Container.Count)}
 	default:
-		return fmt.Sprintf("%s 重量 %s kg≠%s kg weight", w.Label, kgString(l.Received), kgString(w.Quantity))
+		return Text{fmt.Sprintf("%s 重量 %s kg≠%s kg", w.Label, kgString(l.Received), kgString(w.Quantity)),
+			fmt.Sprintf("%s: %s kg, not %s kg", w.Label, kgString(l.Received), kgString(w.Quantity))}
 	}
+}
+
+// joinTexts joins texts as a list in each language.
+func joinTexts(ts []Text) Text {
+	var zh, en []string
+	for _, t := range ts {
+		zh, en = append(zh, t.Zh), append(en, t.En)
+	}
+	return Text{strings.Join(zh, "；"), strings.Join(en, "; ")}
 }
 
 // closeIfDone closes a received manifest whose batches are all disposed of

@@ -239,23 +239,6 @@ func (m *Manifest) OnManifest(party string) bool {
 	return false
 }
 
-// Alert kinds.
-const (
-	AlertStorageDueSoon  = "storage_due_soon"
-	AlertStorageOverdue  = "storage_overdue"
-	AlertTransitOverdue  = "transit_overdue"
-	AlertReceiptOverdue  = "receipt_overdue"
-	AlertDisposalOverdue = "disposal_overdue"
-	AlertDiscrepancy     = "discrepancy"
-	AlertCapacity        = "capacity_warning"
-	AlertTrackGap        = "track_gap"
-	AlertIntegrity       = "integrity"
-)
-
-// AlertKinds lists every kind.
-var AlertKinds = []string{AlertStorageDueSoon, AlertStorageOverdue, AlertTransitOverdue, AlertReceiptOverdue,
-	AlertDisposalOverdue, AlertDiscrepancy, AlertCapacity, AlertTrackGap, AlertIntegrity}
-
 // Alert statuses.
 const (
 	AlertOpen         = "open"
@@ -266,23 +249,25 @@ const (
 // Alert is a warning (预警) raised by hwledger about a batch, manifest or
 // party; raising, resolving and acknowledging are ledger events.
 type Alert struct {
-	ID          string     `json:"id"`
-	Kind        string     `json:"kind"`
-	Status      string     `json:"status"`
-	Subject     string     `json:"subject"`      // waste, manifest or party id
-	SubjectType string     `json:"subject_type"` // waste, manifest, party, ledger
-	Party       string     `json:"party"`        // who must act
-	Parties     []string   `json:"parties"`      // who may see it
-	Street      string     `json:"street"`
-	Message     string     `json:"message"`
-	DueAt       *time.Time `json:"due_at,omitempty"`
-	RaisedAt    time.Time  `json:"raised_at"`
-	ResolvedAt  *time.Time `json:"resolved_at,omitempty"`
-	AckedAt     *time.Time `json:"acknowledged_at,omitempty"`
-	AckBy       string     `json:"acknowledged_by,omitempty"`
-	AckNote     string     `json:"note,omitempty"`
-	EventIndex  uint64     `json:"event_index"`
-	Seq         uint64     `json:"seq"`
+	ID          string   `json:"id"`
+	Kind        string   `json:"kind"`
+	Status      string   `json:"status"`
+	Subject     string   `json:"subject"`      // waste, manifest or party id
+	SubjectType string   `json:"subject_type"` // SubjectWaste, SubjectManifest, SubjectParty, SubjectLedger
+	Party       string   `json:"party"`        // who must act
+	Parties     []string `json:"parties"`      // who may see it
+	Street      string   `json:"street"`
+	// Message says what is wrong, in Chinese; MessageEn in English.
+	Message    string     `json:"message"`
+	MessageEn  string     `json:"message_en"`
+	DueAt      *time.Time `json:"due_at,omitempty"`
+	RaisedAt   time.Time  `json:"raised_at"`
+	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
+	AckedAt    *time.Time `json:"acknowledged_at,omitempty"`
+	AckBy      string     `json:"acknowledged_by,omitempty"`
+	AckNote    string     `json:"note,omitempty"`
+	EventIndex uint64     `json:"event_index"`
+	Seq        uint64     `json:"seq"`
 }
 
 // Principal is who is asking: a token's party and roles.

@@ -350,7 +350,7 @@ func (s *Service) Dispose(ctx context.Context, p Principal, id string, in Dispos
 		if _, err := c.emit(EvWasteDisposed, w.ID, occurred, WasteDisposedData{Method: m.Code, Quantity: in.Quantity, Receiver: p.Party}); err != nil {
 			return nil, err
 		}
-		if err := c.resolve(AlertDisposalOverdue, w.ID, occurred); err != nil {
+		if err := c.stopClocks(EvWasteDisposed, SubjectWaste, w.ID, occurred); err != nil {
 			return nil, err
 		}
 		if err := c.closeIfDone(w.ManifestID, occurred); err != nil {

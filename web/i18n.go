@@ -3,7 +3,25 @@ package web
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/hwledger/hwledger/ledger"
 )
+
+// The names of the alert kinds ("kind.<kind>") come from the ledger's
+// table of alert kinds.
+func init() {
+	for _, k := range ledger.AlertKindTable() {
+		messages["kind."+k.Kind] = [2]string{k.Title.Zh, k.Title.En}
+	}
+}
+
+// alertMessage is what alert a says is wrong, in lang.
+func alertMessage(lang string, a *ledger.Alert) string {
+	if lang == langEn && a.MessageEn != "" {
+		return a.MessageEn
+	}
+	return a.Message
+}
 
 // Languages. Simplified Chinese is the default.
 const (

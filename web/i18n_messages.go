@@ -82,13 +82,6 @@ var messages = map[string][2]string{
 	"hz.R":  {"反应性", "Reactive"},
 	"hz.In": {"感染性", "Infectious"},
 
-	"kind.storage_due_soon":       {"贮存即将到期", "Storage due soon"},
-	"kind.storage_overdue":        {"贮存超期", "Storage overdue"},
-	"kind.transit_overdue":        {"运输超时", "Transit overdue"},
-	"kind.receipt_overdue":        {"接收确认超时", "Receipt overdue"},
-	"kind.disposal_overdue":       {"处置超期", "Disposal overdue"},
-	"kind.discrepancy":            {"重大差异", "Significant discrepancy"},
-	"kind.capacity_warning":       {"超出核准能力", "Capacity warning"},
 	"field.code":                  {"废物代码", "Waste code"},
 	"field.name":                  {"名称", "Name"},
 	"field.form":                  {"形态", "Form"},
@@ -117,8 +110,6 @@ var messages = map[string][2]string{
 	"cap.received":                {"本年已接收", "Received this year"},
 	"cap.pending":                 {"在途联单", "On open manifests"},
 	"cap.limit":                   {"核准规模", "Capacity"},
-	"kind.track_gap":              {"轨迹中断", "GPS track gap"},
-	"kind.integrity":              {"账本完整性", "Ledger integrity"},
 
 	"inv.title":    {"废物库存", "Waste inventory"},
 	"inv.empty":    {"还没有登记的废物批次。", "No batches registered yet."},

@@ -236,6 +236,9 @@ func (v *view) MS(s string) string { return v.T("ms." + s) }
 // Kind is an alert kind in the page's language.
 func (v *view) Kind(k string) string { return v.T("kind." + k) }
 
+// AlertMessage is what an alert says is wrong, in the page's language.
+func (v *view) AlertMessage(a *ledger.Alert) string { return alertMessage(v.Lang, a) }
+
 // Form is a physical form (solid, liquid…) in the page's language.
 func (v *view) Form(f string) string { return v.T("form." + f) }
 

@@ -15,6 +15,7 @@ type alertEvent struct {
 	Type      string        `json:"type"`
 	Alert     *ledger.Alert `json:"alert"`
 	KindLabel string        `json:"kind_label"`
+	Message   string        `json:"message"` // the alert's, in the page's language
 	Party     string        `json:"party_name"`
 }
 
@@ -36,7 +37,8 @@ func (h *Handler) alertStream(w http.ResponseWriter, r *http.Request) {
 	err := httpx.AlertStream{Service: h.svc, Principal: st.p, Heartbeat: heartbeat, Done: h.opts.Done,
 		Data: func(a ledger.AlertNotice) ([]byte, error) {
 			return json.Marshal(alertEvent{Type: a.Type, Alert: a.Alert,
-				KindLabel: translate(st.lang, "kind."+a.Alert.Kind), Party: n.Of(a.Alert.Party)})
+				KindLabel: translate(st.lang, "kind."+a.Alert.Kind), Message: alertMessage(st.lang, a.Alert),
+				Party: n.Of(a.Alert.Party)})
 		}}.Serve(w, r)
 	if err != nil {
 		h.fail(w, r, err)

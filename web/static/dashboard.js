@@ -28,7 +28,7 @@
     head.appendChild(el("span", "small muted", new Date(a.raised_at).toLocaleString(document.documentElement.lang)));
     li.appendChild(head);
     li.appendChild(el("div", "", ev.party_name + (a.street ? " · " + a.street : "")));
-    li.appendChild(el("div", "small", a.message));
+    li.appendChild(el("div", "small", ev.message));
     var tr = el("div", "small");
     var link = el("a", "", "→");
     link.href = "/trace/" + encodeURIComponent(a.subject);
