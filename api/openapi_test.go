@@ -118,19 +118,15 @@ func TestOpenAPIEnums(t *testing.T) {
 		}
 		return out
 	}
-	roles := make([]string, len(ledger.AllRoles))
-	for i, r := range ledger.AllRoles {
-		roles[i] = string(r)
-	}
 	for name, want := range map[string][]string{
-		"Role":        roles,
-		"WasteStatus": ledger.WasteStatuses,
-		"AlertKind":   ledger.AlertKinds,
-		"ErrorCode":   httpx.Codes,
-		"ManifestStatus": {ledger.ManifestSubmitted, ledger.ManifestInTransit, ledger.ManifestDelivered,
-			ledger.ManifestReceived, ledger.ManifestClosed, ledger.ManifestCancelled},
-		"AlertStatus": {ledger.AlertOpen, ledger.AlertResolved, ledger.AlertAcknowledged},
-		"Hazard":      {catalog.Toxic, catalog.Corrosive, catalog.Ignitable, catalog.Reactive, catalog.Infectious},
+		"Role":           ledger.RoleNames(),
+		"WasteStatus":    ledger.WasteStatuses,
+		"AlertKind":      ledger.AlertKinds,
+		"ErrorCode":      httpx.Codes,
+		"ManifestStatus": ledger.ManifestStatuses,
+		"WasteForm":      ledger.WasteForms,
+		"AlertStatus":    ledger.AlertStatuses,
+		"Hazard":         catalog.Hazards,
 	} {
 		assert.Equal(t, want, enum(name), name)
 	}

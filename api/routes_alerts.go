@@ -26,7 +26,7 @@ func (s *Server) listAlerts(c echo.Context) error {
 	if f.Kind, err = oneOf(c, "kind", ledger.AlertKinds...); err != nil {
 		return err
 	}
-	if f.Status, err = oneOf(c, "status", ledger.AlertOpen, ledger.AlertResolved, ledger.AlertAcknowledged); err != nil {
+	if f.Status, err = oneOf(c, "status", ledger.AlertStatuses...); err != nil {
 		return err
 	}
 	f.Party, f.Street = c.QueryParam("party"), c.QueryParam("street")

@@ -19,8 +19,8 @@ func (s *Server) assessmentRoutes() []route {
 }
 
 func (s *Server) assessment(c echo.Context) error {
-	q := ledger.AssessQuery{GroupBy: "party"}
-	g, err := oneOf(c, "group_by", "party", "street")
+	q := ledger.AssessQuery{GroupBy: ledger.GroupByParty}
+	g, err := oneOf(c, "group_by", ledger.AssessGroupings...)
 	if err != nil {
 		return err
 	}

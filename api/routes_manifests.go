@@ -45,8 +45,7 @@ func (s *Server) createManifest(c echo.Context) error {
 func (s *Server) listManifests(c echo.Context) error {
 	var f ledger.ManifestFilter
 	var err error
-	if f.Status, err = oneOf(c, "status", ledger.ManifestSubmitted, ledger.ManifestInTransit, ledger.ManifestDelivered,
-		ledger.ManifestReceived, ledger.ManifestClosed, ledger.ManifestCancelled); err != nil {
+	if f.Status, err = oneOf(c, "status", ledger.ManifestStatuses...); err != nil {
 		return err
 	}
 	f.Party = c.QueryParam("party")

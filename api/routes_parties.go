@@ -44,7 +44,7 @@ func (s *Server) createParty(c echo.Context) error {
 }
 
 func (s *Server) listParties(c echo.Context) error {
-	role, err := oneOf(c, "role", "generator", "transporter", "receiver", "inspector", "admin")
+	role, err := oneOf(c, "role", ledger.RoleNames()...)
 	if err != nil {
 		return err
 	}

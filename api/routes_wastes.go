@@ -43,8 +43,7 @@ func (s *Server) registerWaste(c echo.Context) error {
 func (s *Server) listWastes(c echo.Context) error {
 	var f ledger.WasteFilter
 	var err error
-	if f.Status, err = oneOf(c, "status", ledger.WasteStored, ledger.WasteManifested, ledger.WasteInTransit,
-		ledger.WasteDelivered, ledger.WasteReceived, ledger.WasteDisposed, ledger.WasteRejected); err != nil {
+	if f.Status, err = oneOf(c, "status", ledger.WasteStatuses...); err != nil {
 		return err
 	}
 	f.Code, f.Category, f.Party, f.Street = c.QueryParam("code"), c.QueryParam("category"), c.QueryParam("party"), c.QueryParam("street")

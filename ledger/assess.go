@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/hwledger/hwledger/ledger/internal/proj"
@@ -80,10 +81,10 @@ type Assessment struct {
 func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*Assessment, error) {
 	f := fieldErrors{}
 	if q.GroupBy == "" {
-		q.GroupBy = "party"
+		q.GroupBy = GroupByParty
 	}
-	if q.GroupBy != "party" && q.GroupBy != "street" {
-		f.add("group_by", "must be party or street")
+	if !contains(AssessGroupings, q.GroupBy) {
+		f.add("group_by", "must be one of %s", strings.Join(AssessGroupings, ", "))
 	}
 	if q.From.IsZero() || q.To.IsZero() {
 		f.add("from", "from and to are required (RFC 3339 or YYYY-MM-DD)")
@@ -175,7 +176,7 @@ func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*
 		}
 		add(&district, x)
 		g := x
-		if q.GroupBy == "street" {
+		if q.GroupBy == GroupByStreet {
 			if grouped[x.Street] == nil {
 				grouped[x.Street] = &AssessRow{Group: x.Street, Name: x.Street}
 			}

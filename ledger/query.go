@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hwledger/hwledger/ledger/catalog"
@@ -266,7 +267,7 @@ func (s *Service) Manifests(ctx context.Context, p Principal, f ManifestFilter, 
 		}
 		f.Party = p.Party
 	}
-	if f.Status != "" && !manifestStatuses[f.Status] {
+	if f.Status != "" && !contains(ManifestStatuses, f.Status) {
 		return List[*Manifest]{}, invalid("status", "unknown status %q", f.Status)
 	}
 	list := proj.AllManifests
@@ -293,16 +294,13 @@ func (s *Service) Manifests(ctx context.Context, p Principal, f ManifestFilter, 
 	return out, err
 }
 
-var manifestStatuses = map[string]bool{ManifestSubmitted: true, ManifestInTransit: true, ManifestDelivered: true,
-	ManifestReceived: true, ManifestClosed: true, ManifestCancelled: true}
-
 // Alerts lists alerts the caller may see (inspectors: all), newest first.
 func (s *Service) Alerts(ctx context.Context, p Principal, f AlertFilter, pg Page) (List[*Alert], error) {
 	if f.Kind != "" && !contains(AlertKinds, f.Kind) {
 		return List[*Alert]{}, invalid("kind", "unknown alert kind %q", f.Kind)
 	}
-	if f.Status != "" && f.Status != AlertOpen && f.Status != AlertResolved && f.Status != AlertAcknowledged {
-		return List[*Alert]{}, invalid("status", "must be open, resolved or acknowledged")
+	if f.Status != "" && !contains(AlertStatuses, f.Status) {
+		return List[*Alert]{}, invalid("status", "must be one of %s", strings.Join(AlertStatuses, ", "))
 	}
 	if !p.SeesAll() {
 		if f.Party != "" && f.Party != p.Party {

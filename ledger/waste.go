@@ -14,7 +14,6 @@ import (
 )
 
 // Forms a batch may take.
-var wasteForms = map[string]bool{"solid": true, "semi_solid": true, "liquid": true, "gas": true}
 
 // waste is the batch as registered.
 func (d *WasteRegisteredData) waste() Waste {
@@ -210,8 +209,8 @@ func (s *Service) validateWaste(in *WasteInput) (catalog.Code, error) {
 	if len([]rune(in.Name)) > maxWasteName {
 		f.add("name", "at most %d characters", maxWasteName)
 	}
-	if !wasteForms[in.Form] {
-		f.add("form", "must be one of solid, semi_solid, liquid, gas")
+	if !contains(WasteForms, in.Form) {
+		f.add("form", "must be one of %s", strings.Join(WasteForms, ", "))
 	}
 	if len(in.Hazards) == 0 {
 		in.Hazards = code.Hazards

@@ -110,7 +110,7 @@ func (h *Handler) byMonth(ctx context.Context, who ledger.Principal, now time.Ti
 		if !end.After(start) {
 			continue
 		}
-		a, err := h.svc.Assessment(ctx, who, ledger.AssessQuery{From: start, To: end, GroupBy: "street"})
+		a, err := h.svc.Assessment(ctx, who, ledger.AssessQuery{From: start, To: end, GroupBy: ledger.GroupByStreet})
 		if err != nil {
 			return nil, err
 		}

@@ -60,7 +60,7 @@ func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 		d.Year = now.In(shanghai).Year()
 		// The Service scopes the assessment to the caller: its own row, ranked
 		// among all generators. The inventory still shows if it fails.
-		if a, err := h.assess(r.Context(), st.p, yearToDate(now), "party"); err != nil {
+		if a, err := h.assess(r.Context(), st.p, yearToDate(now), ledger.GroupByParty); err != nil {
 			h.lg.Warn("web: own assessment", "party", st.p.Party, "err", err)
 		} else {
 			for i := range a.Rows {
@@ -88,11 +88,8 @@ type newWasteData struct {
 	Detail     string
 }
 
-var wasteForms = []string{"solid", "semi_solid", "liquid", "gas"}
-var hazardCodes = []string{catalog.Toxic, catalog.Corrosive, catalog.Ignitable, catalog.Reactive, catalog.Infectious}
-
 func (h *Handler) newWasteData(f wasteForm) newWasteData {
-	return newWasteData{F: f, Industries: h.svc.Catalog().At(h.svc.Now()).Industries(), Forms: wasteForms, Hazards: hazardCodes}
+	return newWasteData{F: f, Industries: h.svc.Catalog().At(h.svc.Now()).Industries(), Forms: ledger.WasteForms, Hazards: catalog.Hazards}
 }
 
 // newWastePage shows the registration form.
@@ -100,7 +97,7 @@ func (h *Handler) newWastePage(w http.ResponseWriter, r *http.Request) {
 	if _, ok := h.need(w, r, ledger.RoleGenerator); !ok {
 		return
 	}
-	f := wasteForm{Form: "solid", ContainerCount: "1",
+	f := wasteForm{Form: ledger.FormSolid, ContainerCount: "1",
 		GeneratedAt: h.svc.Now().In(shanghai).Format(dateTimeLocal)}
 	h.render(w, r, http.StatusOK, "waste_new", "reg.title", h.newWasteData(f))
 }

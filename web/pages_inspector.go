@@ -87,7 +87,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Months = monthChart(months, st.lang)
-	a, err := h.assess(ctx, st.p, per, "street")
+	a, err := h.assess(ctx, st.p, per, ledger.GroupByStreet)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -142,11 +142,11 @@ func (h *Handler) rankingPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := rankingData{Period: per, Own: !st.p.SeesAll()}
-	if d.Streets, err = h.assess(r.Context(), st.p, per, "street"); err != nil {
+	if d.Streets, err = h.assess(r.Context(), st.p, per, ledger.GroupByStreet); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if d.Parties, err = h.assess(r.Context(), st.p, per, "party"); err != nil {
+	if d.Parties, err = h.assess(r.Context(), st.p, per, ledger.GroupByParty); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -174,9 +174,9 @@ func (h *Handler) rankingCSV(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	by := "party"
-	if r.URL.Query().Get("by") == "street" {
-		by = "street"
+	by := ledger.GroupByParty
+	if r.URL.Query().Get("by") == ledger.GroupByStreet {
+		by = ledger.GroupByStreet
 	}
 	a, err := h.assess(r.Context(), st.p, per, by)
 	if err != nil {

@@ -10,9 +10,6 @@ import (
 	"github.com/hwledger/hwledger/ledger/catalog"
 )
 
-var manifestStatuses = []string{ledger.ManifestSubmitted, ledger.ManifestInTransit, ledger.ManifestDelivered,
-	ledger.ManifestReceived, ledger.ManifestClosed, ledger.ManifestCancelled}
-
 type manifestListData struct {
 	Items      []*ledger.Manifest
 	Status     string
@@ -40,7 +37,7 @@ func (h *Handler) manifestList(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	d := manifestListData{Items: list.Items, Status: f.Status, Statuses: manifestStatuses, NextCursor: list.NextCursor, Names: n}
+	d := manifestListData{Items: list.Items, Status: f.Status, Statuses: ledger.ManifestStatuses, NextCursor: list.NextCursor, Names: n}
 	if st.p.Has(ledger.RoleReceiver) {
 		me, err := h.svc.Party(r.Context(), st.p.Party)
 		if err != nil {

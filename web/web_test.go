@@ -40,7 +40,7 @@ func TestEveryMessageKeyExists(t *testing.T) {
 	for _, prefix := range []string{"ws.", "ms."} {
 		list := ledger.WasteStatuses
 		if prefix == "ms." {
-			list = manifestStatuses
+			list = ledger.ManifestStatuses
 		}
 		for _, s := range list {
 			if _, ok := messages[prefix+s]; !ok {

@@ -17,7 +17,8 @@ const (
 	Infectious = "In"
 )
 
-var hazardOrder = []string{Toxic, Corrosive, Ignitable, Reactive, Infectious}
+// Hazards lists every hazard characteristic in canonical order.
+var Hazards = []string{Toxic, Corrosive, Ignitable, Reactive, Infectious}
 
 // ParseHazards parses a list of hazard characteristics such as "T/In",
 // "T,I", "C、T" or "t c" (separators / , ; 、 ， | and spaces; letters
@@ -39,7 +40,7 @@ func ParseHazards(s string) ([]string, error) {
 		return nil, fmt.Errorf("catalog: no hazard in %q: want one or more of T, C, I, R, In (e.g. \"T/In\")", s)
 	}
 	out := make([]string, 0, len(seen))
-	for _, h := range hazardOrder {
+	for _, h := range Hazards {
 		if seen[h] {
 			out = append(out, h)
 		}
@@ -48,7 +49,7 @@ func ParseHazards(s string) ([]string, error) {
 }
 
 func canonicalHazard(f string) (string, bool) {
-	for _, h := range hazardOrder {
+	for _, h := range Hazards {
 		if strings.EqualFold(f, h) {
 			return h, true
 		}
@@ -91,7 +92,7 @@ func ParseOfficialHazards(text string) (HazardTerms, []string, error) {
 	letters := strings.Split(text, sep)
 	seen := map[string]bool{}
 	for _, l := range letters {
-		if !slices.Contains(hazardOrder, l) {
+		if !slices.Contains(Hazards, l) {
 			return t, nil, fmt.Errorf("unknown hazard %q in %q: want T, C, I, R or In separated by \",\" or \"/\"", l, text)
 		}
 		if seen[l] {
@@ -109,7 +110,7 @@ func ParseOfficialHazards(text string) (HazardTerms, []string, error) {
 		}
 	}
 	set := make([]string, 0, len(seen))
-	for _, h := range hazardOrder {
+	for _, h := range Hazards {
 		if seen[h] {
 			set = append(set, h)
 		}

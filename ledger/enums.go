@@ -1,0 +1,43 @@
+package ledger
+
+// The domain's enumerations that have no other home, each listed once. The
+// API checks query parameters against them, the web UI offers them in its
+// forms and filters, and the OpenAPI document's test holds its enums to
+// them. The others: AllRoles (types.go), WasteStatuses (query.go),
+// AlertKinds (the alert kind table) and catalog.Hazards.
+
+// Physical forms of a batch (物理形态).
+const (
+	FormSolid     = "solid"
+	FormSemiSolid = "semi_solid"
+	FormLiquid    = "liquid"
+	FormGas       = "gas"
+)
+
+// WasteForms lists every physical form.
+var WasteForms = []string{FormSolid, FormSemiSolid, FormLiquid, FormGas}
+
+// ManifestStatuses lists every manifest status in lifecycle order.
+var ManifestStatuses = []string{ManifestSubmitted, ManifestInTransit, ManifestDelivered, ManifestReceived,
+	ManifestClosed, ManifestCancelled}
+
+// AlertStatuses lists every alert status.
+var AlertStatuses = []string{AlertOpen, AlertResolved, AlertAcknowledged}
+
+// Assessment groupings (AssessQuery.GroupBy).
+const (
+	GroupByParty  = "party"
+	GroupByStreet = "street"
+)
+
+// AssessGroupings lists every grouping; the first is the default.
+var AssessGroupings = []string{GroupByParty, GroupByStreet}
+
+// RoleNames lists AllRoles as strings.
+func RoleNames() []string {
+	out := make([]string, len(AllRoles))
+	for i, r := range AllRoles {
+		out[i] = string(r)
+	}
+	return out
+}
