@@ -59,7 +59,7 @@
 //	                           each a signed varint (encoding/binary.AppendVarint)
 //	i/<party>/<key>            idempotency record: JSON {"hash","result"}; a
 //	                           transport cache, not a projection, not replayed
-//	meta/projections           the projection format ([Format]), decimal; not
+//	meta/projections           the projection format (Format), decimal; not
 //	                           a projection
 //
 // # Lists
@@ -67,9 +67,9 @@
 // A list is an index name and value; its entries have a suffix, the
 // record's seq (be64), or in the generated-at list the generated-at unix
 // second (be64) then the seq. Entries are packed into posting blocks: the
-// entries whose seq>>bits is b are block b, bits 8 for the lists of one
-// party, street or code and 6 for the others, and in the generated-at list
-// block b of the hour the second falls in. A block's value is its entries
+// entries whose seq>>bits is b are block b, bits 8 for the batches of one
+// party, street or code (wp/, wt/, wc/) and 6 for every other list, and
+// in the generated-at list block b of the hour the second falls in. A block's value is its entries
 // in ascending suffix order, each the suffix, the record id, then one byte:
 // the id's length (0 in lists of batches, which are found by seq). With
 // the length last, the newest entry is read from the end.
