@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -62,20 +61,4 @@ func (s *Server) openAPIHandler(c echo.Context) error {
 		return err
 	}
 	return c.JSONBlob(http.StatusOK, b)
-}
-
-// OpenAPIPath converts an Echo path ("/wastes/:id") to OpenAPI ("/wastes/{id}");
-// Echo's trailing wildcard "*" (the rest of the path, slashes included)
-// becomes {path}.
-func OpenAPIPath(p string) string {
-	parts := strings.Split(p, "/")
-	for i, x := range parts {
-		if strings.HasPrefix(x, ":") {
-			parts[i] = "{" + x[1:] + "}"
-		}
-		if x == "*" {
-			parts[i] = "{path}"
-		}
-	}
-	return strings.Join(parts, "/")
 }
