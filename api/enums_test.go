@@ -48,3 +48,24 @@ func TestEnumeratedParameters(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, a.status, "%s", a)
 	assert.Equal(t, "must be one of "+strings.Join(ledger.WasteForms, ", "), e.Error.Fields["form"])
 }
+
+// TestOpenAPIInlineEnums: the enumerations the document states inline
+// (not as a component, which TestOpenAPIEnums checks) are the ledger's.
+func TestOpenAPIInlineEnums(t *testing.T) {
+	doc := loadOpenAPI(t)
+	strs := func(vs []any) []string {
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			out[i] = v.(string)
+		}
+		return out
+	}
+	custody := doc.Components.Schemas["CustodyStep"].Value.Properties["kind"].Value
+	assert.Equal(t, ledger.CustodyKinds, strs(custody.Enum), "CustodyStep.kind")
+	answer := doc.Components.Schemas["Assessment"].Value.Properties["group_by"].Value
+	assert.Equal(t, ledger.AssessGroupings, strs(answer.Enum), "Assessment.group_by")
+	param := doc.Paths.Find("/api/v1/assessment").Get.Parameters.GetByInAndName("query", "group_by")
+	if assert.NotNil(t, param, "GET /assessment has no group_by parameter") {
+		assert.Equal(t, ledger.AssessGroupings, strs(param.Schema.Value.Enum), "GET /assessment ?group_by")
+	}
+}

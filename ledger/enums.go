@@ -24,6 +24,17 @@ var ManifestStatuses = []string{ManifestSubmitted, ManifestInTransit, ManifestDe
 // AlertStatuses lists every alert status.
 var AlertStatuses = []string{AlertOpen, AlertResolved, AlertAcknowledged}
 
+// Kinds of a manifest's custody steps (CustodyStep.Kind).
+const (
+	CustodyPickup   = "pickup"
+	CustodyHandover = "handover"
+	CustodyDeliver  = "deliver"
+	CustodyReceive  = "receive"
+)
+
+// CustodyKinds lists every kind of custody step, in the order they happen.
+var CustodyKinds = []string{CustodyPickup, CustodyHandover, CustodyDeliver, CustodyReceive}
+
 // Assessment groupings (AssessQuery.GroupBy).
 const (
 	GroupByParty  = "party"

@@ -97,7 +97,7 @@ func applyPickedUp(s proj.Store, e *chain.Event, d *ManifestPickedUpData) error 
 		if err := proj.PutDeadline(s, d.TransitDue, AlertTransitOverdue, x.ID, x.Seq); err != nil {
 			return err
 		}
-		return takeCustody(s, e, x, "pickup", &d.CustodyData, d.TrackGapDue)
+		return takeCustody(s, e, x, CustodyPickup, &d.CustodyData, d.TrackGapDue)
 	})
 	if err != nil {
 		return err
@@ -119,7 +119,7 @@ func applyHandedOver(s proj.Store, e *chain.Event, d *ManifestHandedOverData) er
 		if err := proj.DelDeadline(s, orZero(x.TrackGapDue), AlertTrackGap, x.ID, x.Seq); err != nil {
 			return err
 		}
-		return takeCustody(s, e, x, "handover", &d.CustodyData, d.TrackGapDue)
+		return takeCustody(s, e, x, CustodyHandover, &d.CustodyData, d.TrackGapDue)
 	})
 }
 
@@ -191,7 +191,7 @@ func applyDeliver(s proj.Store, e *chain.Event, d *ManifestDeliveredData) error 
 		x.TrackGapDue = nil
 		x.Status, x.DeliveredAt, x.Holder = ManifestDelivered, &at, x.Receiver
 		x.ReceiptDue = &d.ReceiptDue
-		x.Custody = append(x.Custody, CustodyStep{Kind: "deliver", Party: e.Actor.Party, At: at, Location: (*Location)(d.Location), EventIndex: e.Index})
+		x.Custody = append(x.Custody, CustodyStep{Kind: CustodyDeliver, Party: e.Actor.Party, At: at, Location: (*Location)(d.Location), EventIndex: e.Index})
 		return proj.PutDeadline(s, d.ReceiptDue, AlertReceiptOverdue, x.ID, x.Seq)
 	})
 	if err != nil {
@@ -224,7 +224,7 @@ func applyReceive(s proj.Store, e *chain.Event, d *ManifestReceivedData) error {
 		for _, l := range d.Lines {
 			x.Discrepancy = x.Discrepancy || l.Discrepancy
 		}
-		x.Custody = append(x.Custody, CustodyStep{Kind: "receive", Party: x.Receiver, At: at, EventIndex: e.Index})
+		x.Custody = append(x.Custody, CustodyStep{Kind: CustodyReceive, Party: x.Receiver, At: at, EventIndex: e.Index})
 		return nil
 	})
 	if err != nil {

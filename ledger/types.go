@@ -164,7 +164,7 @@ const (
 
 // CustodyStep is one change of hands.
 type CustodyStep struct {
-	Kind         string    `json:"kind"` // pickup, handover, deliver, receive
+	Kind         string    `json:"kind"` // one of CustodyKinds
 	Party        string    `json:"party"`
 	At           time.Time `json:"at"`
 	VehiclePlate string    `json:"vehicle_plate,omitempty"`
