@@ -32,10 +32,19 @@ deps: ## install what the tests need and is missing (Chromium and a Chinese font
 test: deps lint ## install what is missing, then run every test (with the race detector)
 	$(GO) test -race -count=1 -timeout 20m ./...
 
-lint: ## gofmt and go vet
+# Linters, pinned, run with `go run PKG@VERSION`: the Go module proxy serves
+# them and the build cache keeps them, so nothing is installed by hand.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+DEADCODE := golang.org/x/tools/cmd/deadcode@v0.52.0
+
+lint: ## gofmt, go vet, staticcheck and deadcode: any finding fails
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	@echo "$(GO) run $(DEADCODE) -test ./..."; \
+	  out=$$($(GO) run $(DEADCODE) -test ./...) || exit 1; \
+	  if [ -n "$$out" ]; then echo "deadcode: unreachable functions:"; echo "$$out"; exit 1; fi
 
 # Redocly CLI, pinned. Not part of `make test`: it needs Node.js and the npm
 # registry (npx fetches it on first use, then checks the registry each run),

@@ -155,12 +155,6 @@ func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// Handler returns the server's HTTP handler (for httptest).
-func (s *Server) Handler() http.Handler { return s.e }
-
-// Echo returns the Echo instance (route listing in tests).
-func (s *Server) Echo() *echo.Echo { return s.e }
-
 // Serve answers requests on l until Shutdown; it returns nil after a
 // graceful shutdown.
 func (s *Server) Serve(l net.Listener) error {
@@ -169,15 +163,6 @@ func (s *Server) Serve(l net.Listener) error {
 		return nil
 	}
 	return err
-}
-
-// ListenAndServe listens on addr and serves.
-func (s *Server) ListenAndServe(addr string) error {
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	return s.Serve(l)
 }
 
 // Shutdown stops accepting connections, ends SSE streams, and waits for

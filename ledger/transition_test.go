@@ -24,10 +24,6 @@ const (
 	na         // not applicable (no manifest in this state)
 )
 
-func (o outcome) String() string {
-	return [...]string{"allowed", "ErrInvalidTransition", "ErrRuleViolation", "ErrNotFound", "n/a"}[o]
-}
-
 // tState is a batch in a status, on a manifest (carriers car1, car2;
 // receiver recv) in a status.
 type tState struct {

@@ -10,8 +10,6 @@ import (
 
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/chain"
-	"github.com/transparency-dev/merkle/proof"
-	"github.com/transparency-dev/merkle/rfc6962"
 )
 
 // tracedEvent is one event of a trace as the page shows it, with the result
@@ -125,7 +123,7 @@ func verifyTrace(t *ledger.Trace, cp chain.Checkpoint, cpOK bool) ([]tracedEvent
 				e.Data = buf.String()
 			}
 		}
-		leaf := rfc6962.DefaultHasher.HashLeaf(te.Event)
+		leaf := chain.HashLeaf(te.Event)
 		switch {
 		case e.Problem != "":
 		case hex.EncodeToString(leaf) != te.LeafHash:
@@ -135,7 +133,7 @@ func verifyTrace(t *ledger.Trace, cp chain.Checkpoint, cpOK bool) ([]tracedEvent
 		case cp.Size != t.Size:
 			e.Problem = "checkpoint size differs from the trace's"
 		default:
-			if err := proof.VerifyInclusion(rfc6962.DefaultHasher, te.Index, cp.Size, leaf, te.InclusionProof, cp.Root); err != nil {
+			if err := chain.VerifyInclusion(te.Index, cp.Size, te.Event, te.InclusionProof, cp.Root); err != nil {
 				e.Problem = err.Error()
 			} else {
 				e.Verified = true
