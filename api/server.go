@@ -155,6 +155,9 @@ func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// Handler returns the server's HTTP handler (for httptest).
+func (s *Server) Handler() http.Handler { return s.e }
+
 // Serve answers requests on l until Shutdown; it returns nil after a
 // graceful shutdown.
 func (s *Server) Serve(l net.Listener) error {

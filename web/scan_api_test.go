@@ -74,6 +74,7 @@ func TestScanStepsAreTheAPIs(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, w1.status)
 	assert.Equal(t, a1, w1)
 	assert.Equal(t, map[string]any{"labels": "must be an array"}, w1.body["error"].(map[string]any)["fields"])
+	assert.Equal(t, size, f.svc.Log().Size(), "a refused body appended something")
 
 	// Pickup through the web, replayed through the API.
 	pickup, _ := json.Marshal(ledger.CustodyInput{Labels: m.Labels, VehiclePlate: "豫A12345", Driver: "赵师傅"})

@@ -143,9 +143,6 @@ func (w *Witness) Close() error { return w.lock.Close() }
 // VerifierKey is the witness's cosignature/v1 verifier key.
 func (w *Witness) VerifierKey() string { return w.key.VerifierKey }
 
-// Name is the witness's key name (the name on its cosignature lines).
-func (w *Witness) Name() string { return w.key.Signer.Name() }
-
 // Latest returns the size and signed note of the latest checkpoint the
 // witness cosigned for origin (0, nil if none or unknown origin).
 func (w *Witness) Latest(origin string) (uint64, []byte) {

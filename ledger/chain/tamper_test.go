@@ -1,7 +1,6 @@
 package chain
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,13 +38,6 @@ var tamperCases = []struct {
 	{name: "truncated", index: -1, size: 26, withSaved: "truncated: saved checkpoint has 31 events, the log only 26", hasCheckpoint: true},
 	{name: "rolledback", index: -1, size: 19, withSaved: "truncated: saved checkpoint has 31 events, the log only 19", hasCheckpoint: true},
 	{name: "forked", index: -1, size: 41, withSaved: "forked: the first 31 events hash to", hasCheckpoint: true},
-}
-
-// isFault reports whether err is a verification fault (as opposed to an
-// I/O error that stopped verification).
-func isFault(err error) bool {
-	var f *Fault
-	return errors.As(err, &f)
 }
 
 func TestVerifyCatchesTampering(t *testing.T) {
@@ -97,7 +89,7 @@ func TestSavedCheckpointMustBeSignedByTheLogKey(t *testing.T) {
 	forged, err := note.Sign(&note.Note{Text: text}, other.Signer)
 	require.NoError(t, err)
 	_, err = l.Verify(VerifyOptions{Trusted: forged})
-	require.True(t, isFault(err), "%v", err)
+	require.True(t, IsFault(err), "%v", err)
 	assert.Contains(t, err.Error(), "saved checkpoint")
 }
 

@@ -23,6 +23,13 @@ func (f *Fault) Error() string {
 	return fmt.Sprintf("event %d: %s", f.Index, f.What)
 }
 
+// IsFault reports whether err is a verification fault (as opposed to an
+// I/O error that stopped verification).
+func IsFault(err error) bool {
+	var f *Fault
+	return errors.As(err, &f)
+}
+
 // VerifyOptions tune Verify.
 type VerifyOptions struct {
 	// Trusted is a signed checkpoint saved earlier, outside the store. When
