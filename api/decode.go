@@ -1,9 +1,6 @@
 package api
 
 import (
-	"reflect"
-	"time"
-
 	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/labstack/echo/v4"
 )
@@ -37,9 +34,3 @@ func bind(c echo.Context, v any) error {
 	}
 	return httpx.DecodeJSON(c.Request().Header.Get(echo.HeaderContentType), b, v)
 }
-
-// timeType and jsonName serve the OpenAPI generator, which names
-// properties as the decoder does.
-var timeType = reflect.TypeFor[time.Time]()
-
-func jsonName(f reflect.StructField) string { return httpx.JSONName(f) }
