@@ -7,13 +7,13 @@ import "github.com/hwledger/hwledger/ledger/internal/proj"
 // subjects have no deadlines: 0.
 func subjectSeq(s proj.Store, subjectType, id string) (uint64, error) {
 	switch subjectType {
-	case "manifest":
+	case SubjectManifest:
 		m, err := loadManifest(s, id)
 		if err != nil {
 			return 0, err
 		}
 		return m.Seq, nil
-	case "waste":
+	case SubjectWaste:
 		w, err := loadWaste(s, id)
 		if err != nil {
 			return 0, err

@@ -11,18 +11,17 @@ import (
 )
 
 type dashboardData struct {
-	Open       []*ledger.Alert
-	Names      names
-	InTransit  int
-	Stored     int
-	Overdue    int
-	Year       int
-	Period     period
-	District   ledger.AssessRow
-	Map        template.HTML
-	Months     template.HTML
-	Rates      template.HTML
-	AlertKinds []string
+	Open      []*ledger.Alert
+	Names     names
+	InTransit int
+	Stored    int
+	Overdue   int
+	Year      int
+	Period    period
+	District  ledger.AssessRow
+	Map       template.HTML
+	Months    template.HTML
+	Rates     template.HTML
 }
 
 // dashboard is the inspector's overview: open alerts (live), the district
