@@ -71,6 +71,7 @@ func TestScanStepsAreTheAPIs(t *testing.T) {
 	bad := []byte(`{"labels": "not a list"}`)
 	size := f.svc.Log().Size()
 	w1, a1 := viaWeb("pickup", "bad-1", bad), viaAPI("pickup", "bad-1", bad)
+	assert.Equal(t, size, f.svc.Log().Size(), "a refused step recorded something")
 	assert.Equal(t, http.StatusBadRequest, w1.status)
 	assert.Equal(t, a1, w1)
 	assert.Equal(t, map[string]any{"labels": "must be an array"}, w1.body["error"].(map[string]any)["fields"])
