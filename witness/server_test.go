@@ -27,7 +27,7 @@ func independentVerifier(t *testing.T, dir string) note.Verifier {
 	skey, err := os.ReadFile(filepath.Join(dir, witness.KeyFile))
 	require.NoError(t, err)
 	// PRIVATE+KEY+<name>+<hash>+base64(0x01 ‖ seed)
-	f := strings.Split(strings.TrimSpace(string(skey)), "+")
+	f := strings.SplitN(strings.TrimSpace(string(skey)), "+", 5) // base64 may hold "+"
 	require.Len(t, f, 5)
 	raw, err := base64.StdEncoding.DecodeString(f[4])
 	require.NoError(t, err)
