@@ -42,8 +42,14 @@ func (s *Server) ledgerRoutes() []route {
 }
 
 // servedCheckpoint is the checkpoint GET /ledger/checkpoint and
-// GET /tlog/checkpoint answer.
+// GET /tlog/checkpoint answer: the latest, or with witnesses the newest
+// that the policy's number of witnesses have cosigned, their cosignature
+// lines after the ledger's signature (see witness.Collector.Checkpoint).
 func (s *Server) servedCheckpoint() ([]byte, error) {
+	if s.cfg.Witnesses != nil {
+		cp, _, err := s.cfg.Witnesses.Checkpoint()
+		return cp, err
+	}
 	return s.svc.Log().Checkpoint()
 }
 

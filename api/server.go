@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-playground/validator/v10"
 	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/witness"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,6 +36,10 @@ type Config struct {
 	Registry *prometheus.Registry
 	// Web, if set, mounts the web UI (see the package doc).
 	Web func(e *echo.Echo, m Mount)
+	// Witnesses, if set, collects witness cosignatures: GET
+	// /ledger/checkpoint and /tlog/checkpoint publish the newest checkpoint
+	// its policy's witnesses have cosigned.
+	Witnesses *witness.Collector
 }
 
 // Mount is what the web UI gets from the server when it is mounted.
@@ -49,6 +54,8 @@ type Mount struct {
 	// Done is closed when Shutdown starts: long-lived answers (SSE
 	// streams) end on it, since Shutdown waits for every request.
 	Done <-chan struct{}
+	// Witnesses collects witness cosignatures; nil without witnesses.
+	Witnesses *witness.Collector
 }
 
 // Server is hwledger's HTTP server. Create it with New; serve with Serve or
@@ -107,7 +114,8 @@ func New(cfg Config) (*Server, error) {
 	e.GET("/metrics", echo.WrapHandler(m.handler()))
 	e.GET(BasePath+"/openapi.json", s.openAPIHandler)
 	if cfg.Web != nil {
-		cfg.Web(e, Mount{Service: cfg.Service, Authenticate: cfg.Service.Authenticate, Logger: cfg.Logger, Done: s.done})
+		cfg.Web(e, Mount{Service: cfg.Service, Authenticate: cfg.Service.Authenticate, Logger: cfg.Logger, Done: s.done,
+			Witnesses: cfg.Witnesses})
 	}
 
 	s.http = &http.Server{

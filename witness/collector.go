@@ -358,7 +358,7 @@ func (c *Collector) flag(w *remoteState, msg string) string {
 		return ""
 	}
 	w.problem = msg
-	return "见证方 witness: " + msg
+	return msg
 }
 
 // refused is a witness's refusal of a checkpoint (as opposed to silence).

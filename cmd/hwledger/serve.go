@@ -35,6 +35,7 @@ type serveOptions struct {
 	dir, addr      string
 	demo, testTime bool
 	cfg            serveConfig
+	witness        *witnessOptions
 	// ready, if set, receives the bound address once the server listens.
 	ready func(addr string)
 }
@@ -50,6 +51,8 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	catalogFile := fs.String("catalog", "", "CSV of a later edition of the waste list, in the form of the built-in 2021 table with \"# edition:\" and \"# in_force:\" lines")
 	holidaysFile := fs.String("holidays", "", "holiday file for working days (YYYY-MM-DD per line; \"YYYY-MM-DD work\" for adjusted working days)")
 	sweepEvery := fs.String("sweep-every", "", "how often overdue deadlines are swept (default 1m)")
+	wopts := &witnessOptions{}
+	wopts.addFlags(fs)
 	var ruleFlags ruleList
 	fs.Var(&ruleFlags, "rule", "override one alert or domain rule, NAME=VALUE, e.g. --rule medical_storage=48h --rule weight_tolerance=0.05 (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -59,7 +62,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "serve: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	o := serveOptions{dir: *dir, addr: *addr, demo: *demoFlag, testTime: *testClock}
+	o := serveOptions{dir: *dir, addr: *addr, demo: *demoFlag, testTime: *testClock, witness: wopts}
 	if *cfgFile != "" {
 		c, err := loadServeConfig(*cfgFile)
 		if err != nil {
@@ -111,8 +114,11 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 // down gracefully (in-flight requests finish) and closes the ledger, so
 // every acknowledged request is durable.
 func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slog.Logger) error {
+	if o.witness == nil {
+		o.witness = &witnessOptions{}
+	}
 	lcfg := ledger.Config{Dir: o.dir, Origin: o.cfg.Origin, Logger: logger,
-		OnCommit: func(n int) { api.CommitSizes.Observe(float64(n)) }}
+		OnCommit: func(n int) { api.CommitSizes.Observe(float64(n)); o.witness.notify() }}
 	rules, err := o.cfg.rules()
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -177,7 +183,12 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 		}
 	}
 
-	srv, err := api.New(api.Config{Service: svc, Logger: logger, TestClock: o.testTime, RequestTimeout: timeout, Web: mountWeb})
+	witnesses, err := o.witness.start(svc, logger)
+	if err != nil {
+		return err
+	}
+	srv, err := api.New(api.Config{Service: svc, Logger: logger, TestClock: o.testTime, RequestTimeout: timeout, Web: mountWeb,
+		Witnesses: witnesses})
 	if err != nil {
 		return err
 	}
@@ -188,6 +199,13 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	bgCtx, stopBg := context.WithCancel(context.Background())
 	bgDone := make(chan struct{})
 	go func() { defer close(bgDone); svc.RunBackground(bgCtx, bg) }()
+	witnessDone := make(chan struct{})
+	go func() {
+		defer close(witnessDone)
+		if witnesses != nil {
+			witnesses.Run(bgCtx)
+		}
+	}()
 
 	url := "http://" + l.Addr().String()
 	fmt.Fprintf(stdout, "hwledger listening on %s\n", url)
@@ -199,6 +217,10 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	if o.testTime {
 		fmt.Fprintln(stdout, "  test clock: POST /api/v1/admin/clock {\"advance\": \"49h\"}")
 	}
+	if witnesses != nil {
+		fmt.Fprintf(stdout, "  witnesses: %s (policy %d of %d)\n", o.witness.remotes.String(), witnesses.Policy(), len(o.witness.remotes))
+	}
+	fmt.Fprintf(stdout, "  tiles: %s/api/v1/tlog/\n", url)
 	if o.ready != nil {
 		o.ready(l.Addr().String())
 	}
@@ -218,6 +240,7 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	}
 	stopBg()
 	<-bgDone
+	<-witnessDone
 	if err == nil {
 		fmt.Fprintln(stdout, "hwledger stopped")
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/witness"
 )
 
 func init() {
@@ -30,7 +31,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: hwledger verify --data DIR | --url URL [--token TOKEN] [--checkpoint FILE]\n\n"+
+		fmt.Fprint(stderr, "usage: hwledger verify --data DIR | --url URL [--token TOKEN] [--checkpoint FILE] [--witness VKEY ... [--witness-policy K]]\n\n"+
 			"Exit codes: 0 the ledger holds; 1 a fault in the ledger (named on stdout after FAIL:);\n"+
 			"2 usage; 3 the data dir is in use by a running server (stop it, or verify it with --url);\n"+
 			"4 the ledger cannot be read for another reason.\n"+
@@ -42,7 +43,17 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	url := fs.String("url", "", "base URL of a running server to verify over HTTP")
 	token := fs.String("token", os.Getenv("HWLEDGER_TOKEN"), "bearer token for --url (inspector or admin; or HWLEDGER_TOKEN)")
 	cpFile := fs.String("checkpoint", "", "a signed checkpoint saved earlier: the ledger must extend it")
+	var wf verifyWitnessFlags
+	wf.addFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return verifyUsage
+	}
+	policy, err := wf.policy()
+	if err == nil && policy != nil && *dir != "" && *cpFile == "" {
+		err = fmt.Errorf("%w: --witness with --data checks the --checkpoint FILE (a data dir keeps no cosignatures)", errUsage)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "verify: %v\n", err)
 		return verifyUsage
 	}
 	if (*dir == "") == (*url == "") || fs.NArg() > 0 {
@@ -59,15 +70,14 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 		}
 		trusted = b
 	}
-	var err error
 	if *dir != "" {
-		err = verifyDir(*dir, trusted, stdout)
+		err = verifyDir(*dir, trusted, policy, stdout)
 	} else {
 		if *token == "" {
 			fmt.Fprintln(stderr, "verify: --url needs --token or HWLEDGER_TOKEN")
 			return verifyUsage
 		}
-		err = verifyURL(*url, *token, trusted, stdout)
+		err = verifyURL(*url, *token, trusted, policy, stdout)
 	}
 	switch {
 	case err == nil:
@@ -98,16 +108,21 @@ var errUsage = errors.New("usage")
 // naming the first bad index; a fault in the state wraps
 // ledger.ErrProjection and names the first differing key. A store left by
 // a crash is verified through a recovered copy (readCrashed): what was
-// never acknowledged is not part of the ledger.
-func verifyDir(dir string, trusted []byte, out io.Writer) error {
+// never acknowledged is not part of the ledger. With policy, the saved
+// checkpoint must carry the witnesses' cosignatures it asks for.
+func verifyDir(dir string, trusted []byte, policy *witness.Policy, out io.Writer) error {
 	var rep chain.Report
+	var cosigned string
 	copied, err := readCrashed(dir, func(dir string) error {
 		svc, err := openExisting(dir, true)
 		if err != nil {
 			return err
 		}
 		defer svc.Close()
-		rep, err = svc.Verify(trusted)
+		if rep, err = svc.Verify(trusted); err != nil || policy == nil {
+			return err
+		}
+		cosigned, err = checkCosigned(policy, trusted, svc.Log().Key().Verifier, "the saved checkpoint")
 		return err
 	})
 	if errors.Is(err, ledger.ErrProjection) {
@@ -124,6 +139,7 @@ func verifyDir(dir string, trusted []byte, out io.Writer) error {
 	if trusted != nil {
 		fmt.Fprint(out, ", extends the saved checkpoint")
 	}
+	fmt.Fprint(out, cosigned)
 	fmt.Fprintf(out, "; stored state equals a replay of %d events\n", rep.Size)
 	if copied {
 		fmt.Fprintln(out, "(the store was not closed cleanly: a recovered copy was verified, holding every "+

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/witness"
 	"github.com/transparency-dev/merkle/compact"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"golang.org/x/mod/sumdb/note"
@@ -30,7 +31,7 @@ var eventsPage = 10000
 // but not covered by it). With trusted (a checkpoint saved earlier), the
 // server's log must extend it: the recomputed root at the saved size must
 // equal the saved root, and the server's consistency proof must verify.
-func verifyURL(base, token string, trusted []byte, out io.Writer) error {
+func verifyURL(base, token string, trusted []byte, policy *witness.Policy, out io.Writer) error {
 	u, err := url.Parse(strings.TrimRight(base, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%w: --url must be an http(s) URL, got %q", errUsage, base)
@@ -52,6 +53,12 @@ func verifyURL(base, token string, trusted []byte, out io.Writer) error {
 	cp, err := chain.OpenCheckpoint(signed, verifier)
 	if err != nil {
 		return &chain.Fault{Index: -1, What: "the server's " + err.Error()}
+	}
+	var cosigned string
+	if policy != nil {
+		if cosigned, err = checkCosigned(policy, signed, verifier, "the server's checkpoint"); err != nil {
+			return err
+		}
 	}
 	var saved *chain.Checkpoint
 	if trusted != nil {
@@ -93,7 +100,7 @@ func verifyURL(base, token string, trusted []byte, out io.Writer) error {
 	if saved != nil {
 		fmt.Fprintf(out, "; extends the saved checkpoint (%d events)", saved.Size)
 	}
-	fmt.Fprintln(out)
+	fmt.Fprintln(out, cosigned)
 	return nil
 }
 
