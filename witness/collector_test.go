@@ -24,7 +24,11 @@ type problems struct {
 	msgs []string
 }
 
-func (p *problems) add(_ context.Context, m string) { p.mu.Lock(); p.msgs = append(p.msgs, m); p.mu.Unlock() }
+func (p *problems) add(_ context.Context, m string) {
+	p.mu.Lock()
+	p.msgs = append(p.msgs, m)
+	p.mu.Unlock()
+}
 
 func (p *problems) all() []string {
 	p.mu.Lock()
