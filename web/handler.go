@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"embed"
 	"errors"
+	"github.com/hwledger/hwledger/witness"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -34,6 +35,9 @@ type Options struct {
 	// Done, when closed, ends the alert streams (the server shuts down).
 	// Nil: they end only when the browser goes away.
 	Done <-chan struct{}
+	// Witnesses, if set, collects the witnesses' cosignatures: the trace
+	// page says how many cosigned the published checkpoint.
+	Witnesses *witness.Collector
 }
 
 // Handler serves the UI. It is safe for concurrent use.

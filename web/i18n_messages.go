@@ -322,6 +322,10 @@ var messages = map[string][2]string{
 	"trace.hashes":     {"证明 %d 个哈希", "proof of %d hashes"},
 	"trace.checkpoint": {"签名检查点", "Signed checkpoint"},
 	"trace.sigok":      {"签名已用账本公钥验证", "Signature verified with the ledger's key"},
+	"trace.witnesses":  {"见证方联署：公布的检查点（共 %d 个事件）有 %d 个见证方联署，已配置 %d 个，要求 %d 个。", "Witnesses: the published checkpoint (%d events) is cosigned by %d of the %d witnesses; the policy needs %d."},
+	"trace.wcovered":   {"本追溯的全部事件都在其中。", "Every event of this trace is in it."},
+	"trace.wpending":   {"较新的事件等待下一次联署。", "Newer events await the next cosigning."},
+	"trace.wbad":       {"见证方联署无法验证：", "The witnesses' cosignatures do not verify:"},
 
 	"ev.party.registered":      {"单位登记", "Party registered"},
 	"ev.party.license_renewed": {"许可证更新", "Licence renewed"},

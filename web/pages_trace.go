@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/witness"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // tracedEvent is one event of a trace as the page shows it, with the result
@@ -34,6 +37,19 @@ type traceData struct {
 	Names        names
 	Query        string
 	SignatureErr string
+	Witnesses    *witnessView // nil when the server has no witnesses
+}
+
+// witnessView is what the trace page says of the witnesses: the published
+// checkpoint's size, how many of the configured witnesses' cosignatures
+// on it verify here, and the policy.
+type witnessView struct {
+	Size       uint64
+	Cosigned   int
+	Configured int
+	Policy     int
+	Covered    bool   // every event of the trace is below Size
+	Problem    string // the cosignatures could not be checked
 }
 
 // traceFind resolves ?q= (a label, a manifest number or an id) to a trace.
@@ -103,7 +119,42 @@ func (h *Handler) tracePage(w http.ResponseWriter, r *http.Request) {
 		d.SignatureOK, d.Checkpoint = true, cp
 	}
 	d.Events, d.AllVerified = verifyTrace(t, cp, d.SignatureOK)
+	if h.opts.Witnesses != nil {
+		d.Witnesses = h.witnessView(t)
+	}
 	h.render(w, r, http.StatusOK, "trace", "trace.title", d)
+}
+
+// witnessView checks the cosignatures of the checkpoint the server
+// publishes with the configured witnesses' keys.
+func (h *Handler) witnessView(t *ledger.Trace) *witnessView {
+	c := h.opts.Witnesses
+	v := &witnessView{Configured: len(c.Witnesses()), Policy: c.Policy()}
+	signed, _, err := c.Checkpoint()
+	if err != nil {
+		v.Problem = err.Error()
+		return v
+	}
+	keys := make([]note.Verifier, len(c.Witnesses()))
+	for i, r := range c.Witnesses() {
+		keys[i] = r.Verifier
+	}
+	text, n, err := witness.Policy{Witnesses: keys, K: v.Policy}.Check(signed, h.svc.Log().Key().Verifier)
+	if err != nil && !errors.Is(err, witness.ErrPolicy) {
+		v.Problem = err.Error()
+		return v
+	}
+	cp, err := chain.ParseCheckpoint(text)
+	if err != nil {
+		v.Problem = err.Error()
+		return v
+	}
+	v.Size, v.Cosigned = cp.Size, n
+	v.Covered = true
+	for _, e := range t.Events {
+		v.Covered = v.Covered && e.Index < cp.Size
+	}
+	return v
 }
 
 // verifyTrace checks each event: its leaf hash is SHA-256(0x00 ‖ bytes)
