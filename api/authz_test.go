@@ -95,7 +95,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: "/api/v1/ledger/proof/consistency?from=1&to=2", want: all(200, nil)},
 		{method: "GET", path: "/api/v1/openapi.json", want: all(200, nil)},
 		{method: "GET", path: "/healthz", want: all(200, nil)},
-		{method: "GET", path: "/metrics", want: all(200, nil)},
+		{method: "GET", path: "/metrics", want: all(403, map[string]int{"anon": 401, "admin": 200, "insp": 200})},
 
 		// Writes: 0 marks the role that may do it (covered by the lifecycle
 		// test; not sent here so the fixture stays put).

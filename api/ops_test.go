@@ -37,7 +37,9 @@ func TestMetricsAndHealth(t *testing.T) {
 	var h map[string]any
 	ts.must(http.StatusOK, "GET", "/healthz", "", nil, &h)
 	assert.Equal(t, "ok", h["status"])
-	m := string(ts.must(http.StatusOK, "GET", "/metrics", "", nil, nil).body)
+	ts.must(http.StatusUnauthorized, "GET", "/metrics", "", nil, nil)
+	ts.must(http.StatusForbidden, "GET", "/metrics", d.gen.token, nil, nil)
+	m := string(ts.must(http.StatusOK, "GET", "/metrics", ts.admin, nil, nil).body)
 	assert.Contains(t, m, `hwledger_http_requests_total{method="POST",route="/api/v1/wastes",status="201"} 1`)
 	assert.Contains(t, m, `hwledger_http_requests_total{method="GET",route="/api/v1/wastes/:id",status="404"} 1`)
 	assert.Contains(t, m, "hwledger_http_request_duration_seconds_bucket")

@@ -31,8 +31,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Heartbeat is the interval of SSE heartbeat comments. Default 15 s.
 	Heartbeat time.Duration
-	// Registry receives the server's Prometheus metrics and is served at
-	// /metrics. Default: a new registry with the Go and process collectors.
+	// Registry receives the server's Prometheus metrics, served at /metrics
+	// (see MetricsElsewhere). Default: a new registry with the Go and
+	// process collectors.
 	Registry *prometheus.Registry
 	// Web, if set, mounts the web UI (see the package doc).
 	Web func(e *echo.Echo, m Mount)
@@ -40,7 +41,19 @@ type Config struct {
 	// /ledger/checkpoint and /tlog/checkpoint publish the newest checkpoint
 	// its policy's witnesses have cosigned.
 	Witnesses *witness.Collector
+	// Secure says clients reach the server over HTTPS (its own TLS, or a
+	// TLS proxy in front of it): every answer carries
+	// Strict-Transport-Security, and the web UI marks its cookies Secure.
+	Secure bool
+	// MetricsElsewhere says /metrics is served on a separate listener
+	// (MetricsHandler; serve --metrics-addr) and not by this server.
+	// Otherwise this server answers /metrics to an admin's or an
+	// inspector's token.
+	MetricsElsewhere bool
 }
+
+// hsts is the Strict-Transport-Security value sent when Config.Secure.
+const hsts = "max-age=31536000"
 
 // Mount is what the web UI gets from the server when it is mounted.
 type Mount struct {
@@ -56,6 +69,8 @@ type Mount struct {
 	Done <-chan struct{}
 	// Witnesses collects witness cosignatures; nil without witnesses.
 	Witnesses *witness.Collector
+	// Secure is Config.Secure: the UI marks its cookies Secure.
+	Secure bool
 }
 
 // Server is hwledger's HTTP server. Create it with New; serve with Serve or
@@ -101,6 +116,14 @@ func New(cfg Config) (*Server, error) {
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
 	e.Use(s.observe)
 	e.Use(middleware.Recover())
+	if cfg.Secure {
+		e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+			return func(c echo.Context) error {
+				c.Response().Header().Set("Strict-Transport-Security", hsts)
+				return next(c)
+			}
+		})
+	}
 	s.e = e
 
 	if _, err := OpenAPI(); err != nil {
@@ -111,11 +134,13 @@ func New(cfg Config) (*Server, error) {
 		s.register(r)
 	}
 	e.GET("/healthz", s.healthz)
-	e.GET("/metrics", echo.WrapHandler(m.handler()))
+	if !cfg.MetricsElsewhere {
+		e.GET("/metrics", echo.WrapHandler(m.handler()), s.requireAuth(false, metricsRoles))
+	}
 	e.GET(BasePath+"/openapi.json", s.openAPIHandler)
 	if cfg.Web != nil {
 		cfg.Web(e, Mount{Service: cfg.Service, Authenticate: cfg.Service.Authenticate, Logger: cfg.Logger, Done: s.done,
-			Witnesses: cfg.Witnesses})
+			Witnesses: cfg.Witnesses, Secure: cfg.Secure})
 	}
 
 	s.http = &http.Server{
@@ -162,6 +187,13 @@ func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// metricsRoles may read /metrics on the server's own address.
+var metricsRoles = []ledger.Role{ledger.RoleAdmin, ledger.RoleInspector}
+
+// MetricsHandler serves the Prometheus metrics without a token, for a
+// separate listener on a private address (Config.MetricsElsewhere).
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.handler() }
 
 // Handler returns the server's HTTP handler (for httptest).
 func (s *Server) Handler() http.Handler { return s.e }

@@ -162,11 +162,13 @@ type ContactData struct {
 }
 
 // TokenCreatedData is the data of token.created. Hash is the sha256 hex of
-// the token.
+// the token. Bootstrap marks the admin bootstrap token (Service.Bootstrap),
+// of which at most one is valid at a time.
 type TokenCreatedData struct {
-	ID    string `json:"id"`
-	Party string `json:"party"`
-	Hash  string `json:"hash"`
+	ID        string `json:"id"`
+	Party     string `json:"party"`
+	Hash      string `json:"hash"`
+	Bootstrap bool   `json:"bootstrap,omitempty"`
 }
 
 // TokenRevokedData is the data of token.revoked: whose token it was.

@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,6 +22,8 @@ type tokenRecord struct {
 	Party   string `json:"party"`
 	Hash    string `json:"hash"` // sha256 hex of the token
 	Revoked bool   `json:"revoked,omitempty"`
+	// Bootstrap marks the admin bootstrap token.
+	Bootstrap bool `json:"bootstrap,omitempty"`
 }
 
 func hashToken(tok string) string {
@@ -37,7 +41,7 @@ func NewToken() string {
 }
 
 func applyTokenCreated(s proj.Store, _ *chain.Event, d *TokenCreatedData) error {
-	t := tokenRecord{ID: d.ID, Party: d.Party, Hash: d.Hash}
+	t := tokenRecord{ID: d.ID, Party: d.Party, Hash: d.Hash, Bootstrap: d.Bootstrap}
 	if err := setJSON(s, proj.TokenKey(t.Hash), t); err != nil {
 		return err
 	}
@@ -71,18 +75,31 @@ func (s *Service) CreateToken(ctx context.Context, p Principal, partyID string) 
 func (s *Service) addToken(ctx context.Context, p Principal, partyID, token string) (string, error) {
 	type out struct{ ID string }
 	r, err := exec(ctx, s, p, func(c *cmd) (out, error) {
-		if _, err := loadParty(c.tx, partyID); err != nil {
-			return out{}, err
-		}
-		h := hashToken(token)
-		if _, ok, err := c.tx.Get(proj.TokenKey(h)); err != nil || ok {
-			return out{}, fmt.Errorf("%w: token already exists", ErrConflict)
-		}
-		d := TokenCreatedData{ID: c.s.newID(), Party: partyID, Hash: h}
-		_, err := c.emit(EvTokenCreated, d.ID, time.Time{}, d)
-		return out{d.ID}, err
+		id, err := c.addToken(partyID, token, false)
+		return out{id}, err
 	})
 	return r.ID, err
+}
+
+// addToken records a new token for partyID (bootstrap: as the admin
+// bootstrap token) and returns its id.
+func (c *cmd) addToken(partyID, token string, bootstrap bool) (string, error) {
+	if _, err := loadParty(c.tx, partyID); err != nil {
+		return "", err
+	}
+	h := hashToken(token)
+	if _, ok, err := c.tx.Get(proj.TokenKey(h)); err != nil || ok {
+		return "", fmt.Errorf("%w: token already exists", ErrConflict)
+	}
+	d := TokenCreatedData{ID: c.s.newID(), Party: partyID, Hash: h, Bootstrap: bootstrap}
+	_, err := c.emit(EvTokenCreated, d.ID, time.Time{}, d)
+	return d.ID, err
+}
+
+// revoke records the revocation of token t.
+func (c *cmd) revoke(t tokenRecord) error {
+	_, err := c.emit(EvTokenRevoked, t.ID, time.Time{}, TokenRevokedData{Party: t.Party})
+	return err
 }
 
 // RevokeToken revokes a token by id (admin only).
@@ -105,8 +122,7 @@ func (s *Service) RevokeToken(ctx context.Context, p Principal, tokenID string) 
 		if t.Revoked {
 			return struct{}{}, nil
 		}
-		_, err = c.emit(EvTokenRevoked, tokenID, time.Time{}, TokenRevokedData{Party: t.Party})
-		return struct{}{}, err
+		return struct{}{}, c.revoke(t)
 	})
 	return err
 }
@@ -151,12 +167,32 @@ var AdminParty = PartyInput{
 	Contact:    Contact{Name: "系统管理员", Phone: "0371-00000000"},
 }
 
+// ErrBootstrapRevoked: the token given to Bootstrap was revoked. A
+// revoked token is never made valid again.
+var ErrBootstrapRevoked = errors.New("this admin bootstrap token was revoked")
+
 // Bootstrap makes sure an admin party exists and that token authenticates
-// as it. It is idempotent: calling it again with the same token does
-// nothing. It returns the admin party id.
+// as it, as the one admin bootstrap token: a token not seen before
+// replaces the previous bootstrap token, which is revoked in the same
+// command. Calling it again with the same token does nothing; with a
+// revoked token it returns ErrBootstrapRevoked and changes nothing. It
+// returns the admin party id. The caller chooses a strong token (serve
+// requires one).
 func (s *Service) Bootstrap(ctx context.Context, token string) (string, error) {
 	if p, err := s.Authenticate(token); err == nil {
 		return p.Party, nil
+	}
+	var revoked bool
+	if err := s.view(func(r *proj.Snapshot) error {
+		var t tokenRecord
+		ok, err := getJSON(r, proj.TokenKey(hashToken(token)), &t)
+		revoked = ok && t.Revoked
+		return err
+	}); err != nil {
+		return "", err
+	}
+	if revoked {
+		return "", ErrBootstrapRevoked
 	}
 	in := AdminParty
 	cc, err := ident.CompleteCreditCode(in.CreditCode[:17])
@@ -182,6 +218,28 @@ func (s *Service) Bootstrap(ctx context.Context, token string) (string, error) {
 		}
 		adminID = p.ID
 	}
-	_, err = s.addToken(ctx, bootstrapPrincipal, adminID, token)
+	_, err = exec(ctx, s, bootstrapPrincipal, func(c *cmd) (struct{}, error) {
+		var old []tokenRecord
+		err := c.tx.Scan(proj.TokenKey(""), func(_, v []byte) error {
+			var t tokenRecord
+			if err := json.Unmarshal(v, &t); err != nil {
+				return err
+			}
+			if t.Bootstrap && !t.Revoked {
+				old = append(old, t)
+			}
+			return nil
+		})
+		if err != nil {
+			return struct{}{}, err
+		}
+		for _, t := range old {
+			if err := c.revoke(t); err != nil {
+				return struct{}{}, err
+			}
+		}
+		_, err = c.addToken(adminID, token, true)
+		return struct{}{}, err
+	})
 	return adminID, err
 }

@@ -67,42 +67,6 @@ func adminPrincipal(ctx context.Context, svc *ledger.Service) (ledger.Principal,
 	return ledger.Principal{Party: ps[0].ID, Roles: []ledger.Role{ledger.RoleAdmin}}, nil
 }
 
-// adminToken returns the admin bootstrap token: HWLEDGER_ADMIN_TOKEN if
-// set, else the one in DIR/admin.token, else a fresh one written there
-// (mode 0600). created says whether the file was written now.
-func adminToken(dir string) (tok, source string, created bool, err error) {
-	if t := os.Getenv("HWLEDGER_ADMIN_TOKEN"); t != "" {
-		return t, "the HWLEDGER_ADMIN_TOKEN environment variable", false, nil
-	}
-	path := filepath.Join(dir, adminTokenFile)
-	if b, err := os.ReadFile(path); err == nil {
-		t := string(trimSpace(b))
-		if t == "" {
-			return "", "", false, fmt.Errorf("%s is empty", path)
-		}
-		return t, path, false, nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return "", "", false, err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", "", false, err
-	}
-	t := ledger.NewToken()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return "", "", false, err
-	}
-	if _, err := f.WriteString(t + "\n"); err != nil {
-		f.Close()
-		return "", "", false, err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return "", "", false, err
-	}
-	return t, path, true, f.Close()
-}
-
 func trimSpace(b []byte) []byte {
 	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == ' ') {
 		b = b[:len(b)-1]

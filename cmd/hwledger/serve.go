@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -23,7 +25,7 @@ import (
 )
 
 func init() {
-	register("serve", "run the HTTP API and web UI (--data DIR --addr HOST:PORT --demo --test-clock --config FILE)", cmdServe)
+	register("serve", "run the HTTP API and web UI (--data DIR --addr HOST:PORT --tls-cert/--tls-key --metrics-addr --demo ...; -h for all)", cmdServe)
 }
 
 // mountWeb mounts the web UI on the server; the web UI's own file in this
@@ -36,9 +38,44 @@ type serveOptions struct {
 	demo, testTime bool
 	cfg            serveConfig
 	witness        *witnessOptions
+	// tlsCert and tlsKey, both or neither: serve HTTPS with this
+	// certificate and key (PEM files).
+	tlsCert, tlsKey string
+	// behindTLSProxy: plain HTTP here, but clients reach the server over
+	// HTTPS through a proxy.
+	behindTLSProxy bool
+	// metricsAddr, if set, serves /metrics there without a token (and not
+	// on addr).
+	metricsAddr string
 	// ready, if set, receives the bound address once the server listens.
 	ready func(addr string)
 }
+
+// secure says clients reach the server over HTTPS: session cookies are
+// Secure and every answer carries Strict-Transport-Security.
+func (o serveOptions) secure() bool { return o.tlsCert != "" || o.behindTLSProxy }
+
+// serveHelp is the text of `serve -h` above the flags.
+const serveHelp = `usage: hwledger serve [flags]
+
+Runs the HTTP API (/api/v1), the web UI (/) and the operations endpoints
+(/healthz, /metrics) on --addr.
+
+HTTPS: --tls-cert FILE --tls-key FILE serves HTTPS itself; --behind-tls-proxy
+says a TLS proxy in front of it does. Either marks the session cookie Secure and
+sends Strict-Transport-Security with every answer.
+
+Metrics: /metrics on --addr needs an admin's or an inspector's bearer token
+(Prometheus: authorization: {credentials: TOKEN}). With --metrics-addr HOST:PORT
+it is served there instead, without a token, and no longer on --addr: bind that
+address to loopback or a private network only.
+
+Admin token: HWLEDGER_ADMIN_TOKEN, else DIR/admin.token (created on first start).
+It must be at least 32 characters of printable ASCII without spaces and not
+repetitive. A new value replaces the previous admin bootstrap token, which stops
+working; a revoked one is never valid again (the server starts without it).
+
+`
 
 func cmdServe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -53,8 +90,16 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	sweepEvery := fs.String("sweep-every", "", "how often overdue deadlines are swept (default 1m)")
 	wopts := &witnessOptions{}
 	wopts.addFlags(fs)
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM; needs --tls-key)")
+	tlsKey := fs.String("tls-key", "", "the private key of --tls-cert (PEM)")
+	behindProxy := fs.Bool("behind-tls-proxy", false, "clients reach this server over HTTPS through a proxy: Secure cookies and HSTS")
+	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this HOST:PORT without a token (and not on --addr); default: on --addr for admin and inspector tokens")
 	var ruleFlags ruleList
 	fs.Var(&ruleFlags, "rule", "override one alert or domain rule, NAME=VALUE, e.g. --rule medical_storage=48h --rule weight_tolerance=0.05 (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, serveHelp)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -62,7 +107,12 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "serve: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	o := serveOptions{dir: *dir, addr: *addr, demo: *demoFlag, testTime: *testClock, witness: wopts}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		fmt.Fprintln(stderr, "serve: --tls-cert and --tls-key go together")
+		return 2
+	}
+	o := serveOptions{dir: *dir, addr: *addr, demo: *demoFlag, testTime: *testClock,
+		tlsCert: *tlsCert, tlsKey: *tlsKey, behindTLSProxy: *behindProxy, metricsAddr: *metricsAddr, witness: wopts}
 	if *cfgFile != "" {
 		c, err := loadServeConfig(*cfgFile)
 		if err != nil {
@@ -145,6 +195,18 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 		}
 	}
 
+	var tlsCfg *tls.Config
+	if o.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
+		if err != nil {
+			return fmt.Errorf("%w: --tls-cert/--tls-key: %v", errUsage, err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	tok, tokSource, _, err := adminToken(o.dir)
+	if err != nil {
+		return fmt.Errorf("admin token: %w", err)
+	}
 	fresh := !hasLedger(o.dir)
 	svc, err := ledger.Open(lcfg)
 	if err != nil {
@@ -157,11 +219,12 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	}()
 	fresh = fresh || svc.Log().Size() == 0
 
-	tok, tokSource, _, err := adminToken(o.dir)
-	if err != nil {
-		return fmt.Errorf("admin token: %w", err)
-	}
-	if _, err := svc.Bootstrap(ctx, tok); err != nil {
+	switch _, err := svc.Bootstrap(ctx, tok); {
+	case errors.Is(err, ledger.ErrBootstrapRevoked):
+		tokSource = fmt.Sprintf("none: the token in %s was revoked (set %s to a new strong token, "+
+			"or delete %s, to make a new one at the next start)", tokSource, adminTokenEnv, filepath.Join(o.dir, adminTokenFile))
+		logger.Warn("the admin bootstrap token was revoked; starting without one", "source", tokSource)
+	case err != nil:
 		return fmt.Errorf("bootstrap the admin token: %w", err)
 	}
 	demoTokens := filepath.Join(o.dir, demo.TokensFile)
@@ -188,13 +251,37 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 		return err
 	}
 	srv, err := api.New(api.Config{Service: svc, Logger: logger, TestClock: o.testTime, RequestTimeout: timeout, Web: mountWeb,
-		Witnesses: witnesses})
+		Witnesses: witnesses, Secure: o.secure(), MetricsElsewhere: o.metricsAddr != ""})
 	if err != nil {
 		return err
 	}
 	l, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
+	}
+	scheme := "http"
+	if tlsCfg != nil {
+		l = tls.NewListener(l, tlsCfg)
+		scheme = "https"
+	}
+	var metricsSrv *http.Server
+	metricsURL := baseURL(scheme, l) + "/metrics (an admin's or inspector's token)"
+	if o.metricsAddr != "" {
+		ml, err := net.Listen("tcp", o.metricsAddr)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := metricsSrv.Serve(ml); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				logger.Error("metrics listener", "err", err)
+			}
+		}()
+		defer metricsSrv.Close()
+		metricsURL = "http://" + ml.Addr().String() + "/metrics (no token)"
 	}
 	bgCtx, stopBg := context.WithCancel(context.Background())
 	bgDone := make(chan struct{})
@@ -207,9 +294,10 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 		}
 	}()
 
-	url := "http://" + l.Addr().String()
+	url := baseURL(scheme, l)
 	fmt.Fprintf(stdout, "hwledger listening on %s\n", url)
 	fmt.Fprintf(stdout, "  web UI:  %s/   API: %s/api/v1   OpenAPI: %s/api/v1/openapi.json\n", url, url, url)
+	fmt.Fprintf(stdout, "  metrics: %s\n", metricsURL)
 	fmt.Fprintf(stdout, "  admin token: %s\n", tokSource)
 	if fileExists(demoTokens) {
 		fmt.Fprintf(stdout, "  demo tokens: %s\n", demoTokens)
@@ -246,6 +334,9 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	}
 	return err
 }
+
+// baseURL is the base URL of listener l.
+func baseURL(scheme string, l net.Listener) string { return scheme + "://" + l.Addr().String() }
 
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
