@@ -190,7 +190,9 @@ type WasteRegisteredData struct {
 	Street          string        `json:"street"`
 	Code            string        `json:"code"`
 	Category        string        `json:"category"`
+	CatalogEdition  string        `json:"catalog_edition"`
 	Name            string        `json:"name"`
+	MainComponents  string        `json:"main_components"`
 	Form            string        `json:"form"`
 	Hazards         []string      `json:"hazards"`
 	Quantity        Grams         `json:"quantity_kg"`
@@ -204,12 +206,22 @@ type WasteRegisteredData struct {
 	RegisteredAt    time.Time     `json:"registered_at"`
 	LastOccurredAt  time.Time     `json:"last_occurred_at"`
 	Seq             uint64        `json:"seq"`
+	// Identification is there when the generator named an identification
+	// report (always for a 900-000-xx code).
+	Identification *IdentificationData `json:"identification,omitempty"`
 }
 
 // ContainerData is how a batch is packed, in event data.
 type ContainerData struct {
 	Type  string `json:"type"`
 	Count int    `json:"count"`
+}
+
+// IdentificationData is an identification report, in event data.
+type IdentificationData struct {
+	ReportNumber string    `json:"report_number"`
+	IssuedBy     string    `json:"issued_by"`
+	IssuedAt     time.Time `json:"issued_at"`
 }
 
 // WasteCorrectedData is the data of waste.corrected: the declared fields
@@ -223,12 +235,13 @@ type WasteCorrectedData struct {
 // WasteDeclaredData is what a generator declares of a batch and may
 // correct.
 type WasteDeclaredData struct {
-	Name      string        `json:"name"`
-	Form      string        `json:"form"`
-	Hazards   []string      `json:"hazards"`
-	Quantity  Grams         `json:"quantity_kg"`
-	Container ContainerData `json:"container"`
-	Storage   string        `json:"storage"`
+	Name           string        `json:"name"`
+	MainComponents string        `json:"main_components"`
+	Form           string        `json:"form"`
+	Hazards        []string      `json:"hazards"`
+	Quantity       Grams         `json:"quantity_kg"`
+	Container      ContainerData `json:"container"`
+	Storage        string        `json:"storage"`
 }
 
 // WasteDisposedData is the data of waste.disposed.

@@ -12,29 +12,32 @@ import (
 
 // WasteInput registers a batch (POST /wastes).
 type WasteInput struct {
-	Code        string     `json:"code"`
-	Name        string     `json:"name"`
-	Form        string     `json:"form"`
-	Hazards     []string   `json:"hazards"`
-	Quantity    Grams      `json:"quantity_kg"`
-	Container   Container  `json:"container"`
-	GeneratedAt time.Time  `json:"generated_at"`
-	Storage     string     `json:"storage"`
-	OccurredAt  *time.Time `json:"occurred_at"`
+	Code           string          `json:"code"`
+	Name           string          `json:"name"`
+	MainComponents string          `json:"main_components"`
+	Identification *Identification `json:"identification"`
+	Form           string          `json:"form"`
+	Hazards        []string        `json:"hazards"`
+	Quantity       Grams           `json:"quantity_kg"`
+	Container      Container       `json:"container"`
+	GeneratedAt    time.Time       `json:"generated_at"`
+	Storage        string          `json:"storage"`
+	OccurredAt     *time.Time      `json:"occurred_at"`
 }
 
 // WasteCorrection changes declared fields of a stored batch; nil fields
 // stay as they are. Code and generated_at are part of the label and cannot
 // be corrected: register a new batch instead.
 type WasteCorrection struct {
-	Name       *string    `json:"name"`
-	Form       *string    `json:"form"`
-	Hazards    []string   `json:"hazards"`
-	Quantity   *Grams     `json:"quantity_kg"`
-	Container  *Container `json:"container"`
-	Storage    *string    `json:"storage"`
-	Reason     string     `json:"reason"`
-	OccurredAt *time.Time `json:"occurred_at"`
+	Name           *string    `json:"name"`
+	MainComponents *string    `json:"main_components"`
+	Form           *string    `json:"form"`
+	Hazards        []string   `json:"hazards"`
+	Quantity       *Grams     `json:"quantity_kg"`
+	Container      *Container `json:"container"`
+	Storage        *string    `json:"storage"`
+	Reason         string     `json:"reason"`
+	OccurredAt     *time.Time `json:"occurred_at"`
 }
 
 // DisposeInput records utilisation or disposal (POST /wastes/{id}/dispose).

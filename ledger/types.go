@@ -106,25 +106,45 @@ type Container struct {
 	Count int    `json:"count"`
 }
 
+// Identification is the report of the identification testing (危险废物鉴别,
+// GB 5085.1–7, HJ 298) that found a waste hazardous. A batch of a
+// 900-000-xx code must name one; a batch of a listed code may.
+type Identification struct {
+	ReportNumber string    `json:"report_number"` // the report's number
+	IssuedBy     string    `json:"issued_by"`     // the testing body that issued it
+	IssuedAt     time.Time `json:"issued_at"`     // when it was issued, not in the future
+}
+
 // Waste is one container or lot with one label (HJ 1276-2022).
 type Waste struct {
-	ID              string    `json:"id"`
-	Label           string    `json:"label"`
-	Generator       string    `json:"generator"`
-	GeneratorName   string    `json:"generator_name"`
-	Street          string    `json:"street"`
-	Code            string    `json:"code"`
-	Category        string    `json:"category"`
-	Name            string    `json:"name"`
-	Form            string    `json:"form"`
-	Hazards         []string  `json:"hazards"`
-	Quantity        Grams     `json:"quantity_kg"`
-	Container       Container `json:"container"`
-	GeneratedAt     time.Time `json:"generated_at"`
-	Storage         string    `json:"storage"`
-	Status          string    `json:"status"`
-	Medical         bool      `json:"medical"`
-	StorageDeadline time.Time `json:"storage_deadline"`
+	ID            string `json:"id"`
+	Label         string `json:"label"`
+	Generator     string `json:"generator"`
+	GeneratorName string `json:"generator_name"`
+	Street        string `json:"street"`
+	Code          string `json:"code"`
+	Category      string `json:"category"`
+	// CatalogEdition is the edition of the list the code was checked
+	// against: the one in force when the batch was generated. It is omitted
+	// when empty, as for a batch whose registration event does not hold it;
+	// so is MainComponents.
+	CatalogEdition string `json:"catalog_edition,omitempty"`
+	Name           string `json:"name"`
+	// MainComponents (主要成分) is what the generator declares the waste is
+	// made of (default: the catalogue's description); the label prints it.
+	MainComponents string `json:"main_components,omitempty"`
+	// Identification is the identification report of a batch of waste
+	// found hazardous by testing (always there for a 900-000-xx code).
+	Identification  *Identification `json:"identification,omitempty"`
+	Form            string          `json:"form"`
+	Hazards         []string        `json:"hazards"`
+	Quantity        Grams           `json:"quantity_kg"`
+	Container       Container       `json:"container"`
+	GeneratedAt     time.Time       `json:"generated_at"`
+	Storage         string          `json:"storage"`
+	Status          string          `json:"status"`
+	Medical         bool            `json:"medical"`
+	StorageDeadline time.Time       `json:"storage_deadline"`
 	// StorageWarnAt is when the early warning (storage_due_soon) is due.
 	StorageWarnAt time.Time `json:"storage_warn_at"`
 	ManifestID    string    `json:"manifest_id,omitempty"`

@@ -17,16 +17,22 @@ import (
 
 // waste is the batch as registered.
 func (d *WasteRegisteredData) waste() Waste {
-	return Waste{ID: d.ID, Label: d.Label, Generator: d.Generator, GeneratorName: d.GeneratorName, Street: d.Street,
-		Code: d.Code, Category: d.Category, Name: d.Name, Form: d.Form, Hazards: d.Hazards, Quantity: d.Quantity,
+	w := Waste{ID: d.ID, Label: d.Label, Generator: d.Generator, GeneratorName: d.GeneratorName, Street: d.Street,
+		Code: d.Code, Category: d.Category, CatalogEdition: d.CatalogEdition, Name: d.Name, MainComponents: d.MainComponents,
+		Form: d.Form, Hazards: d.Hazards, Quantity: d.Quantity,
 		Container: Container(d.Container), GeneratedAt: d.GeneratedAt, Storage: d.Storage, Status: d.Status,
 		Medical: d.Medical, StorageDeadline: d.StorageDeadline, StorageWarnAt: d.StorageWarnAt,
 		RegisteredAt: d.RegisteredAt, LastOccurredAt: d.LastOccurredAt, Seq: d.Seq}
+	if d.Identification != nil {
+		id := Identification(*d.Identification)
+		w.Identification = &id
+	}
+	return w
 }
 
 // declared returns the declared fields of w.
 func declared(w *Waste) WasteDeclaredData {
-	return WasteDeclaredData{w.Name, w.Form, w.Hazards, w.Quantity, ContainerData(w.Container), w.Storage}
+	return WasteDeclaredData{w.Name, w.MainComponents, w.Form, w.Hazards, w.Quantity, ContainerData(w.Container), w.Storage}
 }
 
 // applyWasteRegistered stores no record: until it first changes
@@ -72,6 +78,9 @@ func applyWasteCorrected(s proj.Store, e *chain.Event, d *WasteCorrectedData) er
 	return updateWaste(s, e.Subject, func(w *Waste) error {
 		a := d.After
 		w.Name, w.Form, w.Hazards, w.Quantity, w.Container, w.Storage = a.Name, a.Form, a.Hazards, a.Quantity, Container(a.Container), a.Storage
+		if a.MainComponents != "" {
+			w.MainComponents = a.MainComponents
+		}
 		w.Corrections++
 		w.LastOccurredAt = e.OccurredAt
 		return nil
@@ -134,7 +143,7 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 	if !p.Has(RoleGenerator) {
 		return nil, fmt.Errorf("%w: only a generator registers waste", ErrForbidden)
 	}
-	code, err := s.validateWaste(&in)
+	code, err := s.validateWaste(&in, s.cat.At(in.GeneratedAt))
 	if err != nil {
 		return nil, err
 	}
@@ -171,10 +180,15 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 			return nil, err
 		}
 		d := WasteRegisteredData{ID: id, Label: label, Generator: gen.ID, GeneratorName: gen.Name, Street: gen.Street,
-			Code: code.Code, Category: code.Category, Name: in.Name, Form: in.Form, Hazards: in.Hazards,
+			Code: code.Code, Category: code.Category, CatalogEdition: code.Edition, Name: in.Name, MainComponents: in.MainComponents,
+			Form: in.Form, Hazards: in.Hazards,
 			Quantity: in.Quantity, Container: ContainerData(in.Container), GeneratedAt: gat, Storage: in.Storage,
 			Status: WasteStored, Medical: code.Medical, StorageDeadline: gat.Add(limit), StorageWarnAt: gat.Add(limit - warn),
 			Seq: c.tx.Size(), RegisteredAt: c.now, LastOccurredAt: occurred}
+		if in.Identification != nil {
+			idd := IdentificationData(*in.Identification)
+			d.Identification = &idd
+		}
 		if _, err := c.emit(EvWasteRegistered, d.ID, occurred, &d); err != nil {
 			return nil, err
 		}
@@ -193,14 +207,19 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 // description in the list (210 characters in the 2021 edition).
 const maxWasteName = 500
 
-// validateWaste checks a registration and fills defaults from the catalogue.
-func (s *Service) validateWaste(in *WasteInput) (catalog.Code, error) {
+// validateWaste checks a registration against edition e of the list and
+// fills defaults from it.
+func (s *Service) validateWaste(in *WasteInput, e *catalog.Edition) (catalog.Code, error) {
 	f := fieldErrors{}
-	code, err := s.cat.Lookup(in.Code)
+	code, err := e.Lookup(in.Code)
 	if err != nil {
 		f.add("code", "%s", err.Error())
-	} else if code.ByIdentification {
-		f.add("identification", "is required for %s: waste found hazardous by testing names its identification report", code.Code)
+	} else if code.ByIdentification && in.Identification == nil {
+		f.add("identification", "is required for %s: waste found hazardous by testing names its identification report "+
+			"{report_number, issued_by, issued_at}", code.Code)
+	}
+	if in.Identification != nil {
+		s.validateIdentification(in.Identification, f)
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
@@ -209,10 +228,19 @@ func (s *Service) validateWaste(in *WasteInput) (catalog.Code, error) {
 	if len([]rune(in.Name)) > maxWasteName {
 		f.add("name", "at most %d characters", maxWasteName)
 	}
+	in.MainComponents = strings.TrimSpace(in.MainComponents)
+	if in.MainComponents == "" {
+		in.MainComponents = code.Name
+	}
+	if len([]rune(in.MainComponents)) > maxWasteName {
+		f.add("main_components", "at most %d characters", maxWasteName)
+	}
 	if !contains(WasteForms, in.Form) {
 		f.add("form", "must be one of %s", strings.Join(WasteForms, ", "))
 	}
-	if len(in.Hazards) == 0 {
+	if len(in.Hazards) == 0 && code.ByIdentification {
+		f.add("hazards", "are required for %s: the characteristics the identification found (T, C, I, R, In)", code.Code)
+	} else if len(in.Hazards) == 0 {
 		in.Hazards = code.Hazards
 	} else if hz, err := catalog.ParseHazards(strings.Join(in.Hazards, ",")); err != nil {
 		f.add("hazards", "each must be one of T, C, I, R, In")
@@ -242,6 +270,40 @@ func (s *Service) validateWaste(in *WasteInput) (catalog.Code, error) {
 	return code, f.err()
 }
 
+// validateIdentification checks an identification report and trims it.
+func (s *Service) validateIdentification(id *Identification, f fieldErrors) {
+	id.ReportNumber, id.IssuedBy = strings.TrimSpace(id.ReportNumber), strings.TrimSpace(id.IssuedBy)
+	if id.ReportNumber == "" {
+		f.add("identification.report_number", "is required: the number of the identification report")
+	} else if len([]rune(id.ReportNumber)) > 100 {
+		f.add("identification.report_number", "at most 100 characters")
+	}
+	if id.IssuedBy == "" {
+		f.add("identification.issued_by", "is required: the testing body that issued the report")
+	} else if len([]rune(id.IssuedBy)) > 200 {
+		f.add("identification.issued_by", "at most 200 characters")
+	}
+	switch {
+	case id.IssuedAt.IsZero():
+		f.add("identification.issued_at", "is required (RFC 3339 time)")
+	case id.IssuedAt.After(s.Now().Add(s.rules.MaxFutureOccurrence)):
+		f.add("identification.issued_at", "must not be in the future")
+	case id.IssuedAt.Year() < 2000:
+		f.add("identification.issued_at", "must be after 2000")
+	}
+	id.IssuedAt = id.IssuedAt.UTC().Truncate(time.Microsecond)
+}
+
+// BatchEdition returns the edition of the list a batch's code was checked
+// against (for a batch that records none, or whose edition is not loaded:
+// the edition in force when it was generated).
+func (s *Service) BatchEdition(w *Waste) *catalog.Edition {
+	if e, ok := s.cat.Edition(w.CatalogEdition); ok {
+		return e
+	}
+	return s.cat.At(w.GeneratedAt)
+}
+
 // CorrectWaste corrects declared fields of a batch that is still stored;
 // the event holds before and after, nothing is edited.
 func (s *Service) CorrectWaste(ctx context.Context, p Principal, id string, in WasteCorrection) (*Waste, error) {
@@ -264,6 +326,9 @@ func (s *Service) CorrectWaste(ctx context.Context, p Principal, id string, in W
 		if in.Name != nil {
 			after.Name = *in.Name
 		}
+		if in.MainComponents != nil {
+			after.MainComponents = *in.MainComponents
+		}
 		if in.Form != nil {
 			after.Form = *in.Form
 		}
@@ -279,12 +344,18 @@ func (s *Service) CorrectWaste(ctx context.Context, p Principal, id string, in W
 		if in.Storage != nil {
 			after.Storage = *in.Storage
 		}
-		check := WasteInput{Code: w.Code, Name: after.Name, Form: after.Form, Hazards: after.Hazards,
-			Quantity: after.Quantity, Container: Container(after.Container), GeneratedAt: w.GeneratedAt, Storage: after.Storage}
-		if _, err := s.validateWaste(&check); err != nil {
+		check := WasteInput{Code: w.Code, Name: after.Name, MainComponents: after.MainComponents, Identification: w.Identification,
+			Form: after.Form, Hazards: after.Hazards, Quantity: after.Quantity, Container: Container(after.Container),
+			GeneratedAt: w.GeneratedAt, Storage: after.Storage}
+		if check.Identification != nil {
+			id := *check.Identification
+			check.Identification = &id
+		}
+		if _, err := s.validateWaste(&check, s.BatchEdition(w)); err != nil {
 			return nil, err
 		}
-		after = WasteDeclaredData{check.Name, check.Form, check.Hazards, check.Quantity, ContainerData(check.Container), check.Storage}
+		after = WasteDeclaredData{check.Name, check.MainComponents, check.Form, check.Hazards, check.Quantity,
+			ContainerData(check.Container), check.Storage}
 		if strings.TrimSpace(in.Reason) == "" {
 			return nil, invalid("reason", "say why the batch is corrected")
 		}

@@ -32,7 +32,9 @@ func (w WasteRegisteredData) AppendEventJSON(b []byte) ([]byte, bool) {
 	str(`,"street":`, w.Street)
 	str(`,"code":`, w.Code)
 	str(`,"category":`, w.Category)
+	str(`,"catalog_edition":`, w.CatalogEdition)
 	str(`,"name":`, w.Name)
+	str(`,"main_components":`, w.MainComponents)
 	str(`,"form":`, w.Form)
 	b = append(b, `,"hazards":`...)
 	if w.Hazards == nil {
@@ -60,5 +62,11 @@ func (w WasteRegisteredData) AppendEventJSON(b []byte) ([]byte, bool) {
 	tm(`,"registered_at":`, w.RegisteredAt)
 	tm(`,"last_occurred_at":`, w.LastOccurredAt)
 	b = strconv.AppendUint(append(b, `,"seq":`...), w.Seq, 10)
+	if id := w.Identification; id != nil {
+		str(`,"identification":{"report_number":`, id.ReportNumber)
+		str(`,"issued_by":`, id.IssuedBy)
+		tm(`,"issued_at":`, id.IssuedAt)
+		b = append(b, '}')
+	}
 	return append(b, '}'), ok
 }
