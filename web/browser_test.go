@@ -296,6 +296,9 @@ func TestBrowserStory(t *testing.T) {
 	gen.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("#code").value = "";
 		(s => { s.value = "印刷"; s.dispatchEvent(new Event("change")) })(document.querySelector("#industry"))`))
 	gen.waitJS(`document.querySelectorAll("#code-results button").length === 3`)
+	// A code for waste found hazardous by testing asks for its report.
+	gen.do(chromedp.SendKeys(chromedp.CSS("#code"), "900-000-49"))
+	gen.waitJS(`!document.querySelector("#ident").hidden`)
 	gen.open("/wastes")
 	if n := eval[int](gen, `document.querySelectorAll("svg.bar").length`); n != 2 {
 		t.Fatalf("inventory shows %d deadline bars, want 2", n)

@@ -75,8 +75,19 @@ func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 
 // wasteForm is the registration form as typed, kept to re-show on errors.
 type wasteForm struct {
-	Code, Name, Form, Quantity, ContainerType, ContainerCount, GeneratedAt, Storage string
-	Hazards                                                                         []string
+	Code, Name, MainComponents, Form, Quantity, ContainerType, ContainerCount, GeneratedAt, Storage string
+	IdentNumber, IdentBy, IdentAt                                                                   string
+	Hazards                                                                                         []string
+}
+
+// dateOnly is the value format of <input type="date">.
+const dateOnly = "2006-01-02"
+
+// ShowIdent reports whether the form shows the identification report's
+// fields without the picker: for a 900-000-xx code, or when some are filled.
+func (f wasteForm) ShowIdent() bool {
+	d := strings.ReplaceAll(strings.TrimSpace(f.Code), "-", "")
+	return strings.HasPrefix(d, "900000") || f.IdentNumber != "" || f.IdentBy != "" || f.IdentAt != ""
 }
 
 type newWasteData struct {
@@ -111,14 +122,25 @@ func (h *Handler) newWaste(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f := wasteForm{Code: r.PostFormValue("code"), Name: r.PostFormValue("name"), Form: r.PostFormValue("form"),
-		Quantity: r.PostFormValue("quantity_kg"), ContainerType: r.PostFormValue("container_type"),
+	f := wasteForm{Code: r.PostFormValue("code"), Name: r.PostFormValue("name"), MainComponents: r.PostFormValue("main_components"),
+		Form: r.PostFormValue("form"), Quantity: r.PostFormValue("quantity_kg"), ContainerType: r.PostFormValue("container_type"),
 		ContainerCount: r.PostFormValue("container_count"), GeneratedAt: r.PostFormValue("generated_at"),
-		Storage: r.PostFormValue("storage"), Hazards: r.PostForm["hazards"]}
+		Storage: r.PostFormValue("storage"), Hazards: r.PostForm["hazards"],
+		IdentNumber: r.PostFormValue("ident_number"), IdentBy: r.PostFormValue("ident_by"), IdentAt: r.PostFormValue("ident_at")}
 	errs := map[string]string{}
-	in := ledger.WasteInput{Code: strings.TrimSpace(f.Code), Name: strings.TrimSpace(f.Name), Form: f.Form,
-		Hazards: f.Hazards, Storage: strings.TrimSpace(f.Storage),
+	in := ledger.WasteInput{Code: strings.TrimSpace(f.Code), Name: strings.TrimSpace(f.Name), MainComponents: f.MainComponents,
+		Form: f.Form, Hazards: f.Hazards, Storage: strings.TrimSpace(f.Storage),
 		Container: ledger.Container{Type: strings.TrimSpace(f.ContainerType)}}
+	if f.IdentNumber != "" || f.IdentBy != "" || f.IdentAt != "" {
+		in.Identification = &ledger.Identification{ReportNumber: f.IdentNumber, IssuedBy: f.IdentBy}
+		if f.IdentAt != "" {
+			if t, err := time.ParseInLocation(dateOnly, f.IdentAt, shanghai); err != nil {
+				errs["identification.issued_at"] = translate(st.lang, "err.date")
+			} else {
+				in.Identification.IssuedAt = t
+			}
+		}
+	}
 	// Only the code's digits matter; the picker may add " 名称" after them.
 	if i := strings.IndexByte(in.Code, ' '); i > 0 {
 		in.Code = in.Code[:i]
@@ -195,8 +217,9 @@ func (h *Handler) wastePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := wasteData{W: x, Clock: storageClock(x, h.svc.Now(), h.svc.Rules()), Names: n, New: r.URL.Query().Get("new") == "1"}
-	d.Category, _ = h.svc.Catalog().Category(x.Category)
-	d.Code, _ = h.svc.Catalog().Lookup(x.Code)
+	e := h.svc.BatchEdition(x)
+	d.Category, _ = e.Category(x.Category)
+	d.Code, _ = e.Lookup(x.Code)
 	if x.Status == ledger.WasteReceived && x.Receiver == st.p.Party {
 		d.Methods = disposalMethods(st.party, x)
 	}

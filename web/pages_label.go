@@ -29,8 +29,9 @@ func (h *Handler) loadLabel(r *http.Request, st *state, id string) (label, error
 		return label{}, err
 	}
 	l := label{W: x}
-	l.Code, _ = h.svc.Catalog().Lookup(x.Code)
-	l.Category, _ = h.svc.Catalog().Category(x.Category)
+	e := h.svc.BatchEdition(x)
+	l.Code, _ = e.Lookup(x.Code)
+	l.Category, _ = e.Category(x.Category)
 	if l.Unit, err = h.svc.Party(r.Context(), x.Generator); err != nil {
 		return label{}, err
 	}

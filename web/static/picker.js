@@ -2,7 +2,8 @@
 // code, part of one, or words of the description) or choosing an industry
 // asks the server for matching codes of the whole catalogue and lists
 // them; choosing one, or typing a complete code, fills in the catalogue
-// name, the hazard characteristics and the exemptions that may apply.
+// name, the hazard characteristics and the exemptions that may apply, and
+// shows the identification report's fields for a 900-000-xx code.
 "use strict";
 (function () {
   var code = document.getElementById("code");
@@ -12,6 +13,7 @@
   var industry = document.getElementById("industry");
   var results = document.getElementById("code-results");
   var exempt = document.getElementById("code-exempt");
+  var ident = document.getElementById("ident");
   var en = document.documentElement.lang === "en";
   var autoName = "";
   var timer = 0;
@@ -51,6 +53,10 @@
       if (hit.medical) parts.push("48h");
       hint.textContent = parts.join(" · ");
     }
+    if (ident) {
+      var filled = [].some.call(ident.querySelectorAll("input"), function (i) { return i.value !== ""; });
+      ident.hidden = !hit.by_identification && !filled;
+    }
     if (exempt) {
       exempt.textContent = "";
       (hit.exemptions || []).forEach(function (x) {
@@ -89,6 +95,7 @@
   function search(initial) {
     var q = code.value.trim();
     var ind = industry ? industry.value : "";
+    if (/^\d{3}-\d{3}-\d{2}$/.test(normalize(q))) ind = ""; // a whole code: whatever its industry
     var my = ++seq;
     if (!q && !ind) { results.hidden = true; return; }
     fetch("/ui/catalog.json?q=" + encodeURIComponent(q) + "&industry=" + encodeURIComponent(ind), { credentials: "same-origin" })
