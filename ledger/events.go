@@ -179,7 +179,7 @@ type TokenRevokedData struct {
 // WasteRegisteredData is the data of waste.registered: the batch as
 // registered. Status is always stored; the storage deadline and early
 // warning are those in force; Seq is the event's index. Until the batch
-// first changes it is read from this event (eventref.go), so the data
+// first changes it is read from this event (loadWaste), so the data
 // carries every field a stored batch has. It writes its own JSON
 // (waste_json.go): registration is the event appended most.
 type WasteRegisteredData struct {
