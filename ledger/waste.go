@@ -473,24 +473,35 @@ func (s *Service) Waste(ctx context.Context, p Principal, id string) (*Waste, er
 	return out, err
 }
 
-// WasteByLabel resolves a scanned label to the batch.
+// errNoLabel is the one answer for a label that names no batch the caller
+// may see: a label that names no batch at all and one of another party's
+// batch are refused alike, so a lookup tells nothing of other parties'
+// batches (neither that one exists nor its id).
+var errNoLabel = fmt.Errorf("%w: no batch you may see has this label", ErrNotFound)
+
+// WasteByLabel resolves a scanned label to the batch, if the caller may see
+// it; otherwise errNoLabel.
 func (s *Service) WasteByLabel(ctx context.Context, p Principal, label string) (*Waste, error) {
-	var id string
+	var out *Waste
 	err := s.view(func(r *proj.Snapshot) error {
-		v, ok, err := labelBatch(r, label)
+		id, ok, err := labelBatch(r, label)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return notFound("label", label)
+			return errNoLabel
 		}
-		id = v
+		w, err := loadWaste(r, id)
+		if err != nil {
+			return err
+		}
+		if !canSeeWaste(p, w) {
+			return errNoLabel
+		}
+		out = w
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Waste(ctx, p, id)
+	return out, err
 }
 
 // labelBatch returns the id of the batch with label (ok false: none).
