@@ -1,9 +1,12 @@
 package api
 
 import (
+	"bytes"
+	"encoding/csv"
 	"net/http"
 	"testing"
 
+	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/ident"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -42,4 +45,58 @@ func TestLabelLookupIsNoOracle(t *testing.T) {
 	ts.must(http.StatusOK, "GET", "/api/v1/labels/"+w.Label, d.gen.token, nil, &got)
 	assert.Equal(t, w.ID, got.ID)
 	ts.must(http.StatusOK, "GET", "/api/v1/labels/"+w.Label, d.insp.token, nil, &got)
+}
+
+// TestAssessmentShowsAPartyOnlyItself: a generator that asks for its
+// street's totals, or reads the district's, could subtract its own row and
+// learn its neighbours' figures. It gets its own row only, grouped by
+// party, and no district totals, in JSON and in CSV.
+func TestAssessmentShowsAPartyOnlyItself(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	ts.waste(d.gen, "900-214-08", 10)
+	ts.waste(d.hosp, "900-214-08", 7) // gen's neighbour on 南关
+	size := ts.size()
+
+	var all ledger.Assessment
+	ts.must(http.StatusOK, "GET", "/api/v1/assessment?group_by=party", d.insp.token, nil, &all)
+	require.NotNil(t, all.District, "an inspector sees the district totals")
+	var mine ledger.AssessRow
+	for _, r := range all.Rows {
+		if r.Group == d.gen.id {
+			mine = r
+		}
+	}
+	require.Equal(t, d.gen.id, mine.Group)
+	var byStreet ledger.Assessment
+	ts.must(http.StatusOK, "GET", "/api/v1/assessment?group_by=street", d.insp.token, nil, &byStreet)
+	assert.Len(t, byStreet.Rows, 2, "an inspector sees every street")
+
+	for _, by := range []string{"street", "party", ""} {
+		path := "/api/v1/assessment"
+		if by != "" {
+			path += "?group_by=" + by
+		}
+		a := ts.must(http.StatusOK, "GET", path, d.gen.token, nil, nil)
+		var got ledger.Assessment
+		a.decode(t, &got)
+		assert.NotContains(t, string(a.body), `"district"`, "group_by=%s: district totals", by)
+		assert.Nil(t, got.District)
+		assert.Equal(t, "party", got.GroupBy, "group_by=%s", by)
+		require.Len(t, got.Rows, 1, "group_by=%s: %s", by, a)
+		assert.Equal(t, mine, got.Rows[0], "group_by=%s: its own row, as the inspector sees it", by)
+
+		c := ts.do("GET", path, d.gen.token, nil, "Accept", "text/csv")
+		require.Equal(t, http.StatusOK, c.status)
+		recs, err := csv.NewReader(bytes.NewReader(c.body)).ReadAll()
+		require.NoError(t, err)
+		require.Len(t, recs, 2, "group_by=%s: a header and its own row:\n%s", by, c.body)
+		assert.Equal(t, d.gen.id, recs[1][0])
+	}
+	// A carrier generates nothing: no row at all.
+	var car ledger.Assessment
+	ts.must(http.StatusOK, "GET", "/api/v1/assessment?group_by=street", d.car1.token, nil, &car)
+	assert.Empty(t, car.Rows)
+	assert.Nil(t, car.District)
+	assert.Equal(t, size, ts.size(), "nothing appended")
 }

@@ -65,19 +65,25 @@ type AssessRow struct {
 }
 
 // Assessment is the answer: rows, district totals and the plan's targets.
+// District is nil for a party that does not see every group: the district
+// totals less its own row would be its neighbours' figures.
 type Assessment struct {
 	From     time.Time   `json:"from"`
 	To       time.Time   `json:"to"`
 	GroupBy  string      `json:"group_by"`
 	Rows     []AssessRow `json:"rows"`
-	District AssessRow   `json:"district"`
+	District *AssessRow  `json:"district,omitempty"`
 	// Targets of the district plan: 100 % hazardous waste utilisation and
 	// disposal, 100 % medical waste safe disposal.
 	Targets map[string]float64 `json:"targets"`
 }
 
-// Assessment computes the assessment. Inspectors and admins see every group;
-// any other party sees only its own row (and, by street, its street).
+// Assessment computes the assessment. Inspectors and admins see every group
+// and the district totals. Any other party sees its own figures only: its
+// own row (none for a party that generates nothing, such as a carrier),
+// grouped by party whatever q.GroupBy asks, and no district totals. A
+// street's row or the district's, less its own, would give away its
+// neighbours' figures.
 func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*Assessment, error) {
 	f := fieldErrors{}
 	if q.GroupBy == "" {
@@ -96,6 +102,25 @@ func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*
 	if err := f.err(); err != nil {
 		return nil, err
 	}
+	if p.SeesAll() {
+		return s.assess(q)
+	}
+	q.GroupBy = GroupByParty
+	all, err := s.assess(q)
+	if err != nil {
+		return nil, err
+	}
+	own := &Assessment{From: all.From, To: all.To, GroupBy: GroupByParty, Rows: []AssessRow{}, Targets: all.Targets}
+	for _, x := range all.Rows {
+		if x.Group == p.Party {
+			own.Rows = append(own.Rows, x) // ranked among every generator
+		}
+	}
+	return own, nil
+}
+
+// assess computes every group's row and the district totals of a valid q.
+func (s *Service) assess(q AssessQuery) (*Assessment, error) {
 	loc := workday.Shanghai
 	first := q.From.In(loc).Format("20060102")
 	last := q.To.In(loc).Add(-time.Nanosecond).Format("20060102")
@@ -202,19 +227,7 @@ func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*
 	}
 	district.Group, district.Name = "district", "全区 district"
 	finish(&district)
-	out.District = district
-	if !p.SeesAll() {
-		// A party sees itself: its own row (none for a party that generates
-		// nothing, such as a carrier) or, by street, its street's row.
-		me := parties[p.Party]
-		kept := out.Rows[:0]
-		for _, x := range out.Rows {
-			if x.Group == p.Party || (me != nil && q.GroupBy == "street" && x.Group == me.Street) {
-				kept = append(kept, x)
-			}
-		}
-		out.Rows = kept
-	}
+	out.District = &district
 	return out, nil
 }
 

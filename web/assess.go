@@ -114,7 +114,9 @@ func (h *Handler) byMonth(ctx context.Context, who ledger.Principal, now time.Ti
 		if err != nil {
 			return nil, err
 		}
-		out[i].Generated, out[i].Disposed = a.District.GeneratedKg, a.District.DisposedKg
+		if a.District != nil {
+			out[i].Generated, out[i].Disposed = a.District.GeneratedKg, a.District.DisposedKg
+		}
 	}
 	return out, nil
 }

@@ -91,10 +91,12 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	d.District = a.District
+	if a.District != nil { // an inspector's or admin's assessment always has it
+		d.District = *a.District
+	}
 	d.Rates = rateChart([]rateBar{
-		{"rate.hazardous", a.District.DisposalRate, a.Targets["disposal_rate"]},
-		{"rate.medical", a.District.MedicalDisposalRate, a.Targets["medical_disposal_rate"]},
+		{"rate.hazardous", d.District.DisposalRate, a.Targets["disposal_rate"]},
+		{"rate.medical", d.District.MedicalDisposalRate, a.Targets["medical_disposal_rate"]},
 	}, st.lang)
 	h.render(w, r, http.StatusOK, "dashboard", "dash.title", d)
 }
@@ -115,7 +117,7 @@ func (h *Handler) ackAlert(w http.ResponseWriter, r *http.Request) {
 type rankingData struct {
 	Period  period
 	Presets []preset
-	Streets *ledger.Assessment
+	Streets *ledger.Assessment // nil for a generator
 	Parties *ledger.Assessment
 	Own     bool // a generator: the Service answers with its own rows only
 }
@@ -141,9 +143,11 @@ func (h *Handler) rankingPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := rankingData{Period: per, Own: !st.p.SeesAll()}
-	if d.Streets, err = h.assess(r.Context(), st.p, per, ledger.GroupByStreet); err != nil {
-		h.fail(w, r, err)
-		return
+	if !d.Own { // streets are for inspectors and admins
+		if d.Streets, err = h.assess(r.Context(), st.p, per, ledger.GroupByStreet); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	if d.Parties, err = h.assess(r.Context(), st.p, per, ledger.GroupByParty); err != nil {
 		h.fail(w, r, err)
