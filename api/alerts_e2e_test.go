@@ -17,6 +17,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/ledgertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -50,7 +51,7 @@ func newE2ENode(t *testing.T) *e2eNode {
 func (n *e2eNode) start(at time.Time) {
 	t := n.t
 	t.Helper()
-	base := ledger.NewTestClock(at)
+	base := ledgertest.NewClock(at)
 	svc, err := ledger.Open(ledger.Config{Dir: n.dir, Clock: base.Now})
 	require.NoError(t, err)
 	srv, err := New(Config{Service: svc, TestClock: true, Heartbeat: 200 * time.Millisecond})
@@ -60,7 +61,7 @@ func (n *e2eNode) start(at time.Time) {
 	n.done = make(chan error, 1)
 	go func() { n.done <- srv.Serve(l) }()
 	n.ts = &testServer{t: t, svc: svc, srv: srv, url: "http://" + l.Addr().String(),
-		clock: ledger.NewTestClock(at), admin: "hwl_test_admin_token",
+		clock: ledgertest.NewClock(at), admin: "hwl_test_admin_token",
 		client: checkedClient(t, 64)}
 	_, err = svc.Bootstrap(context.Background(), n.ts.admin) // a no-op on restart
 	require.NoError(t, err)
@@ -113,7 +114,7 @@ func (n *e2eNode) advance(d time.Duration) {
 	var a ClockAnswer
 	n.ts.must(http.StatusOK, "POST", "/api/v1/admin/clock", n.ts.admin, map[string]any{"advance": d.String()}, &a)
 	require.Equal(n.t, n.ts.svc.Now().UTC(), a.Now)
-	n.ts.clock = ledger.NewTestClock(a.Now)
+	n.ts.clock = ledgertest.NewClock(a.Now)
 }
 
 // advanceTo advances the clock to t0+d.

@@ -15,6 +15,7 @@ import (
 	"github.com/hwledger/hwledger/api/apitest"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/ident"
+	"github.com/hwledger/hwledger/ledger/ledgertest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -28,7 +29,7 @@ type testServer struct {
 	svc    *ledger.Service
 	srv    *Server
 	url    string
-	clock  *ledger.TestClock
+	clock  *ledgertest.Clock
 	client *http.Client
 	admin  string // admin bearer token
 }
@@ -42,9 +43,9 @@ func newTestServer(t testing.TB, mod ...func(*Config)) *testServer {
 // Clock set to the test clock).
 func newTestServerLedger(t testing.TB, lcfg ledger.Config, mod ...func(*Config)) *testServer {
 	t.Helper()
-	clock := ledger.NewTestClock(t0)
+	clock := ledgertest.NewClock(t0)
 	lcfg.Clock = clock.Now
-	svc := ledger.OpenTest(t, lcfg)
+	svc := ledgertest.Open(t, lcfg)
 	cfg := Config{Service: svc, TestClock: true, Heartbeat: 200 * time.Millisecond}
 	for _, m := range mod {
 		m(&cfg)
@@ -273,7 +274,7 @@ func insp(ts *testServer) ledger.Principal {
 // newDiskServer is newTestServer over a durable ledger in a temp dir.
 func newDiskServer(t testing.TB) *testServer {
 	t.Helper()
-	clock := ledger.NewTestClock(t0)
+	clock := ledgertest.NewClock(t0)
 	svc, err := ledger.Open(ledger.Config{Dir: t.TempDir(), Clock: clock.Now})
 	require.NoError(t, err)
 	srv, err := New(Config{Service: svc})

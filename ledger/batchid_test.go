@@ -76,7 +76,7 @@ func TestUnchangedBatchIsReadFromItsEvent(t *testing.T) {
 // either, and is found by its id and label.
 func TestBatchIdFromAnyNewIDCarriesItsSeq(t *testing.T) {
 	n := 0
-	s := OpenTest(t, Config{NewID: func() string { n++; return fmt.Sprintf("id-%d", n) }})
+	s := openTest(t, Config{NewID: func() string { n++; return fmt.Sprintf("id-%d", n) }})
 	ctx := context.Background()
 	admin, err := s.Bootstrap(ctx, "admin-token")
 	require.NoError(t, err)

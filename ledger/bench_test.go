@@ -28,7 +28,7 @@ func benchBatches() int {
 
 type benchDistrict struct {
 	s     *Service
-	clock *TestClock
+	clock *testClock
 	gens  []Principal
 	insp  Principal
 	codes []string
@@ -52,7 +52,7 @@ func district(b *testing.B, n int) *benchDistrict {
 	if err != nil {
 		b.Fatal(err)
 	}
-	clock := NewTestClock(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	clock := newTestClock(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
 	s, err := Open(Config{Dir: dir, Clock: clock.Now})
 	if err != nil {
 		b.Fatal(err)

@@ -15,7 +15,7 @@ import (
 type fixture struct {
 	t                       testing.TB
 	s                       *Service
-	clock                   *TestClock
+	clock                   *testClock
 	admin, gen, gen2, hosp  Principal
 	car1, car2, recv, medRx Principal
 	insp                    Principal
@@ -37,9 +37,9 @@ func newFixture(t testing.TB) *fixture { return newFixtureWith(t, Config{}) }
 // newFixtureWith is newFixture on a ledger opened with cfg (its clock is
 // the fixture's).
 func newFixtureWith(t testing.TB, cfg Config) *fixture {
-	clock := NewTestClock(t0)
+	clock := newTestClock(t0)
 	cfg.Clock = clock.Now
-	s := OpenTest(t, cfg)
+	s := openTest(t, cfg)
 	f := &fixture{t: t, s: s, clock: clock, ctx: context.Background()}
 	adminID, err := s.Bootstrap(f.ctx, "admin-token")
 	require.NoError(t, err)

@@ -11,7 +11,7 @@ import (
 )
 
 // Concurrent commands on the same subject: exactly one wins, the others get
-// the typed error, and the chain verifies afterwards (OpenTest cleanup).
+// the typed error, and the chain verifies afterwards (openTest cleanup).
 
 func TestRaceHundredPickups(t *testing.T) {
 	t.Parallel()

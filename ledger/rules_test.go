@@ -187,8 +187,8 @@ func TestRuleManifestNumberGapFree(t *testing.T) {
 }
 
 func TestRuleManifestNumberPerCity(t *testing.T) {
-	clock := NewTestClock(t0)
-	s := OpenTest(t, Config{Clock: clock.Now, Province: "41", City: "02"})
+	clock := newTestClock(t0)
+	s := openTest(t, Config{Clock: clock.Now, Province: "41", City: "02"})
 	f := &fixture{t: t, s: s, clock: clock, ctx: t.Context()}
 	adminID, err := s.Bootstrap(f.ctx, "tok")
 	require.NoError(t, err)
@@ -527,10 +527,10 @@ func TestRuleReceiptTolerance(t *testing.T) {
 }
 
 func TestRuleReceiptToleranceConfigurable(t *testing.T) {
-	clock := NewTestClock(t0)
+	clock := newTestClock(t0)
 	r := DefaultRules()
 	r.WeightTolerance = 0.02
-	s := OpenTest(t, Config{Clock: clock.Now, Rules: &r})
+	s := openTest(t, Config{Clock: clock.Now, Rules: &r})
 	f := &fixture{t: t, s: s, clock: clock, ctx: t.Context()}
 	adminID, err := s.Bootstrap(f.ctx, "tok")
 	require.NoError(t, err)

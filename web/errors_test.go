@@ -11,13 +11,14 @@ import (
 	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/ledgertest"
 )
 
 // TestFailAnswersAsTheAPI: an error page has the status the API answers
 // for the same error (api.TestErrorAnswers holds the same table) and shows
 // the translation of its code.
 func TestFailAnswersAsTheAPI(t *testing.T) {
-	h, err := New(ledger.OpenTest(t, ledger.Config{}), Options{})
+	h, err := New(ledgertest.Open(t, ledger.Config{}), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

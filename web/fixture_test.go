@@ -7,6 +7,7 @@ import (
 
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/ident"
+	"github.com/hwledger/hwledger/ledger/ledgertest"
 )
 
 // fixture is an empty in-memory ledger with a small Guancheng district
@@ -30,7 +31,7 @@ func credit(t testing.TB, n int) string {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	svc := ledger.OpenTest(t, ledger.Config{})
+	svc := ledgertest.Open(t, ledger.Config{})
 	ctx := t.Context()
 	if _, err := svc.Bootstrap(ctx, "admin-token-for-web-tests"); err != nil {
 		t.Fatal(err)

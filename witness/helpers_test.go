@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/chain/chaintest"
 	"github.com/hwledger/hwledger/witness"
 	"github.com/stretchr/testify/require"
 )
@@ -27,7 +28,7 @@ func testKey(t testing.TB) chain.Key {
 // newLog opens an in-memory ledger signed with key.
 func newLog(t testing.TB, key chain.Key) *chain.Log {
 	t.Helper()
-	return chain.OpenTest(t, "", chain.Options{Key: &key, Origin: origin})
+	return chaintest.Open(t, "", chain.Options{Key: &key, Origin: origin})
 }
 
 // grow appends n events, one command each.

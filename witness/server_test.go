@@ -12,6 +12,7 @@ import (
 
 	"filippo.io/torchwood"
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/chain/chaintest"
 	"github.com/hwledger/hwledger/witness"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -175,7 +176,7 @@ func TestRefusesBadInput(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, status, "%s", body)
 
 	// A log the witness does not follow: 404.
-	stranger := chain.OpenTest(t, "", chain.Options{Origin: "elsewhere.example/log"})
+	stranger := chaintest.Open(t, "", chain.Options{Origin: "elsewhere.example/log"})
 	grow(t, stranger, 8)
 	status, _, _ = post(t, url, witness.Request{Old: 0, Checkpoint: checkpoint(t, stranger)})
 	assert.Equal(t, http.StatusNotFound, status)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/chain/chaintest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/mod/sumdb/note"
@@ -94,7 +95,7 @@ var urlTestKey = func() chain.Key {
 // serves it.
 func served(t *testing.T, n int, variant string) (*ledgerServer, string) {
 	t.Helper()
-	l := chain.OpenTest(t, "", chain.Options{Key: &urlTestKey})
+	l := chaintest.Open(t, "", chain.Options{Key: &urlTestKey})
 	appendEvents(t, l, n, variant)
 	s := &ledgerServer{l: l}
 	srv := httptest.NewServer(s.handler())
@@ -179,7 +180,7 @@ func TestVerifyURLFromTheEmptyLog(t *testing.T) {
 }
 
 func TestVerifyURLCatchesLies(t *testing.T) {
-	fork := chain.OpenTest(t, "", chain.Options{Key: &urlTestKey})
+	fork := chaintest.Open(t, "", chain.Options{Key: &urlTestKey})
 	appendEvents(t, fork, 10, "b")
 	other, err := chain.NewKey("hwledger")
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hwledger/hwledger/ledger/chain"
+	"github.com/hwledger/hwledger/ledger/chain/chaintest"
 	"github.com/hwledger/hwledger/witness"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -63,7 +64,7 @@ func startWitnessProcess(t *testing.T, dir string, logs ...string) (*exec.Cmd, s
 func TestWitnessSurvivesKill9(t *testing.T) {
 	key, err := chain.NewKey("kill9.test/log")
 	require.NoError(t, err)
-	l := chain.OpenTest(t, "", chain.Options{Key: &key, Origin: "kill9.test/log"})
+	l := chaintest.Open(t, "", chain.Options{Key: &key, Origin: "kill9.test/log"})
 	dir := t.TempDir()
 	logFlag := "kill9.test/log=" + key.VerifierKey
 	cmd, url := startWitnessProcess(t, dir, logFlag)

@@ -32,7 +32,7 @@ func TestEncodeAppendedEqualsEncode(t *testing.T) {
 }
 
 func TestDataOfFindsTheDataField(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	datas := []any{
 		map[string]any{"data": map[string]string{"data": `","data":`}, "x": 1},
 		[]string{`","data":{}`, `\"`},

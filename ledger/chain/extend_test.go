@@ -15,7 +15,7 @@ import (
 // appended unless that command succeeded before it, in this batch or an
 // earlier one (including the batch being synced).
 func TestExtendKeepsEveryCommandIsolated(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	key := []byte("k/list")
 	boom := errors.New("refused")
 	var wg sync.WaitGroup
@@ -81,7 +81,7 @@ func TestExtendKeepsEveryCommandIsolated(t *testing.T) {
 }
 
 func TestExtendRefusesChainKeys(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	_, err := l.Submit(context.Background(), func(tx *Tx) error { return tx.Extend([]byte("c/head"), []byte("x")) })
 	assert.ErrorIs(t, err, ErrChainKey)
 }
@@ -89,7 +89,7 @@ func TestExtendRefusesChainKeys(t *testing.T) {
 // Reads see the newest value through the writer's cache of recent batches:
 // rewrites and deletes, with more batches between them than it keeps.
 func TestReadsSeeTheNewestValueAcrossBatches(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	key := []byte("k/rec")
 	read := func(l *Log) (string, bool) {
 		var v []byte
@@ -134,7 +134,7 @@ func TestReadsSeeTheNewestValueAcrossBatches(t *testing.T) {
 // written: a key written with event i is found with since = i once it
 // has left the writer's cache.
 func TestPeekSinceFindsDurableKeys(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	appendN(t, l, 3)
 	written := l.Size() // the index of the event written with the key
 	_, err := l.Submit(context.Background(), func(tx *Tx) error {

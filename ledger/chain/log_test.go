@@ -26,7 +26,7 @@ func appendN(t testing.TB, l *Log, n int) {
 }
 
 func TestAppendAssignsGapFreeIndicesAndLinks(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	appendN(t, l, 5)
 	require.EqualValues(t, 5, l.Size())
 	prev := ZeroPrev
@@ -46,7 +46,7 @@ func TestAppendAssignsGapFreeIndicesAndLinks(t *testing.T) {
 }
 
 func TestFailedCommandAppendsNothingAndOthersCommit(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	boom := errors.New("rule broken")
 	var wg sync.WaitGroup
 	var failed, ok int
@@ -90,7 +90,7 @@ func TestFailedCommandAppendsNothingAndOthersCommit(t *testing.T) {
 }
 
 func TestCommandSeesEarlierCommandsOfTheBatch(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	var wg sync.WaitGroup
 	for i := 0; i < 200; i++ {
 		wg.Add(1)
@@ -123,14 +123,14 @@ func TestCommandSeesEarlierCommandsOfTheBatch(t *testing.T) {
 }
 
 func TestChainKeysAreRefused(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	_, err := l.Submit(context.Background(), func(tx *Tx) error { return tx.Set([]byte("c/head"), []byte("x")) })
 	require.ErrorIs(t, err, ErrChainKey)
 	assert.EqualValues(t, 0, l.Size())
 }
 
 func TestScanMergesOwnWrites(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	_, err := l.Submit(context.Background(), func(tx *Tx) error {
 		for _, k := range []string{"s/a", "s/c", "s/e"} {
 			require.NoError(t, tx.Set([]byte(k), []byte(k)))
@@ -152,7 +152,7 @@ func TestScanMergesOwnWrites(t *testing.T) {
 }
 
 func TestProofsFromStorage(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	appendN(t, l, 37)
 	for size := uint64(1); size <= 37; size++ {
 		root, err := l.RootAt(size)
@@ -174,7 +174,7 @@ func TestReopenKeepsTheLog(t *testing.T) {
 	appendN(t, l, 10)
 	_, root, _ := l.Head()
 	require.NoError(t, l.Close())
-	l2 := OpenTest(t, dir, Options{})
+	l2 := openTest(t, dir, Options{})
 	size, root2, _ := l2.Head()
 	assert.EqualValues(t, 10, size)
 	assert.Equal(t, root, root2)

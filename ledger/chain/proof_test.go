@@ -21,7 +21,7 @@ var hasher = rfc6962.DefaultHasher
 // across transactions) vary, and the testonly oracle over the same leaves.
 func proofLog(t *testing.T, n int) (*Log, *testonly.Tree) {
 	t.Helper()
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	var wg sync.WaitGroup
 	work := make(chan int)
 	for w := 0; w < 8; w++ {
@@ -124,7 +124,7 @@ func TestConsistencyProofsAgreeWithOracleAndResistCorruption(t *testing.T) {
 
 func TestProofsOfFreshLogsOfEverySmallSize(t *testing.T) {
 	// Proofs at the full size of a log, right after the append that made it.
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	oracle := testonly.New(hasher)
 	for n := uint64(1); n <= 70; n++ {
 		evs, err := l.Submit(context.Background(), func(tx *Tx) error {
@@ -151,7 +151,7 @@ func TestProofsOfFreshLogsOfEverySmallSize(t *testing.T) {
 }
 
 func TestProofsOutOfRangeAreRefused(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	appendN(t, l, 5)
 	for _, c := range [][2]uint64{{0, 0}, {5, 5}, {0, 6}, {6, 7}} {
 		_, err := l.InclusionProof(c[0], c[1])

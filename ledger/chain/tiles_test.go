@@ -35,7 +35,7 @@ func (r *reference) add(t testing.TB, n int64, event []byte) {
 // compares every tile and entry bundle, byte for byte, with what x/mod's
 // tlog computes from the same events.
 func TestTilesMatchSumdbTlog(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	const size = 70000
 	for l.Size() < size {
 		_, err := l.Submit(context.Background(), func(tx *Tx) error {
@@ -102,7 +102,7 @@ func TestTilesMatchSumdbTlog(t *testing.T) {
 }
 
 func TestEntryBundleRefusesLongEvents(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	long := make([]byte, MaxBundledEntry)
 	for i := range long {
 		long[i] = 'a'

@@ -11,6 +11,7 @@ import (
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/chain"
 	"github.com/hwledger/hwledger/ledger/ident"
+	"github.com/hwledger/hwledger/ledger/ledgertest"
 )
 
 // testKey is the fixed, published checkpoint key of the test ledgers
@@ -31,7 +32,7 @@ var start = time.Date(2025, 3, 3, 1, 0, 0, 0, time.UTC)
 // (the fork) gets fresh, still deterministic ids and times.
 type district struct {
 	svc   *ledger.Service
-	clock *ledger.TestClock
+	clock *ledgertest.Clock
 	ids   atomic.Int64
 	ctx   context.Context
 
@@ -42,7 +43,7 @@ type district struct {
 }
 
 func newDistrict() *district {
-	return &district{clock: ledger.NewTestClock(start), ctx: context.Background()}
+	return &district{clock: ledgertest.NewClock(start), ctx: context.Background()}
 }
 
 // open opens the ledger in dir with the test key, writing the key files
