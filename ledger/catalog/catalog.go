@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -89,9 +90,22 @@ func (c *Catalog) With(e *Edition) (*Catalog, error) {
 // code with a clock of its own (the ledger's, which tests move) calls
 // [Catalog.At] with it.
 
-// Lookup is [Edition.Lookup] in the edition in force today.
+// Lookup returns a code as the edition in force today gives it or, when
+// that edition does not list it, as the newest edition listing it does: a
+// licence or a search may name a code that another edition dropped or
+// adds. Errors are those of [Edition.Lookup] in the edition in force.
 func (c *Catalog) Lookup(code string) (Code, error) {
-	return c.At(time.Now()).Lookup(code)
+	now := c.At(time.Now())
+	k, err := now.Lookup(code)
+	if err == nil || !errors.Is(err, ErrUnknownCode) {
+		return k, err
+	}
+	for i := len(c.editions) - 1; i >= 0; i-- {
+		if other, oerr := c.editions[i].Lookup(code); oerr == nil {
+			return other, nil
+		}
+	}
+	return k, err
 }
 
 // Search returns the codes of the edition in force today matching the

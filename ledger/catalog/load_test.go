@@ -161,3 +161,24 @@ func TestLoadFileMissing(t *testing.T) {
 	_, err := LoadFile(filepath.Join(t.TempDir(), "none.csv"))
 	require.ErrorIs(t, err, os.ErrNotExist)
 }
+
+// Catalog.Lookup finds a code of any loaded edition, preferring the one in
+// force today.
+func TestCatalogLookupAcrossEditions(t *testing.T) {
+	p := writeCSV(t, "# edition: 2099\n# in_force: 2099-01-01\n"+header+
+		"HW08,废矿物油与含矿物油废物,非特定行业,900-218-08,废液压油（2099）,\"T,I\"\n"+
+		"HW48,有色金属采选和冶炼废物,常用有色金属冶炼,321-035-48,锡冶炼过程中产生的废渣,T\n")
+	c, err := LoadFile(p)
+	require.NoError(t, err)
+	k, err := c.Lookup("900-218-08")
+	require.NoError(t, err)
+	assert.Equal(t, "2021", k.Edition, "the edition in force wins")
+	k, err = c.Lookup("321-035-48")
+	require.NoError(t, err)
+	assert.Equal(t, "2099", k.Edition, "a code only a later edition lists")
+	_, err = c.Lookup("900-123-49")
+	require.ErrorIs(t, err, ErrUnknownCode)
+	assert.Contains(t, err.Error(), "edition 2021")
+	_, err = c.Lookup("9-1")
+	require.ErrorIs(t, err, ErrMalformedCode)
+}
