@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/csv"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hwledger/hwledger/ledger"
@@ -98,5 +100,61 @@ func TestAssessmentShowsAPartyOnlyItself(t *testing.T) {
 	ts.must(http.StatusOK, "GET", "/api/v1/assessment?group_by=street", d.car1.token, nil, &car)
 	assert.Empty(t, car.Rows)
 	assert.Nil(t, car.District)
+	assert.Equal(t, size, ts.size(), "nothing appended")
+}
+
+// TestFieldErrorsAreCapped: a receipt of 12,000 bad lines (an 840 KB body)
+// answered with every field error was a 4.7 MB answer. The answer names
+// the first 50 fields in path order and counts the others.
+func TestFieldErrorsAreCapped(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	w := ts.waste(d.gen, "900-214-08", 10)
+	m := ts.manifest(d.gen, d.recv, []actor{d.car1}, w)
+	var body strings.Builder
+	body.WriteString(`{"lines":[`)
+	const lines = 12000
+	for i := range lines {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		body.WriteString(`{"waste_id":"","received_kg":-1,"container_count":-1,"note":"xxxx"}`)
+	}
+	body.WriteString(`]}`)
+	require.Greater(t, body.Len(), 800_000)
+	size := ts.size()
+	a := ts.do("POST", "/api/v1/manifests/"+m.ID+"/receive", d.recv.token, body.String())
+	require.Equal(t, http.StatusBadRequest, a.status, "%.300s", a.body)
+	assert.Less(t, len(a.body), 20_000, "the error answer is small")
+	var e ErrorBody
+	a.decode(t, &e)
+	assert.Equal(t, CodeValidation, e.Error.Code)
+	assert.Len(t, e.Error.Fields, ledger.MaxFieldErrors)
+	assert.Equal(t, 4*lines-ledger.MaxFieldErrors, e.Error.FieldsOmitted) // waste_id, received_kg, container_count, accepted
+	for f := range e.Error.Fields {
+		n, err := strconv.Atoi(f[len("lines["):strings.IndexByte(f, ']')])
+		require.NoError(t, err, f)
+		assert.Less(t, n, 13, "%s is not among the first lines", f)
+	}
+	assert.Contains(t, e.Error.Fields, "lines[9].waste_id", "path order: lines[9] before lines[10]")
+	assert.Contains(t, e.Error.Message, "more fields")
+	assert.Equal(t, size, ts.size(), "nothing appended")
+}
+
+// TestErrorsDoNotEchoLongInput: a field name or reason quoting a long input
+// is cut, so the answer is not as large as the request.
+func TestErrorsDoNotEchoLongInput(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	long := strings.Repeat("角", 100_000)
+	size := ts.size()
+	for _, body := range []string{
+		`{"` + long + `":1}`, // an unknown field
+		mustJSON(map[string]any{"name": "x", "credit_code": credit(60), "roles": []string{long, long + "2"}}),
+	} {
+		a := ts.do("POST", "/api/v1/parties", d.admin.token, body)
+		require.Equal(t, http.StatusBadRequest, a.status)
+		assert.Less(t, len(a.body), 2_000, "%.400s", a.body)
+	}
 	assert.Equal(t, size, ts.size(), "nothing appended")
 }

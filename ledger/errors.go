@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Sentinel errors. The API and the web UI answer each with one status and
@@ -28,9 +29,19 @@ var (
 	ErrReadOnly = errors.New("read only")
 )
 
-// ValidationError says which input fields are wrong and why (400).
+// MaxFieldErrors is the most fields one validation error names: a body
+// with thousands of bad lines is answered with the first MaxFieldErrors
+// of them and the number of the others, not with an answer larger than
+// the request.
+const MaxFieldErrors = 50
+
+// ValidationError says which input fields are wrong and why (400). Fields
+// names at most MaxFieldErrors fields, the first in path order
+// ("lines[2]" before "lines[10]"); More counts the other fields found
+// wrong.
 type ValidationError struct {
 	Fields map[string]string
+	More   int
 }
 
 func (e *ValidationError) Error() string {
@@ -38,12 +49,67 @@ func (e *ValidationError) Error() string {
 	for k := range e.Fields {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	sort.Slice(keys, func(i, j int) bool { return pathLess(keys[i], keys[j]) })
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = k + ": " + e.Fields[k]
 	}
-	return "validation failed: " + strings.Join(parts, "; ")
+	msg := "validation failed: " + strings.Join(parts, "; ")
+	if e.More > 0 {
+		msg += fmt.Sprintf(" (and %d more fields; the first %d are listed)", e.More, len(keys))
+	}
+	return msg
+}
+
+// newValidationError is the error for fields, keeping the first
+// MaxFieldErrors in path order and counting the rest.
+func newValidationError(fields map[string]string) *ValidationError {
+	if len(fields) <= MaxFieldErrors {
+		return &ValidationError{Fields: fields}
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return pathLess(keys[i], keys[j]) })
+	kept := make(map[string]string, MaxFieldErrors)
+	for _, k := range keys[:MaxFieldErrors] {
+		kept[k] = fields[k]
+	}
+	return &ValidationError{Fields: kept, More: len(fields) - MaxFieldErrors}
+}
+
+// pathLess orders field paths as a reader does: runs of digits compare
+// as numbers, so lines[2] comes before lines[10].
+func pathLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+// digitRun is the length of the run of ASCII digits s starts with.
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 // invalid returns a validation error for one field.
@@ -54,17 +120,35 @@ func invalid(field, reason string, args ...any) *ValidationError {
 // fieldErrors collects validation failures; err() is nil when none.
 type fieldErrors map[string]string
 
+// MaxReason is the longest reason a field error gives, and the longest
+// field name, in bytes: a reason that quotes the input (an unknown role, a
+// bad code) is cut there.
+const MaxReason = 300
+
 func (f fieldErrors) add(field, reason string, args ...any) {
 	if _, seen := f[field]; !seen {
-		f[field] = fmt.Sprintf(reason, args...)
+		f[field] = Clip(fmt.Sprintf(reason, args...), MaxReason)
 	}
+}
+
+// Clip cuts s to at most n bytes at a character boundary, marking the cut
+// with "…".
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n - len("…")
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 func (f fieldErrors) err() error {
 	if len(f) == 0 {
 		return nil
 	}
-	return &ValidationError{Fields: f}
+	return newValidationError(f)
 }
 
 // RuleError is a refusal by a domain rule; errors.Is(err, ErrRuleViolation).

@@ -62,7 +62,10 @@ type ErrorDetail struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
-	Details map[string]any    `json:"details,omitempty"`
+	// FieldsOmitted counts the fields found wrong beyond those Fields
+	// names (at most ledger.MaxFieldErrors).
+	FieldsOmitted int            `json:"fields_omitted,omitempty"`
+	Details       map[string]any `json:"details,omitempty"`
 	// Missing and Unexpected repeat Details' label lists at the top level
 	// for a pickup/handover scan mismatch (docs/api.md, "Errors").
 	Missing    any `json:"missing,omitempty"`
@@ -81,9 +84,12 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// BadRequest is a 400 validation_failed naming one field and the rule it breaks.
+// BadRequest is a 400 validation_failed naming one field and the rule it
+// breaks. A field name or reason longer than 300 bytes (an unknown field
+// of a hostile body) is cut there with "…".
 func BadRequest(field, reason string, args ...any) error {
-	r := fmt.Sprintf(reason, args...)
+	r := ledger.Clip(fmt.Sprintf(reason, args...), ledger.MaxReason)
+	field = ledger.Clip(field, ledger.MaxReason)
 	return &Error{Status: http.StatusBadRequest, Code: CodeValidation,
 		Message: "invalid " + field + ": " + r, Fields: map[string]string{field: r}}
 }
@@ -103,7 +109,8 @@ func Problem(err error) (int, ErrorDetail) {
 		return http.StatusRequestEntityTooLarge, ErrorDetail{Code: CodeTooLarge,
 			Message: fmt.Sprintf("request body is larger than %d bytes", mbe.Limit)}
 	case errors.As(err, &ve):
-		return http.StatusBadRequest, ErrorDetail{Code: CodeValidation, Message: ve.Error(), Fields: ve.Fields}
+		return http.StatusBadRequest, ErrorDetail{Code: CodeValidation, Message: ve.Error(), Fields: ve.Fields,
+			FieldsOmitted: ve.More}
 	case errors.As(err, &re):
 		d := ErrorDetail{Code: CodeRuleViolation, Message: re.Message, Details: re.Details}
 		if _, ok := re.Details["missing"]; ok {
