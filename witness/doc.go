@@ -5,10 +5,10 @@
 // checkpoint it cosigned, and answers POST /add-checkpoint with a
 // cosignature (C2SP tlog-cosignature, cosignature/v1 over Ed25519) only for
 // a checkpoint that the ledger signed and that a consistency proof shows to
-// extend the stored one. The stored checkpoint is replaced atomically and
-// synced before the cosignature is answered, so a witness killed at any
-// moment restarts with a checkpoint it cosigned (or the one before it),
-// never with a smaller one. A refused checkpoint that the ledger signed and
+// extend the stored one. The stored checkpoint is written and synced
+// before the cosignature is answered (two slots written in turn, one data
+// sync per update: see stateFile), so a witness killed at any moment
+// restarts with the last checkpoint it answered for, never a smaller one. A refused checkpoint that the ledger signed and
 // that contradicts the stored one (a fork or a rollback) is kept on disk as
 // evidence.
 //

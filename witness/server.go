@@ -78,6 +78,7 @@ type Witness struct {
 type logState struct {
 	mu       sync.Mutex
 	verifier note.Verifier
+	file     *stateFile
 	size     uint64
 	root     []byte
 	signed   []byte // the stored checkpoint note; nil before the first
@@ -108,7 +109,7 @@ func Open(cfg Config) (*Witness, error) {
 		return nil, err
 	}
 	w := &Witness{dir: cfg.Dir, lock: lock, logs: map[string]*logState{}, lg: cfg.Logger, clock: cfg.Clock}
-	fail := func(err error) (*Witness, error) { lock.Close(); return nil, err }
+	fail := func(err error) (*Witness, error) { w.Close(); return nil, err }
 	if w.key, err = LoadOrCreateKey(cfg.Dir, cfg.Name); err != nil {
 		return fail(err)
 	}
@@ -116,11 +117,12 @@ func Open(cfg Config) (*Witness, error) {
 		if _, dup := w.logs[l.Origin]; dup {
 			return fail(fmt.Errorf("witness: log %q configured twice", l.Origin))
 		}
-		st := &logState{verifier: l.Verifier}
-		signed, err := readState(cfg.Dir, l.Origin)
+		file, signed, err := openState(cfg.Dir, l.Origin)
 		if err != nil {
 			return fail(err)
 		}
+		st := &logState{verifier: l.Verifier, file: file}
+		w.logs[l.Origin] = st
 		if signed != nil {
 			n, err := note.Open(signed, note.VerifierList(l.Verifier))
 			if err != nil {
@@ -132,13 +134,17 @@ func Open(cfg Config) (*Witness, error) {
 			}
 			st.size, st.root, st.signed = cp.Size, cp.Root, signed
 		}
-		w.logs[l.Origin] = st
 	}
 	return w, nil
 }
 
-// Close releases the data directory.
-func (w *Witness) Close() error { return w.lock.Close() }
+// Close closes the state files and releases the data directory.
+func (w *Witness) Close() error {
+	for _, st := range w.logs {
+		st.file.close()
+	}
+	return w.lock.Close()
+}
 
 // VerifierKey is the witness's cosignature/v1 verifier key.
 func (w *Witness) VerifierKey() string { return w.key.VerifierKey }
@@ -251,7 +257,7 @@ func (w *Witness) add(body []byte) ([]byte, *refusal) {
 		return nil, &refusal{status: http.StatusUnprocessableEntity, msg: "the consistency proof does not verify: " + err.Error()}
 	}
 
-	if err := writeState(w.dir, cp.Origin, req.Checkpoint); err != nil {
+	if err := st.file.write(req.Checkpoint); err != nil {
 		w.lg.Error("witness: persisting the checkpoint failed; not cosigning", "origin", cp.Origin, "err", err)
 		return nil, &refusal{status: http.StatusInternalServerError, msg: "could not persist the checkpoint"}
 	}
