@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hwledger/hwledger/ledger"
 	"github.com/labstack/echo/v4"
 )
 
@@ -29,8 +30,8 @@ func (s *Server) advanceClock(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	if err := s.valid.Struct(in); err != nil {
-		return badRequest("advance", "is required, e.g. \"49h\"")
+	if err := ledger.ValidateInput(&in); err != nil {
+		return err
 	}
 	d, err := time.ParseDuration(in.Advance)
 	if err != nil || d <= 0 || d > 10*365*24*time.Hour {

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-playground/validator/v10"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/witness"
 	"github.com/labstack/echo/v4"
@@ -80,7 +79,6 @@ type Server struct {
 	cfg      Config
 	log      *slog.Logger
 	e        *echo.Echo
-	valid    *validator.Validate
 	metrics  *metrics
 	table    []route
 	http     *http.Server
@@ -102,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = 15 * time.Second
 	}
-	s := &Server{svc: cfg.Service, cfg: cfg, log: cfg.Logger, valid: validator.New(validator.WithRequiredStructEnabled()),
+	s := &Server{svc: cfg.Service, cfg: cfg, log: cfg.Logger,
 		done: make(chan struct{})}
 	m, err := newMetrics(cfg.Registry, cfg.Service)
 	if err != nil {

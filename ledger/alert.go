@@ -144,8 +144,8 @@ func (s *Service) AckAlert(ctx context.Context, p Principal, id string, in AckIn
 		return nil, fmt.Errorf("%w: only an inspector acknowledges alerts", ErrForbidden)
 	}
 	in.Note = strings.TrimSpace(in.Note)
-	if in.Note == "" || len([]rune(in.Note)) > 1000 {
-		return nil, invalid("note", "is required, at most 1000 characters")
+	if err := ValidateInput(&in); err != nil {
+		return nil, err
 	}
 	return exec(ctx, s, p, func(c *cmd) (*Alert, error) {
 		a, err := loadAlert(c.tx, id)

@@ -8,20 +8,22 @@ import (
 // The inputs of Service methods mirror the request bodies of docs/api.md; the
 // API decodes JSON straight into them. OccurredAt is the optional field
 // time (offline scans, paper fallback): at most 5 minutes in the future and
-// not before the subject's previous event; nil means now.
+// not before the subject's previous event; nil means now. Their shape
+// rules are `validate` tags (validate.go); the Service checks them before
+// the rules that need the catalogue or the ledger.
 
 // WasteInput registers a batch (POST /wastes).
 type WasteInput struct {
 	Code           string          `json:"code"`
-	Name           string          `json:"name"`
-	MainComponents string          `json:"main_components"`
+	Name           string          `json:"name" validate:"max=500"` // room for the longest name in the list (210)
+	MainComponents string          `json:"main_components" validate:"max=500"`
 	Identification *Identification `json:"identification"`
-	Form           string          `json:"form"`
+	Form           string          `json:"form" validate:"form"`
 	Hazards        []string        `json:"hazards"`
-	Quantity       Grams           `json:"quantity_kg"`
+	Quantity       Grams           `json:"quantity_kg" validate:"gt=0,lte=100000"` // kg
 	Container      Container       `json:"container"`
-	GeneratedAt    time.Time       `json:"generated_at"`
-	Storage        string          `json:"storage"`
+	GeneratedAt    time.Time       `json:"generated_at" validate:"required"`
+	Storage        string          `json:"storage" validate:"max=200"`
 	OccurredAt     *time.Time      `json:"occurred_at"`
 }
 
@@ -42,32 +44,32 @@ type WasteCorrection struct {
 
 // DisposeInput records utilisation or disposal (POST /wastes/{id}/dispose).
 type DisposeInput struct {
-	Method     string     `json:"method"`
-	Quantity   Grams      `json:"quantity_kg"`
+	Method     string     `json:"method" validate:"required"`
+	Quantity   Grams      `json:"quantity_kg" validate:"gt=0"`
 	OccurredAt *time.Time `json:"occurred_at"`
 }
 
 // ManifestInput files a manifest (POST /manifests).
 type ManifestInput struct {
-	WasteIDs        []string   `json:"waste_ids"`
-	Carriers        []string   `json:"carriers"`
-	Receiver        string     `json:"receiver"`
-	PlannedPickupAt time.Time  `json:"planned_pickup_at"`
+	WasteIDs        []string   `json:"waste_ids" validate:"min=1,max=500,unique"`
+	Carriers        []string   `json:"carriers" validate:"min=1"`
+	Receiver        string     `json:"receiver" validate:"required"`
+	PlannedPickupAt time.Time  `json:"planned_pickup_at" validate:"required"`
 	OccurredAt      *time.Time `json:"occurred_at"`
 }
 
 // CustodyInput is a pickup or handover scan.
 type CustodyInput struct {
-	Labels       []string   `json:"labels"`
-	VehiclePlate string     `json:"vehicle_plate"`
-	Driver       string     `json:"driver"`
+	Labels       []string   `json:"labels" validate:"min=1"`
+	VehiclePlate string     `json:"vehicle_plate" validate:"required,max=20"`
+	Driver       string     `json:"driver" validate:"required,max=100"`
 	Location     *Location  `json:"location"`
 	OccurredAt   *time.Time `json:"occurred_at"`
 }
 
 // PositionsInput adds GPS track points.
 type PositionsInput struct {
-	Points     []TrackPoint `json:"points"`
+	Points     []TrackPoint `json:"points" validate:"min=1,max=1000,dive"`
 	OccurredAt *time.Time   `json:"occurred_at"`
 }
 
@@ -79,28 +81,28 @@ type DeliverInput struct {
 
 // ReceiveLine is the receiver's finding for one batch.
 type ReceiveLine struct {
-	WasteID        string `json:"waste_id"`
-	Received       Grams  `json:"received_kg"`
-	ContainerCount int    `json:"container_count"`
-	Accepted       *bool  `json:"accepted"`
-	Note           string `json:"note"`
+	WasteID        string `json:"waste_id" validate:"required"`
+	Received       Grams  `json:"received_kg" validate:"gte=0"`
+	ContainerCount int    `json:"container_count" validate:"between=0 10000"`
+	Accepted       *bool  `json:"accepted" validate:"required"`
+	Note           string `json:"note" validate:"max=1000"`
 }
 
 // ReceiveInput confirms receipt, one line per batch.
 type ReceiveInput struct {
-	Lines      []ReceiveLine `json:"lines"`
+	Lines      []ReceiveLine `json:"lines" validate:"min=1,dive"`
 	OccurredAt *time.Time    `json:"occurred_at"`
 }
 
 // CancelInput cancels a manifest before pickup.
 type CancelInput struct {
-	Reason     string     `json:"reason"`
+	Reason     string     `json:"reason" validate:"required,max=1000"`
 	OccurredAt *time.Time `json:"occurred_at"`
 }
 
 // AckInput acknowledges an alert.
 type AckInput struct {
-	Note       string     `json:"note"`
+	Note       string     `json:"note" validate:"required,max=1000"`
 	OccurredAt *time.Time `json:"occurred_at"`
 }
 

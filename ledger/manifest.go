@@ -17,30 +17,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 	if !p.Has(RoleGenerator) {
 		return nil, fmt.Errorf("%w: only a generator files manifests", ErrForbidden)
 	}
-	f := fieldErrors{}
-	if len(in.WasteIDs) == 0 {
-		f.add("waste_ids", "name at least one batch")
-	}
-	if len(in.WasteIDs) > 500 {
-		f.add("waste_ids", "at most 500 batches on one manifest")
-	}
-	seen := map[string]bool{}
-	for _, id := range in.WasteIDs {
-		if seen[id] {
-			f.add("waste_ids", "batch %s is listed twice", id)
-		}
-		seen[id] = true
-	}
-	if len(in.Carriers) == 0 {
-		f.add("carriers", "name at least one transporter")
-	}
-	if in.Receiver == "" {
-		f.add("receiver", "is required")
-	}
-	if in.PlannedPickupAt.IsZero() {
-		f.add("planned_pickup_at", "is required (RFC 3339 time)")
-	}
-	if err := f.err(); err != nil {
+	if err := ValidateInput(&in); err != nil {
 		return nil, err
 	}
 	return exec(ctx, s, p, func(c *cmd) (*Manifest, error) {
@@ -159,8 +136,8 @@ func (s *Service) Cancel(ctx context.Context, p Principal, id string, in CancelI
 		return nil, fmt.Errorf("%w: only the generator cancels its manifest", ErrForbidden)
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
-	if in.Reason == "" {
-		return nil, invalid("reason", "say why the manifest is cancelled")
+	if err := ValidateInput(&in); err != nil {
+		return nil, err
 	}
 	return exec(ctx, s, p, func(c *cmd) (*Manifest, error) {
 		m, err := c.visibleManifest(id)

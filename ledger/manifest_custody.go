@@ -49,21 +49,10 @@ func labelMismatch(m *Manifest, scanned []string) *RuleError {
 }
 
 func validateCustody(in *CustodyInput) error {
-	f := fieldErrors{}
-	if len(in.Labels) == 0 {
-		f.add("labels", "scan every label on the manifest")
-	}
 	in.VehiclePlate = strings.TrimSpace(in.VehiclePlate)
-	if in.VehiclePlate == "" {
-		f.add("vehicle_plate", "is required (e.g. 豫A12345)")
-	}
 	in.Driver = strings.TrimSpace(in.Driver)
-	if in.Driver == "" {
-		f.add("driver", "is required")
-	}
-	if in.Location != nil {
-		validLocation(f, "location", *in.Location)
-	}
+	f := fieldErrors{}
+	checkTags(f, in)
 	return f.err()
 }
 
@@ -163,17 +152,7 @@ func (s *Service) Positions(ctx context.Context, p Principal, id string, in Posi
 	if !p.Has(RoleTransporter) {
 		return nil, fmt.Errorf("%w: only a transporter sends positions", ErrForbidden)
 	}
-	f := fieldErrors{}
-	if len(in.Points) == 0 || len(in.Points) > 1000 {
-		f.add("points", "send between 1 and 1000 points")
-	}
-	for i, pt := range in.Points {
-		validLocation(f, fmt.Sprintf("points[%d]", i), Location{pt.Lat, pt.Lon})
-		if pt.At.IsZero() {
-			f.add(fmt.Sprintf("points[%d].at", i), "is required (RFC 3339 time)")
-		}
-	}
-	if err := f.err(); err != nil {
+	if err := ValidateInput(&in); err != nil {
 		return nil, err
 	}
 	return exec(ctx, s, p, func(c *cmd) (*Manifest, error) {
@@ -222,12 +201,8 @@ func (s *Service) Deliver(ctx context.Context, p Principal, id string, in Delive
 	if !p.Has(RoleTransporter) {
 		return nil, fmt.Errorf("%w: only a transporter delivers", ErrForbidden)
 	}
-	if in.Location != nil {
-		f := fieldErrors{}
-		validLocation(f, "location", *in.Location)
-		if err := f.err(); err != nil {
-			return nil, err
-		}
+	if err := ValidateInput(&in); err != nil {
+		return nil, err
 	}
 	return exec(ctx, s, p, func(c *cmd) (*Manifest, error) {
 		m, err := c.holder(id, "deliver")

@@ -19,22 +19,9 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 		return nil, fmt.Errorf("%w: only a receiver confirms receipt", ErrForbidden)
 	}
 	f := fieldErrors{}
-	if len(in.Lines) == 0 {
-		f.add("lines", "give one line per batch")
-	}
+	checkTags(f, &in)
 	for i, l := range in.Lines {
-		if l.WasteID == "" {
-			f.add(fmt.Sprintf("lines[%d].waste_id", i), "is required")
-		}
-		if l.Received < 0 {
-			f.add(fmt.Sprintf("lines[%d].received_kg", i), "must not be negative")
-		}
-		if l.ContainerCount < 0 || l.ContainerCount > 10000 {
-			f.add(fmt.Sprintf("lines[%d].container_count", i), "must be between 0 and 10000")
-		}
-		if l.Accepted == nil {
-			f.add(fmt.Sprintf("lines[%d].accepted", i), "is required (true or false)")
-		} else if *l.Accepted && l.Received <= 0 {
+		if l.Accepted != nil && *l.Accepted && l.Received <= 0 {
 			f.add(fmt.Sprintf("lines[%d].received_kg", i), "must be greater than 0 for an accepted batch")
 		}
 	}

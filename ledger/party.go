@@ -16,11 +16,11 @@ import (
 
 // PartyInput registers a party (POST /parties).
 type PartyInput struct {
-	Name            string    `json:"name"`
+	Name            string    `json:"name" validate:"required,max=200"`
 	CreditCode      string    `json:"credit_code"`
-	Roles           []Role    `json:"roles"`
-	Street          string    `json:"street"`
-	Address         string    `json:"address"`
+	Roles           []Role    `json:"roles" validate:"min=1,unique,roles"`
+	Street          string    `json:"street" validate:"max=100"`
+	Address         string    `json:"address" validate:"max=500"`
 	Location        *Location `json:"location"`
 	Contact         Contact   `json:"contact"`
 	TransportPermit string    `json:"transport_permit"`
@@ -107,31 +107,17 @@ func (s *Service) validateParty(in *PartyInput) error {
 	f := fieldErrors{}
 	in.Name = strings.TrimSpace(in.Name)
 	in.CreditCode = strings.ToUpper(strings.TrimSpace(in.CreditCode))
-	if in.Name == "" || len([]rune(in.Name)) > 200 {
-		f.add("name", "is required, at most 200 characters")
+	in.Street, in.Address = strings.TrimSpace(in.Street), strings.TrimSpace(in.Address)
+	if in.License != nil {
+		in.License.Number = strings.TrimSpace(in.License.Number)
 	}
+	checkTags(f, in)
 	if err := ident.ValidateCreditCode(in.CreditCode); err != nil {
 		f.add("credit_code", "%s", err.Error())
 	}
-	if len(in.Roles) == 0 {
-		f.add("roles", "at least one of generator, transporter, receiver, inspector, admin")
-	}
 	seen := map[Role]bool{}
 	for _, r := range in.Roles {
-		valid := false
-		for _, a := range AllRoles {
-			valid = valid || r == a
-		}
-		if !valid {
-			f.add("roles", "unknown role %q: use generator, transporter, receiver, inspector or admin", r)
-		}
-		if seen[r] {
-			f.add("roles", "role %q given twice", r)
-		}
 		seen[r] = true
-	}
-	if in.Location != nil {
-		validLocation(f, "location", *in.Location)
 	}
 	if seen[RoleTransporter] && strings.TrimSpace(in.TransportPermit) == "" {
 		f.add("transport_permit", "is required for a transporter")
@@ -140,7 +126,7 @@ func (s *Service) validateParty(in *PartyInput) error {
 		if in.License == nil {
 			f.add("license", "is required for a receiver")
 		} else {
-			validateLicense(f, "license", in.License)
+			checkLicense(f, "license", in.License)
 		}
 	} else if in.License != nil {
 		f.add("license", "only a receiver holds a licence")
@@ -148,23 +134,10 @@ func (s *Service) validateParty(in *PartyInput) error {
 	return f.err()
 }
 
-func validLocation(f fieldErrors, field string, l Location) {
-	if l.Lat < -90 || l.Lat > 90 {
-		f.add(field+".lat", "must be between -90 and 90")
-	}
-	if l.Lon < -180 || l.Lon > 180 {
-		f.add(field+".lon", "must be between -180 and 180")
-	}
-}
-
-func validateLicense(f fieldErrors, field string, l *License) {
-	l.Number = strings.TrimSpace(l.Number)
-	if l.Number == "" {
-		f.add(field+".number", "is required")
-	}
-	if len(l.Codes) == 0 {
-		f.add(field+".codes", "name at least one category (HW08) or code (900-041-49)")
-	}
+// checkLicense normalises a licence's codes and methods and checks them
+// against the catalogue and each other (its tags are checked with the
+// struct that holds it).
+func checkLicense(f fieldErrors, field string, l *License) {
 	for i, c := range l.Codes {
 		c = strings.ToUpper(strings.TrimSpace(c))
 		if catalog.IsCategoryID(c) {
@@ -178,9 +151,6 @@ func validateLicense(f fieldErrors, field string, l *License) {
 		}
 		l.Codes[i] = n
 	}
-	if len(l.Methods) == 0 {
-		f.add(field+".methods", "name at least one method code (e.g. D10, R9, Y10)")
-	}
 	for i, m := range l.Methods {
 		mm, ok := catalog.MethodByCode(m)
 		if !ok {
@@ -189,17 +159,8 @@ func validateLicense(f fieldErrors, field string, l *License) {
 		}
 		l.Methods[i] = mm.Code
 	}
-	if l.CapacityTonnes <= 0 || l.CapacityTonnes > 10_000_000 {
-		f.add(field+".capacity_tonnes", "must be a positive number of tonnes per year")
-	}
 	from, err1 := time.Parse(time.DateOnly, l.ValidFrom)
-	if err1 != nil {
-		f.add(field+".valid_from", "must be a date YYYY-MM-DD")
-	}
 	to, err2 := time.Parse(time.DateOnly, l.ValidTo)
-	if err2 != nil {
-		f.add(field+".valid_to", "must be a date YYYY-MM-DD")
-	}
 	if err1 == nil && err2 == nil && to.Before(from) {
 		f.add(field+".valid_to", "must not be before valid_from")
 	}
@@ -212,7 +173,9 @@ func (s *Service) RenewLicense(ctx context.Context, p Principal, partyID string,
 		return nil, fmt.Errorf("%w: only an admin records licences", ErrForbidden)
 	}
 	f := fieldErrors{}
-	validateLicense(f, "license", &lic)
+	lic.Number = strings.TrimSpace(lic.Number)
+	checkTagsAt(f, "license", &lic)
+	checkLicense(f, "license", &lic)
 	if err := f.err(); err != nil {
 		return nil, err
 	}

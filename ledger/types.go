@@ -23,8 +23,8 @@ const SystemParty = "system"
 
 // Location is a WGS-84 point.
 type Location struct {
-	Lat float64 `json:"lat"`
-	Lon float64 `json:"lon"`
+	Lat float64 `json:"lat" validate:"between=-90 90"`
+	Lon float64 `json:"lon" validate:"between=-180 180"`
 }
 
 // Contact is a person to call.
@@ -37,12 +37,12 @@ type Contact struct {
 // ("HW08") and/or single codes ("900-041-49"). Dates are YYYY-MM-DD,
 // inclusive, in Asia/Shanghai.
 type License struct {
-	Number         string   `json:"number"`
-	Codes          []string `json:"codes"`
-	Methods        []string `json:"methods"`
-	CapacityTonnes float64  `json:"capacity_tonnes"`
-	ValidFrom      string   `json:"valid_from"`
-	ValidTo        string   `json:"valid_to"`
+	Number         string   `json:"number" validate:"required,max=100"`
+	Codes          []string `json:"codes" validate:"min=1"`
+	Methods        []string `json:"methods" validate:"min=1"`
+	CapacityTonnes float64  `json:"capacity_tonnes" validate:"gt=0,lte=10000000"`
+	ValidFrom      string   `json:"valid_from" validate:"datetime=2006-01-02"`
+	ValidTo        string   `json:"valid_to" validate:"datetime=2006-01-02"`
 }
 
 // Party is an enterprise, hospital, carrier, facility or bureau.
@@ -102,17 +102,17 @@ const (
 
 // Container is how a batch is packed.
 type Container struct {
-	Type  string `json:"type"`
-	Count int    `json:"count"`
+	Type  string `json:"type" validate:"required,max=100"` // e.g. 周转箱, 吨桶, 铁桶
+	Count int    `json:"count" validate:"between=1 10000"`
 }
 
 // Identification is the report of the identification testing (危险废物鉴别,
 // GB 5085.1–7, HJ 298) that found a waste hazardous. A batch of a
 // 900-000-xx code must name one; a batch of a listed code may.
 type Identification struct {
-	ReportNumber string    `json:"report_number"` // the report's number
-	IssuedBy     string    `json:"issued_by"`     // the testing body that issued it
-	IssuedAt     time.Time `json:"issued_at"`     // when it was issued, not in the future
+	ReportNumber string    `json:"report_number" validate:"required,max=100"` // the report's number
+	IssuedBy     string    `json:"issued_by" validate:"required,max=200"`     // the testing body that issued it
+	IssuedAt     time.Time `json:"issued_at" validate:"required"`             // when it was issued, not in the future
 }
 
 // Waste is one container or lot with one label (HJ 1276-2022).
@@ -195,9 +195,9 @@ type CustodyStep struct {
 
 // TrackPoint is one GPS fix of the vehicle carrying a manifest.
 type TrackPoint struct {
-	Lat float64   `json:"lat"`
-	Lon float64   `json:"lon"`
-	At  time.Time `json:"at"`
+	Lat float64   `json:"lat" validate:"between=-90 90"`
+	Lon float64   `json:"lon" validate:"between=-180 180"`
+	At  time.Time `json:"at" validate:"required"`
 }
 
 // ReceiptLine is the receiver's finding for one batch.

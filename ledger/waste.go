@@ -203,10 +203,6 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 	})
 }
 
-// maxWasteName is the longest name a batch may have: room for the longest
-// description in the list (210 characters in the 2021 edition).
-const maxWasteName = 500
-
 // validateWaste checks a registration against edition e of the list and
 // fills defaults from it.
 func (s *Service) validateWaste(in *WasteInput, e *catalog.Edition) (catalog.Code, error) {
@@ -218,25 +214,23 @@ func (s *Service) validateWaste(in *WasteInput, e *catalog.Edition) (catalog.Cod
 		f.add("identification", "is required for %s: waste found hazardous by testing names its identification report "+
 			"{report_number, issued_by, issued_at}", code.Code)
 	}
-	if in.Identification != nil {
-		s.validateIdentification(in.Identification, f)
-	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
 		in.Name = code.Name
-	}
-	if len([]rune(in.Name)) > maxWasteName {
-		f.add("name", "at most %d characters", maxWasteName)
 	}
 	in.MainComponents = strings.TrimSpace(in.MainComponents)
 	if in.MainComponents == "" {
 		in.MainComponents = code.Name
 	}
-	if len([]rune(in.MainComponents)) > maxWasteName {
-		f.add("main_components", "at most %d characters", maxWasteName)
+	in.Container.Type = strings.TrimSpace(in.Container.Type)
+	in.Storage = strings.TrimSpace(in.Storage)
+	if in.Identification != nil {
+		in.Identification.ReportNumber = strings.TrimSpace(in.Identification.ReportNumber)
+		in.Identification.IssuedBy = strings.TrimSpace(in.Identification.IssuedBy)
 	}
-	if !contains(WasteForms, in.Form) {
-		f.add("form", "must be one of %s", strings.Join(WasteForms, ", "))
+	checkTags(f, in)
+	if in.Identification != nil {
+		s.checkIdentification(in.Identification, f)
 	}
 	if len(in.Hazards) == 0 && code.ByIdentification {
 		f.add("hazards", "are required for %s: the characteristics the identification found (T, C, I, R, In)", code.Code)
@@ -247,45 +241,17 @@ func (s *Service) validateWaste(in *WasteInput, e *catalog.Edition) (catalog.Cod
 	} else {
 		in.Hazards = hz
 	}
-	if in.Quantity <= 0 {
-		f.add("quantity_kg", "must be greater than 0")
-	} else if in.Quantity > 100_000_000 {
-		f.add("quantity_kg", "must be at most 100,000 kg for one batch")
-	}
-	if strings.TrimSpace(in.Container.Type) == "" {
-		f.add("container.type", "is required (e.g. 周转箱, 吨桶, 铁桶)")
-	}
-	if in.Container.Count < 1 || in.Container.Count > 10000 {
-		f.add("container.count", "must be between 1 and 10000")
-	}
-	if in.GeneratedAt.IsZero() {
-		f.add("generated_at", "is required (RFC 3339 time)")
-	} else if in.GeneratedAt.Year() < 2000 {
+	if !in.GeneratedAt.IsZero() && in.GeneratedAt.Year() < 2000 {
 		f.add("generated_at", "must be after 2000")
-	}
-	in.Storage = strings.TrimSpace(in.Storage)
-	if len([]rune(in.Storage)) > 200 {
-		f.add("storage", "at most 200 characters")
 	}
 	return code, f.err()
 }
 
-// validateIdentification checks an identification report and trims it.
-func (s *Service) validateIdentification(id *Identification, f fieldErrors) {
-	id.ReportNumber, id.IssuedBy = strings.TrimSpace(id.ReportNumber), strings.TrimSpace(id.IssuedBy)
-	if id.ReportNumber == "" {
-		f.add("identification.report_number", "is required: the number of the identification report")
-	} else if len([]rune(id.ReportNumber)) > 100 {
-		f.add("identification.report_number", "at most 100 characters")
-	}
-	if id.IssuedBy == "" {
-		f.add("identification.issued_by", "is required: the testing body that issued the report")
-	} else if len([]rune(id.IssuedBy)) > 200 {
-		f.add("identification.issued_by", "at most 200 characters")
-	}
+// checkIdentification checks an identification report's date beyond its
+// tags, and truncates it.
+func (s *Service) checkIdentification(id *Identification, f fieldErrors) {
 	switch {
 	case id.IssuedAt.IsZero():
-		f.add("identification.issued_at", "is required (RFC 3339 time)")
 	case id.IssuedAt.After(s.Now().Add(s.rules.MaxFutureOccurrence)):
 		f.add("identification.issued_at", "must not be in the future")
 	case id.IssuedAt.Year() < 2000:
@@ -379,12 +345,10 @@ func (s *Service) Dispose(ctx context.Context, p Principal, id string, in Dispos
 		return nil, fmt.Errorf("%w: only a receiver disposes of waste", ErrForbidden)
 	}
 	f := fieldErrors{}
+	checkTags(f, &in)
 	m, ok := catalog.MethodByCode(in.Method)
 	if !ok {
 		f.add("method", "must be a method code such as R9, D10 or Y10")
-	}
-	if in.Quantity <= 0 {
-		f.add("quantity_kg", "must be greater than 0")
 	}
 	if err := f.err(); err != nil {
 		return nil, err
