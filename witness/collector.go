@@ -185,23 +185,23 @@ func (c *Collector) Witnesses() []Remote { return c.cfg.Witnesses }
 // been, it is the ledger's latest checkpoint with whatever cosignatures
 // were collected for it.
 func (c *Collector) Checkpoint() ([]byte, int, error) {
-	c.mu.Lock()
-	p, cur := c.published, c.current
-	c.mu.Unlock()
-	if p != nil {
-		return p.withSigs(), len(p.sigs), nil
-	}
 	latest, err := c.cfg.Log.Checkpoint()
 	if err != nil {
 		return nil, 0, err
 	}
-	if cur != nil && bytes.Equal(cur.note, latest) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p := c.published; p != nil {
+		return p.withSigs(), len(p.sigs), nil
+	}
+	if cur := c.current; cur != nil && bytes.Equal(cur.note, latest) {
 		return cur.withSigs(), len(cur.sigs), nil
 	}
 	return latest, 0, nil
 }
 
 // withSigs is the note with the cosignatures appended, in witness order.
+// Called with c.mu held (a later round may add to sigs).
 func (cs *cosigned) withSigs() []byte {
 	out := append([]byte(nil), cs.note...)
 	for i := 0; len(cs.sigs) > 0 && i <= maxKey(cs.sigs); i++ {
