@@ -61,9 +61,22 @@ func (h *Handler) checkpointDownload(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	size, signed := d.Size, []byte(d.Checkpoint)
+	if h.opts.Witnesses != nil {
+		// The published checkpoint, with the witnesses' cosignatures: the
+		// one worth keeping (verify --checkpoint FILE --witness ...).
+		if signed, _, err = h.opts.Witnesses.Checkpoint(); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		text, _, _ := bytes.Cut(signed, []byte("\n\n"))
+		if cp, err := chain.ParseCheckpoint(string(text) + "\n"); err == nil {
+			size = cp.Size
+		}
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="hwledger-checkpoint-%d.txt"`, d.Size))
-	_, _ = io.WriteString(w, d.Checkpoint)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="hwledger-checkpoint-%d.txt"`, size))
+	_, _ = w.Write(signed)
 }
 
 // checkpointCheck verifies that the ledger today is an append-only

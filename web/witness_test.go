@@ -12,6 +12,7 @@ import (
 	"github.com/hwledger/hwledger/witness"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // TestTraceSaysHowManyWitnessesCosigned: with a real witness cosigning the
@@ -70,4 +71,14 @@ func TestTraceSaysHowManyWitnessesCosigned(t *testing.T) {
 	assert.Contains(t, page, `id="trace-witnesses"`)
 	assert.Contains(t, page, "有 1 个见证方联署，已配置 1 个，要求 1 个")
 	assert.Contains(t, page, "本追溯的全部事件都在其中")
+
+	// The checkpoint to keep is the published one, with its cosignature.
+	res, err = c.Get(f.srv.URL + "/ledger/checkpoint")
+	require.NoError(t, err)
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	require.Equal(t, 200, res.StatusCode)
+	_, n, err := witness.Policy{Witnesses: []note.Verifier{v}, K: 1}.Check(b, key.Verifier)
+	require.NoError(t, err, "%s", b)
+	assert.Equal(t, 1, n)
 }
