@@ -97,23 +97,34 @@ type Collector struct {
 
 // cosigned is a checkpoint with the cosignature lines collected for it.
 type cosigned struct {
-	note []byte // the checkpoint note as the log signed it
-	size uint64
-	sigs map[int][]byte // witness index → its signature line(s)
+	note []byte   // the checkpoint note as the log signed it
+	sigs [][]byte // by witness index: its signature line, nil until it cosigns
 }
 
-// remoteState is the collector's view of one witness. Only the
-// collector's goroutine (and the round it runs) touch it.
+// count is how many witnesses have cosigned.
+func (cs *cosigned) count() int {
+	n := 0
+	for _, s := range cs.sigs {
+		if s != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// remoteState is the collector's view of one witness. The collector's
+// goroutine and the submissions of its rounds use it; Status reads the
+// fields the round updates under mu.
 type remoteState struct {
 	Remote
-	known     uint64    // the witness's latest cosigned size, as last learnt
-	lastOK    time.Time // when it last cosigned (or the collector started)
-	failing   time.Time // when the submissions that have failed since then began
-	retryAt   time.Time // no submission before this
-	backoff   time.Duration
-	problem   string // the problem reported, "" while it cosigns
-	cosignedN uint64 // size of the checkpoint it last cosigned
-	cosignedR []byte // and its note, to skip resubmitting it
+	known        uint64    // the witness's latest cosigned size, as last learnt
+	lastOK       time.Time // when it last cosigned (or the collector started)
+	failing      time.Time // when the submissions that have failed since then began
+	retryAt      time.Time // no submission before this
+	backoff      time.Duration
+	problem      string // the problem reported, "" while it cosigns
+	cosignedN    uint64 // size of the checkpoint it last cosigned
+	cosignedNote []byte // and its note, to skip resubmitting it
 }
 
 // Status is one witness as the collector sees it.
@@ -192,10 +203,10 @@ func (c *Collector) Checkpoint() ([]byte, int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if p := c.published; p != nil {
-		return p.withSigs(), len(p.sigs), nil
+		return p.withSigs(), p.count(), nil
 	}
 	if cur := c.current; cur != nil && bytes.Equal(cur.note, latest) {
-		return cur.withSigs(), len(cur.sigs), nil
+		return cur.withSigs(), cur.count(), nil
 	}
 	return latest, 0, nil
 }
@@ -204,18 +215,10 @@ func (c *Collector) Checkpoint() ([]byte, int, error) {
 // Called with c.mu held (a later round may add to sigs).
 func (cs *cosigned) withSigs() []byte {
 	out := append([]byte(nil), cs.note...)
-	for i := 0; len(cs.sigs) > 0 && i <= maxKey(cs.sigs); i++ {
-		out = append(out, cs.sigs[i]...)
+	for _, s := range cs.sigs {
+		out = append(out, s...)
 	}
 	return out
-}
-
-func maxKey(m map[int][]byte) int {
-	k := -1
-	for i := range m {
-		k = max(k, i)
-	}
-	return k
 }
 
 // Status reports each witness.
@@ -283,7 +286,7 @@ func (c *Collector) round(ctx context.Context) {
 	answers := make([]*answer, len(c.state))
 	var wg sync.WaitGroup
 	for i, w := range c.state {
-		if bytes.Equal(w.cosignedR, signed) || now.Before(w.retryAt) {
+		if bytes.Equal(w.cosignedNote, signed) || now.Before(w.retryAt) {
 			continue
 		}
 		a := &answer{}
@@ -297,19 +300,19 @@ func (c *Collector) round(ctx context.Context) {
 
 	c.mu.Lock()
 	if c.current == nil || !bytes.Equal(c.current.note, signed) {
-		c.current = &cosigned{note: signed, size: cp.Size, sigs: map[int][]byte{}}
+		c.current = &cosigned{note: signed, sigs: make([][]byte, len(c.state))}
 	}
 	var problems []string
 	for i, a := range answers {
 		w := c.state[i]
 		switch {
-		case a == nil && bytes.Equal(w.cosignedR, signed):
+		case a == nil && bytes.Equal(w.cosignedNote, signed):
 			continue // it cosigned this checkpoint in an earlier round
 		case a == nil:
 			// Waiting out a backoff: only the silence check below.
 		case a.err == nil:
 			c.current.sigs[i] = a.sigs
-			w.cosignedN, w.cosignedR, w.lastOK = cp.Size, signed, now
+			w.cosignedN, w.cosignedNote, w.lastOK = cp.Size, signed, now
 			w.failing, w.backoff, w.retryAt = time.Time{}, 0, time.Time{}
 			if w.problem != "" {
 				c.lg.Info("witness cosigns again", "witness", w.URL, "size", cp.Size)
@@ -339,7 +342,7 @@ func (c *Collector) round(ctx context.Context) {
 			}
 		}
 	}
-	if len(c.current.sigs) >= c.cfg.Policy {
+	if c.current.count() >= c.cfg.Policy {
 		c.published = c.current
 	}
 	c.mu.Unlock()
