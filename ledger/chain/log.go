@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -50,6 +51,11 @@ type Options struct {
 	// AfterCommit, if set, is called by the writer after each durable
 	// commit with the events it made, in index order. It must not block.
 	AfterCommit func([]*Event)
+	// BeforeClose, if set, is called by Close once the writer has
+	// committed everything and stopped, while the store is still open
+	// (the domain records a digest of its state there). Its error is
+	// Close's.
+	BeforeClose func() error
 }
 
 // Errors returned by Log.
@@ -77,6 +83,7 @@ type Log struct {
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	closed sync.Once
+	sealed atomic.Pointer[error] // set by Seal
 
 	mu    sync.RWMutex // guards the fields below, written only by the writer
 	size  uint64
@@ -247,7 +254,12 @@ func (l *Log) Close() error {
 	l.closed.Do(func() {
 		close(l.stop)
 		l.wg.Wait()
-		err = l.db.Close()
+		if l.opts.BeforeClose != nil {
+			err = l.opts.BeforeClose()
+		}
+		if cerr := l.db.Close(); err == nil {
+			err = cerr
+		}
 	})
 	return err
 }

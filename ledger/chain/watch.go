@@ -73,3 +73,20 @@ func (w *Watcher) Check(l *Log) error {
 	}
 	return nil
 }
+
+// NewWatcherAt returns a watcher that takes the first rep.Size events of l
+// as verified: call it right after l.Verify returned rep. When l has grown
+// since, or its tree differs from rep, it returns a watcher that starts
+// from the empty log instead, so nothing unverified is taken as checked.
+func NewWatcherAt(l *Log, rep Report) *Watcher {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.size != rep.Size || !bytes.Equal(l.root, rep.Root) {
+		return NewWatcher()
+	}
+	prev := []byte(ZeroPrev)
+	if l.size > 0 {
+		prev = hexAppend(nil, l.last)
+	}
+	return &Watcher{next: l.size, prev: prev, rng: cloneRange(l.rng)}
+}

@@ -30,6 +30,9 @@ func (l *Log) Submit(ctx context.Context, cmd Command) ([]*Event, error) {
 	if l.opts.ReadOnly {
 		return nil, ErrReadOnly
 	}
+	if err := l.Sealed(); err != nil {
+		return nil, err
+	}
 	req := &request{cmd: cmd, done: make(chan result, 1)}
 	select {
 	case <-l.stop:
@@ -203,11 +206,20 @@ func (w *committer) begin() *pending {
 // budget would be exceeded, and at the end.
 func (w *committer) run(reqs []*request) {
 	l := w.l
+	if err := l.Sealed(); err != nil {
+		w.refuse(reqs, err)
+		return
+	}
 	p := w.begin()
 	// One Tx serves the commands in turn: its write map and key order are
 	// emptied for each (absorb has copied what they held into the batch).
 	writes, order := make(map[string][]byte, 16), make([]string, 0, 16)
-	for _, req := range reqs {
+	for i, req := range reqs {
+		if err := l.Sealed(); err != nil {
+			p.answer(err)
+			w.refuse(reqs[i:], err)
+			return
+		}
 		clear(writes)
 		// The command reads its own writes first, then the batch's.
 		tx := &Tx{view: &view{layers: p.view.layers, base: p.view.base, baseSize: p.view.baseSize},
@@ -266,10 +278,26 @@ func (p *pending) absorb(tx *Tx) {
 	p.next, p.prev = tx.next, tx.prev
 }
 
+// refuse answers reqs with err (the log is sealed), once the batch in
+// flight is finished: Seal's barrier is answered only after it.
+func (w *committer) refuse(reqs []*request, err error) {
+	if w.inflight != nil {
+		w.finish(<-w.inflight.done)
+	}
+	for _, req := range reqs {
+		req.done <- result{err: err}
+	}
+}
+
 // commit prepares p's Badger transaction (head and checkpoint included)
 // while the batch in flight syncs, waits for that batch to be durable,
-// then starts p's commit and makes p the tip.
+// then starts p's commit and makes p the tip. A sealed log commits
+// nothing more: p's commands answer the seal's error.
 func (w *committer) commit(p *pending) {
+	if err := w.l.Sealed(); err != nil {
+		p.answer(err)
+		return
+	}
 	txn, err := w.prepare(p)
 	if w.inflight != nil {
 		if !w.finish(<-w.inflight.done) {
@@ -363,6 +391,13 @@ func (w *committer) finish(err error) bool {
 		l.opts.AfterCommit(p.events)
 	}
 	return true
+}
+
+// answer answers every command of an uncommitted batch with err.
+func (p *pending) answer(err error) {
+	for _, a := range p.acks {
+		a.req.done <- result{err: err}
+	}
 }
 
 // fail answers every command of an uncommitted batch with err.
