@@ -509,7 +509,10 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 	// --- integrity: the background verification finds a tampered event. ---
 	// The watcher verifies only events appended since its last check, so a
 	// tampered old event is found by the periodic full verification:
-	// VerifyEvery must be short too (with only WatchEvery short, no alert).
+	// VerifyEvery must be short too (with only WatchEvery short, nothing).
+	// The fault makes the ledger read-only. Its alert is not an event (the
+	// chain is broken): it is listed first for the inspector and sent on
+	// the streams that may see it, and nothing is appended any more.
 	bg := ledger.Background{SweepEvery: 50 * time.Millisecond, WatchEvery: 20 * time.Millisecond, VerifyEvery: 50 * time.Millisecond}
 	n.startBackground(bg)
 	time.Sleep(100 * time.Millisecond)
@@ -534,6 +537,7 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 			return txn.Set(k, b)
 		}))
 	}
+	size := n.ts.svc.Log().Size()
 	setEvent(nil) // tamper
 	integrity := func() *ledger.Alert {
 		t.Helper()
@@ -549,31 +553,36 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 		return a
 	}
 	ia := integrity()
+	assert.Equal(t, ledger.ReadOnlyAlertID, ia.ID)
 	assert.Equal(t, ledger.AlertOpen, ia.Status)
 	assert.Contains(t, ia.Message, "完整性")
 	assert.Contains(t, ia.MessageEn, "integrity")
+	assert.Contains(t, ia.MessageEn, "event 5")
 	rInsp.waitFor(t, ledger.EvAlertRaised, ledger.AlertIntegrity, "ledger")
-	time.Sleep(300 * time.Millisecond) // many more verifications: still one alert
+	a := n.ts.must(http.StatusServiceUnavailable, "POST", "/api/v1/alerts/"+ledger.ReadOnlyAlertID+"/ack", insp,
+		map[string]any{"note": "seen"}, nil)
+	assert.Contains(t, a.String(), `"read_only"`)
+	n.ts.must(http.StatusServiceUnavailable, "POST", "/api/v1/wastes", d.gen.token, n.ts.wasteBody("900-214-08", 1), nil)
+	time.Sleep(300 * time.Millisecond) // many more rounds: still the one alert, nothing appended
 	assert.Equal(t, ia.ID, integrity().ID)
+	assert.Equal(t, size, n.ts.svc.Log().Size(), "nothing appended after the fault")
 	// Restart with the fault still there: the new background run finds it
-	// again and raises nothing new.
+	// again.
 	detachAll()
 	n.restart()
 	n.startBackground(bg)
-	time.Sleep(300 * time.Millisecond)
 	assert.Equal(t, ia.ID, integrity().ID)
-	assert.Equal(t, ledger.AlertOpen, integrity().Status)
 	attachAll(true)
-	// Repair, then acknowledge; with the chain sound again nothing new is
-	// raised.
+	// The operator restores a good store and starts again: writes are
+	// taken, and no integrity alert is left.
 	n.stopBackground()
 	setEvent(original)
-	ack(ia)
+	n.restart()
 	n.startBackground(bg)
 	time.Sleep(200 * time.Millisecond)
 	n.stopBackground()
-	assert.Equal(t, ledger.AlertAcknowledged, integrity().Status)
-	rInsp.waitFor(t, ledger.EvAlertAcked, ledger.AlertIntegrity, "ledger")
+	assert.Empty(t, n.alerts(insp, "kind=integrity"))
+	assert.Equal(t, size, n.ts.svc.Log().Size())
 
 	// --- every kind was raised, and the ledger records each raise, resolve
 	// and acknowledgement: raise and resolve by the system actor, the
@@ -602,13 +611,16 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 		alertSeqs = append(alertSeqs, e.Index)
 	}
 	for _, k := range ledger.AlertKinds {
+		if k == ledger.AlertIntegrity {
+			assert.Zero(t, kinds[k], "the alert of read-only mode is no ledger event")
+			continue
+		}
 		assert.Positive(t, kinds[k], "kind %s never raised", k)
 	}
 	assert.Equal(t, 2, kinds[ledger.AlertTrackGap])
 	assert.Equal(t, 2, kinds[ledger.AlertStorageDueSoon])
 	assert.Equal(t, 2, kinds[ledger.AlertStorageOverdue])
-	assert.Equal(t, 1, kinds[ledger.AlertIntegrity])
-	assert.Equal(t, 4, types[ledger.EvAlertAcked])
+	assert.Equal(t, 3, types[ledger.EvAlertAcked])
 	alerts := n.alerts(insp, "")
 	assert.Len(t, alerts, types[ledger.EvAlertRaised], "one alert per alert.raised event")
 	assert.Equal(t, types[ledger.EvAlertRaised], types[ledger.EvAlertResolved]+types[ledger.EvAlertAcked]+countStatus(alerts, ledger.AlertOpen))
@@ -624,14 +636,29 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 				want = append(want, seq)
 			}
 		}
-		require.Eventually(t, func() bool { return r.lastSeq() == want[len(want)-1] }, 5*time.Second, 10*time.Millisecond,
-			"stream %s", r.name)
-		var got []uint64
-		for _, nt := range r.all() {
-			require.NotNil(t, nt.Alert, "stream %s: %s", r.name, nt.Type)
-			got = append(got, nt.Seq)
+		// events: the notices of ledger events (the read-only alert is none).
+		events := func() (got []uint64, readOnly int) {
+			for _, nt := range r.all() {
+				require.NotNil(t, nt.Alert, "stream %s: %s", r.name, nt.Type)
+				if nt.Alert.ID == ledger.ReadOnlyAlertID {
+					readOnly++
+					continue
+				}
+				got = append(got, nt.Seq)
+			}
+			return got, readOnly
 		}
+		require.Eventually(t, func() bool {
+			got, _ := events()
+			return len(got) > 0 && got[len(got)-1] == want[len(want)-1]
+		}, 5*time.Second, 10*time.Millisecond, "stream %s", r.name)
+		got, readOnly := events()
 		assert.Equal(t, want, got, "stream %s", r.name)
+		if r.party == "" {
+			assert.Positive(t, readOnly, "stream %s: the read-only alert", r.name)
+		} else {
+			assert.Zero(t, readOnly, "stream %s: the read-only alert is for inspectors", r.name)
+		}
 	}
 	assert.False(t, rGen.has(wMed.ID), "the hospital's batch reached another generator")
 	assert.False(t, rGen.has(capAlert.Subject), "a receiver's capacity reached a generator")

@@ -20,6 +20,7 @@ import (
 //	hwledger_http_in_flight_requests                          gauge
 //	hwledger_ledger_size                                      gauge (events)
 //	hwledger_open_alerts                                      gauge
+//	hwledger_read_only                                        gauge (1 after an integrity fault)
 //	hwledger_ledger_commit_events                             histogram (events per durable commit;
 //	                                                          fed by CommitSizes, see serve)
 //
@@ -63,7 +64,15 @@ func newMetrics(reg *prometheus.Registry, svc *ledger.Service) (*metrics, error)
 		}
 		return float64(n)
 	})
-	for _, c := range []prometheus.Collector{m.requests, m.latency, m.inFlight, size, open, CommitSizes} {
+	readOnly := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "hwledger_read_only", Help: "1 while the ledger refuses writes after an integrity fault (see /healthz), else 0.",
+	}, func() float64 {
+		if _, ro := svc.ReadOnly(); ro {
+			return 1
+		}
+		return 0
+	})
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.inFlight, size, open, readOnly, CommitSizes} {
 		if err := reg.Register(c); err != nil {
 			var dup prometheus.AlreadyRegisteredError
 			if c == CommitSizes && errors.As(err, &dup) {

@@ -169,6 +169,9 @@ func (s *Server) register(r route) {
 			}
 		})
 	}
+	if r.method != http.MethodGet && r.method != http.MethodHead {
+		mw = append(mw, s.refuseWhenReadOnly)
+	}
 	mw = append(mw, s.requireAuth(r.public, r.roles), s.idempotency)
 	if !r.stream {
 		mw = append(mw, s.deadline)
@@ -216,7 +219,34 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 func (s *Server) endStreams() { s.doneOnce.Do(func() { close(s.done) }) }
 
-// healthz answers 200 {"status":"ok","ledger_size":N}; no authentication.
+// refuseWhenReadOnly answers every write 503 read_only while the ledger is
+// read-only (an integrity fault), before authentication and before the
+// body is read: nothing can be recorded, so nothing is asked.
+func (s *Server) refuseWhenReadOnly(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if st, ro := s.svc.ReadOnly(); ro {
+			return st.Err()
+		}
+		return next(c)
+	}
+}
+
+// health is the answer of /healthz.
+type health struct {
+	Status     string     `json:"status"` // ok, read_only
+	LedgerSize uint64     `json:"ledger_size"`
+	Reason     string     `json:"reason,omitempty"` // why it is read-only
+	Since      *time.Time `json:"since,omitempty"`
+}
+
+// healthz answers 200 {"status":"ok","ledger_size":N}, or 503 with status
+// read_only, the reason and since when while the ledger refuses writes; no
+// authentication.
 func (s *Server) healthz(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "ledger_size": s.svc.Log().Size()})
+	h := health{Status: "ok", LedgerSize: s.svc.Log().Size()}
+	if st, ro := s.svc.ReadOnly(); ro {
+		h.Status, h.Reason, h.Since = "read_only", st.Reason, &st.Since
+		return c.JSON(http.StatusServiceUnavailable, h)
+	}
+	return c.JSON(http.StatusOK, h)
 }

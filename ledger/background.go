@@ -18,9 +18,11 @@ type Background struct {
 }
 
 // RunBackground sweeps alerts at once and then periodically, and watches
-// the ledger's integrity: new events as they land, the whole chain
-// periodically. A fault raises an integrity alert and is logged at error
-// level. It returns when ctx ends.
+// the ledger's integrity: new events as they land (from the point
+// CheckAtStart verified, else from the first event), the whole chain
+// periodically. A fault puts the Service in read-only mode (readonly.go);
+// from then on nothing is swept or watched, since nothing changes. It
+// returns when ctx ends.
 func (s *Service) RunBackground(ctx context.Context, b Background) {
 	if b.SweepEvery <= 0 {
 		b.SweepEvery = time.Minute
@@ -31,9 +33,12 @@ func (s *Service) RunBackground(ctx context.Context, b Background) {
 	if b.VerifyEvery <= 0 {
 		b.VerifyEvery = time.Hour
 	}
+	w := s.watcher
+	if w == nil {
+		w = chain.NewWatcher()
+	}
+	s.watch(w)
 	s.sweepLogged(ctx)
-	w := chain.NewWatcher()
-	s.watch(ctx, w)
 	sweep := time.NewTicker(b.SweepEvery)
 	watch := time.NewTicker(b.WatchEvery)
 	full := time.NewTicker(b.VerifyEvery)
@@ -47,16 +52,22 @@ func (s *Service) RunBackground(ctx context.Context, b Background) {
 		case <-sweep.C:
 			s.sweepLogged(ctx)
 		case <-watch.C:
-			s.watch(ctx, w)
+			s.watch(w)
 		case <-full.C:
+			if _, ro := s.ReadOnly(); ro {
+				continue
+			}
 			if _, err := s.log.Verify(chain.VerifyOptions{}); err != nil {
-				s.integrityFault(ctx, err)
+				s.integrityFault("the hourly verification of the whole chain", err)
 			}
 		}
 	}
 }
 
 func (s *Service) sweepLogged(ctx context.Context) {
+	if _, ro := s.ReadOnly(); ro {
+		return
+	}
 	if n, err := s.Sweep(ctx); err != nil {
 		s.lg.Error("alert sweep failed", "err", err)
 	} else if n > 0 {
@@ -64,15 +75,18 @@ func (s *Service) sweepLogged(ctx context.Context) {
 	}
 }
 
-func (s *Service) watch(ctx context.Context, w *chain.Watcher) {
+func (s *Service) watch(w *chain.Watcher) {
+	if _, ro := s.ReadOnly(); ro {
+		return
+	}
 	if err := w.Check(s.log); err != nil {
-		s.integrityFault(ctx, err)
+		s.integrityFault("the integrity watch of new events", err)
 	}
 }
 
-func (s *Service) integrityFault(ctx context.Context, err error) {
-	s.lg.Error("LEDGER INTEGRITY FAULT", "err", err)
-	if rerr := s.RaiseIntegrity(ctx, err.Error()); rerr != nil {
-		s.lg.Error("could not raise integrity alert", "err", rerr)
-	}
+// integrityFault puts the Service in read-only mode for what check found:
+// a fault, or an error that stopped it (a store that cannot be read back
+// is not one to append to either).
+func (s *Service) integrityFault(check string, err error) {
+	s.enterReadOnly(faultOf(check, err))
 }

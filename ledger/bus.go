@@ -14,6 +14,11 @@ type AlertNotice struct {
 	Seq   uint64 `json:"seq"`
 	Type  string `json:"type"` // alert.raised, alert.resolved, alert.acknowledged
 	Alert *Alert `json:"alert"`
+	// Held marks the alert of read-only mode, which is held by the Service
+	// and is no ledger event: Seq is then the index of the last event, so
+	// a stream resumed from it misses nothing, and a stream sends the
+	// notice although it has sent that Seq before.
+	Held bool `json:"-"`
 }
 
 // bus fans alert notices out to subscribers after each durable commit.
@@ -63,12 +68,17 @@ func (s *Service) afterCommit(events []*chain.Event) {
 			notes = append(notes, n)
 		}
 	}
+	s.bus.publish(notes)
+}
+
+// publish sends notes to every subscriber that may see them.
+func (b *bus) publish(notes []AlertNotice) {
 	if len(notes) == 0 {
 		return
 	}
-	s.bus.mu.Lock()
-	defer s.bus.mu.Unlock()
-	for sub := range s.bus.subs {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for sub := range b.subs {
 		for _, n := range notes {
 			if !canSeeAlert(sub.p, n.Alert) {
 				continue

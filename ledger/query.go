@@ -333,11 +333,15 @@ func (s *Service) Alerts(ctx context.Context, p Principal, f AlertFilter, pg Pag
 		})
 		return err
 	})
+	out.Items = s.withReadOnlyAlert(p, f, pg, out.Items)
 	return out, err
 }
 
 // Alert returns one alert the caller may see.
 func (s *Service) Alert(ctx context.Context, p Principal, id string) (*Alert, error) {
+	if st, ro := s.ReadOnly(); ro && id == ReadOnlyAlertID && canSeeAlert(p, st.Alert) {
+		return st.Alert, nil
+	}
 	var out *Alert
 	err := s.view(func(r *proj.Snapshot) error {
 		a, err := loadAlert(r, id)

@@ -27,7 +27,9 @@ func Reindex(cfg Config) (events uint64, err error) {
 	if s.rebuilt { // Open already rebuilt them (another format)
 		return s.log.Size(), nil
 	}
-	return proj.Rebuild(s.log, apply)
+	events, err = proj.Rebuild(s.log, apply)
+	s.stateChecked.Store(err == nil)
+	return events, err
 }
 
 // ErrProjection marks a verification failure of the stored state (not of

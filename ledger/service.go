@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -34,6 +35,18 @@ type Service struct {
 	// rebuilt is set when Open rebuilt projections of another format from
 	// the log.
 	rebuilt bool
+	// dir is the data directory ("" in memory or read-only: no state
+	// digest is kept).
+	dir string
+	// readOnly is set when an integrity fault sealed the log (readonly.go).
+	readOnly atomic.Pointer[ReadOnlyState]
+	// stateChecked is set once the stored state is known to equal a replay
+	// of the log (the start-up check, or a rebuild); only then does Close
+	// record the state digest (statecheck.go).
+	stateChecked atomic.Bool
+	// watcher is where the integrity watch starts: the start-up check's
+	// verified point, else nil (the empty log).
+	watcher *chain.Watcher
 
 	clockMu sync.RWMutex
 	base    func() time.Time
@@ -71,10 +84,13 @@ func Open(cfg Config) (*Service, error) {
 	if origin == "" {
 		origin = "hwledger.local/410104"
 	}
+	if !cfg.InMemory && !cfg.ReadOnly {
+		s.dir = cfg.Dir
+	}
 	l, err := chain.Open(chain.Options{
 		Dir: cfg.Dir, InMemory: cfg.InMemory, ReadOnly: cfg.ReadOnly, Origin: origin,
 		Clock: s.Now, NewID: s.newID, Logger: s.lg, MaxBatch: cfg.MaxBatch, Key: cfg.Key,
-		AfterCommit: s.afterCommit,
+		AfterCommit: s.afterCommit, BeforeClose: s.recordStateDigest,
 	})
 	if err != nil {
 		return nil, err
@@ -85,6 +101,7 @@ func Open(cfg Config) (*Service, error) {
 			l.Close()
 			return nil, err
 		}
+		s.stateChecked.Store(s.rebuilt)
 	}
 	if err := s.cacheSummaries(); err != nil {
 		l.Close()

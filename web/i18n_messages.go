@@ -43,6 +43,7 @@ var messages = map[string][2]string{
 	"err.payload_too_large":  {"提交的内容过大（超过 1 MiB）。", "What was sent is too large (over 1 MiB)."},
 	"err.timeout":            {"处理超时，可能已记录也可能未记录：请刷新查看后再重试。", "This took too long; it may or may not have been recorded. Reload to check before trying again."},
 	"err.unavailable":        {"服务器正在关闭，请稍后重试。", "The server is shutting down; try again shortly."},
+	"banner.read_only":       {"台账完整性检查发现问题，系统已转为只读：可以查看，不能提交。管理员恢复完好的存储后才会恢复记录。", "The ledger's integrity check found a fault, so it is read-only: you can look but not submit until the operator restores a good store."},
 	"err.read_only":          {"台账完整性检查未通过，系统暂停写入；可以查看，但不能提交。已通知管理员。", "The ledger failed its integrity check and accepts no changes for now; you can look but not submit. The operator has been alerted."},
 	"err.internal":           {"服务器内部错误，已记录。", "Internal error; it has been logged."},
 	"err.kg":                 {"请输入千克数，最多 3 位小数。", "Enter kilograms with at most 3 decimals."},

@@ -55,6 +55,9 @@ type view struct {
 	Path     string
 	LangURL  string // this page in the other language
 	Now      time.Time
+	// ReadOnly is why the ledger refuses writes (an integrity fault), or
+	// "": every page then shows a banner.
+	ReadOnly string
 	D        any
 }
 
@@ -88,6 +91,9 @@ func (h *Handler) newView(r *http.Request, titleKey string, d any) *view {
 	v := &view{Lang: st.lang, CSRF: st.csrf, SignedIn: st.signedIn, Party: st.party, P: st.p,
 		Path: r.URL.Path, Now: h.svc.Now(), D: d}
 	v.Title = v.T(titleKey)
+	if ro, ok := h.svc.ReadOnly(); ok {
+		v.ReadOnly = ro.Reason
+	}
 	other := langEn
 	if st.lang == langEn {
 		other = langZh

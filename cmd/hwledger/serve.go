@@ -49,6 +49,8 @@ type serveOptions struct {
 	metricsAddr string
 	// ready, if set, receives the bound address once the server listens.
 	ready func(addr string)
+	// opened, if set, receives the ledger once it is open (tests).
+	opened func(*ledger.Service)
 }
 
 // secure says clients reach the server over HTTPS: session cookies are
@@ -70,6 +72,15 @@ Metrics: /metrics on --addr needs an admin's or an inspector's bearer token
 it is served there instead, without a token, and no longer on --addr: bind that
 address to loopback or a private network only.
 
+Integrity: before its first write the server verifies the whole chain and that
+the state it serves is what the log produces (by the state digest its last clean
+shutdown recorded in DIR/state.digest, else by a replay of the log). Then it
+verifies new events every --watch-every and the whole chain every --verify-every.
+A fault makes it read-only: every write answers 503 read_only, /healthz answers
+503 with the reason, the web UI shows a banner, and nothing is appended until an
+operator restores a good store (a backup; or, when only the state is wrong,
+hwledger reindex) and starts it again.
+
 Admin token: HWLEDGER_ADMIN_TOKEN, else DIR/admin.token (created on first start).
 It must be at least 32 characters of printable ASCII without spaces and not
 repetitive. A new value replaces the previous admin bootstrap token, which stops
@@ -88,6 +99,8 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	catalogFile := fs.String("catalog", "", "CSV of a later edition of the waste list, in the form of the built-in 2021 table with \"# edition:\" and \"# in_force:\" lines")
 	holidaysFile := fs.String("holidays", "", "holiday file for working days (YYYY-MM-DD per line; \"YYYY-MM-DD work\" for adjusted working days)")
 	sweepEvery := fs.String("sweep-every", "", "how often overdue deadlines are swept (default 1m)")
+	watchEvery := fs.String("watch-every", "", "how often the integrity watch verifies new events (default 10s)")
+	verifyEvery := fs.String("verify-every", "", "how often the whole chain is verified (default 1h)")
 	wopts := &witnessOptions{}
 	wopts.addFlags(fs)
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM; needs --tls-key)")
@@ -136,11 +149,14 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	if *holidaysFile != "" {
 		o.cfg.HolidaysFile = *holidaysFile
 	}
-	if *sweepEvery != "" {
+	for name, v := range map[string]string{"sweep_every": *sweepEvery, "watch_every": *watchEvery, "verify_every": *verifyEvery} {
+		if v == "" {
+			continue
+		}
 		if o.cfg.Background == nil {
 			o.cfg.Background = map[string]string{}
 		}
-		o.cfg.Background["sweep_every"] = *sweepEvery
+		o.cfg.Background[name] = v
 	}
 	if err := ruleFlags.apply(&o.cfg); err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
@@ -218,8 +234,19 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 		}
 	}()
 	fresh = fresh || svc.Log().Size() == 0
+	if o.opened != nil {
+		o.opened(svc)
+	}
+	// Nothing is written before the state served is checked against the
+	// log; a fault leaves the server up, read-only.
+	if err := svc.CheckAtStart(); err != nil && !errors.Is(err, ledger.ErrReadOnly) {
+		return err
+	}
+	ro, readOnly := svc.ReadOnly()
 
 	switch _, err := svc.Bootstrap(ctx, tok); {
+	case readOnly:
+		tokSource = "not bootstrapped: the ledger is read-only"
 	case errors.Is(err, ledger.ErrBootstrapRevoked):
 		tokSource = fmt.Sprintf("none: the token in %s was revoked (set %s to a new strong token, "+
 			"or delete %s, to make a new one at the next start)", tokSource, adminTokenEnv, filepath.Join(o.dir, adminTokenFile))
@@ -230,6 +257,8 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	demoTokens := filepath.Join(o.dir, demo.TokensFile)
 	if o.demo {
 		switch {
+		case readOnly:
+			fmt.Fprintln(stdout, "--demo: the ledger is read-only; not seeding")
 		case fresh:
 			fmt.Fprintln(stdout, "seeding the demo district (this takes a little while)…")
 			start := time.Now()
@@ -297,6 +326,11 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	url := baseURL(scheme, l)
 	fmt.Fprintf(stdout, "hwledger listening on %s\n", url)
 	fmt.Fprintf(stdout, "  web UI:  %s/   API: %s/api/v1   OpenAPI: %s/api/v1/openapi.json\n", url, url, url)
+	if readOnly {
+		fmt.Fprintf(stdout, "  READ-ONLY: %s\n  every write answers 503 read_only until a good store is restored "+
+			"(`hwledger verify --data %s` names the fault; `hwledger reindex` rebuilds a wrong state from the log)\n",
+			ro.Reason, o.dir)
+	}
 	fmt.Fprintf(stdout, "  metrics: %s\n", metricsURL)
 	fmt.Fprintf(stdout, "  admin token: %s\n", tokSource)
 	if fileExists(demoTokens) {

@@ -48,7 +48,8 @@ func LastEventID(r *http.Request) (seq uint64, ok bool, err error) {
 // drops the subscription. One "alert" event per notice, its id the
 // notice's sequence number. It subscribes before replaying what a
 // reconnecting client missed (LastEventID), so no notice falls in between,
-// and skips any notice with a sequence number already sent. An error
+// and skips any notice with a sequence number already sent (but a held
+// one, ledger.AlertNotice.Held). An error
 // returned before the stream starts (a bad Last-Event-ID, a failed replay)
 // is for the caller to answer; once the stream has started it returns nil.
 func (s AlertStream) Serve(w http.ResponseWriter, r *http.Request) error {
@@ -78,7 +79,7 @@ func (s AlertStream) Serve(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	send := func(n ledger.AlertNotice) error {
-		if have && n.Seq <= last {
+		if have && n.Seq <= last && !n.Held {
 			return nil
 		}
 		b, err := s.Data(n)

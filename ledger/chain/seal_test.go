@@ -77,7 +77,7 @@ func TestSealStopsAppendsUnderLoad(t *testing.T) {
 	assert.ErrorIs(t, l.Sealed(), fault)
 	require.NoError(t, l.Close())
 
-	l = OpenTest(t, dir, Options{})
+	l = openTest(t, dir, Options{})
 	assert.Equal(t, size, l.Size())
 	assert.NoError(t, l.Sealed(), "a seal lives in memory only")
 }
@@ -85,7 +85,7 @@ func TestSealStopsAppendsUnderLoad(t *testing.T) {
 // A watcher started at a verified report checks only what comes after,
 // and finds a fault there.
 func TestWatcherAtVerifiedReport(t *testing.T) {
-	l := OpenTest(t, "", Options{})
+	l := openTest(t, "", Options{})
 	appendN(t, l, 10)
 	rep, err := l.Verify(VerifyOptions{})
 	require.NoError(t, err)
