@@ -158,6 +158,7 @@ func TestChaosCorruptedStoreTurnsReadOnly(t *testing.T) {
 		5*time.Second, 5*time.Millisecond)
 	t.Logf("read-only %s after the corruption (watch every 20ms, whole chain every 50ms)", time.Since(corrupted).Round(time.Millisecond))
 	code, h = healthOf(t, p.url)
+	assert.Equal(t, http.StatusServiceUnavailable, code)
 	assert.Equal(t, "read_only", h.Status)
 	assert.Contains(t, h.Reason, "event 3")
 	size := h.LedgerSize
