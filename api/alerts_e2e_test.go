@@ -310,10 +310,12 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 	wD := n.ts.waste(d.gen, "900-214-08", 100)  // discrepancy, then disposal
 	wC := n.ts.waste(d.gen, "900-214-08", 1100) // capacity, then disposal
 
+	wJ := n.ts.waste(d.gen, "900-214-08", 10)   // rejected, then redirected
 	mT := n.ts.manifest(d.gen, d.recv, []actor{d.car1}, wT)
 	mR := n.ts.manifest(d.gen2, d.recv, []actor{d.car2}, wR)
 	mD := n.ts.manifest(d.gen, d.recv, []actor{d.car1}, wD)
 	mC := n.ts.manifest(d.gen, smallRx, []actor{d.car1}, wC)
+	mJ := n.ts.manifest(d.gen, d.recv, []actor{d.car2}, wJ)
 	ship(mT, d.car1, d.recv, false)
 	ship(mR, d.car2, d.recv, true)
 	var mRNow ledger.Manifest
@@ -328,6 +330,11 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 	ship(mD, d.car1, d.recv, true, line(wD, 50, 2))
 	disc := n.one(insp, ledger.AlertDiscrepancy, mD.ID, ledger.AlertOpen)
 	assert.Equal(t, d.recv.id, disc.Party)
+	// A rejection: a discrepancy at once, and the rejection clock starts.
+	refused := line(wJ, 10, 2)
+	refused["accepted"] = false
+	ship(mJ, d.car2, d.recv, true, refused)
+	n.one(insp, ledger.AlertDiscrepancy, mJ.ID, ledger.AlertOpen)
 	// capacity_warning: 1.1 t accepted by a receiver licensed for 1 t a year.
 	ship(mC, d.car1, smallRx, true, line(wC, 1100, 2))
 	capAlert := n.one(insp, ledger.AlertCapacity, smallRx.id+"-2026", ledger.AlertOpen)
@@ -413,6 +420,29 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 	assert.True(t, receiptDue.Equal(*rec.DueAt))
 	rGen2.waitFor(t, ledger.EvAlertRaised, ledger.AlertReceiptOverdue, mR.ID)
 	rInsp.waitFor(t, ledger.EvAlertRaised, ledger.AlertReceiptOverdue, mR.ID)
+
+	// --- rejection_unresolved: the rejected batch is still at the
+	// receiver at the end of the tenth working day (Monday 16 March). ---
+	var rj ledger.Waste
+	n.ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+wJ.ID, d.gen.token, nil, &rj)
+	require.NotNil(t, rj.RejectionDue)
+	rejectionDue := time.Date(2026, 3, 17, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	require.True(t, rejectionDue.Equal(*rj.RejectionDue), "rejection due %s", rj.RejectionDue)
+	n.advance(rejectionDue.Add(-time.Minute).Sub(n.ts.svc.Now()))
+	assert.Empty(t, n.about(insp, ledger.AlertRejectionUnresolved, wJ.ID))
+	n.advance(time.Minute)
+	rej := n.one(insp, ledger.AlertRejectionUnresolved, wJ.ID, ledger.AlertOpen)
+	assert.Equal(t, d.recv.id, rej.Party, "the receiver holding it must act")
+	rGen.waitFor(t, ledger.EvAlertRaised, ledger.AlertRejectionUnresolved, wJ.ID)
+	// Redirected to another receiver: the pickup resolves it.
+	var mJ2 ledger.Manifest
+	post(http.StatusCreated, "/api/v1/manifests", d.recv, map[string]any{"kind": "redirect", "waste_ids": []string{wJ.ID},
+		"carriers": []string{d.car2.id}, "receiver": smallRx.id,
+		"planned_pickup_at": n.ts.clock.Now().Add(time.Hour).Format(time.RFC3339)}, &mJ2)
+	ship(&mJ2, d.car2, smallRx, true, line(wJ, 10, 2))
+	n.one(insp, ledger.AlertRejectionUnresolved, wJ.ID, ledger.AlertResolved)
+	post(http.StatusOK, "/api/v1/wastes/"+wJ.ID+"/dispose", smallRx, map[string]any{"method": "D10", "quantity_kg": 10}, nil)
+	rGen.waitFor(t, ledger.EvAlertResolved, ledger.AlertRejectionUnresolved, wJ.ID)
 
 	// --- restart: nothing is raised again, by the start-up sweep, by a
 	// direct sweep or by further clock advances. ---

@@ -115,9 +115,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 			want: merge(onlyRole(), map[string]int{"car1": 409, "car2": 404})},
 		{method: "POST", path: "/api/v1/manifests/" + m.ID + "/deliver", body: map[string]any{}, want: merge(onlyRole(), map[string]int{"car1": 409, "car2": 404})},
 		{method: "POST", path: "/api/v1/manifests/" + m.ID + "/receive", body: map[string]any{"lines": []any{map[string]any{"waste_id": w.ID, "received_kg": 10, "container_count": 2, "accepted": true}}},
-			want: merge(onlyRole(), map[string]int{"recv": 409, "medRx": 404})},
+			// A generator receives only a return of its own batches.
+			want: merge(onlyRole(), map[string]int{"recv": 409, "medRx": 404, "gen": 422, "gen2": 404})},
+		// A receiver cancels only a return or redirect it filed.
 		{method: "POST", path: "/api/v1/manifests/" + m.ID + "/cancel", body: map[string]any{"reason": "x"},
-			want: merge(onlyRole("gen"), map[string]int{"gen2": 404})},
+			want: merge(onlyRole("gen"), map[string]int{"gen2": 404, "recv": 422, "medRx": 404})},
 		{method: "POST", path: "/api/v1/wastes/" + w.ID + "/dispose", body: map[string]any{"method": "D10", "quantity_kg": 1},
 			want: merge(onlyRole(), map[string]int{"recv": 409, "medRx": 404})},
 		{method: "POST", path: "/api/v1/alerts/" + alertID + "/ack", body: map[string]any{"note": "seen"}, want: onlyRole("insp", "admin")},

@@ -133,6 +133,7 @@ func TestOpenAPIEnums(t *testing.T) {
 		"AlertKind":      ledger.AlertKinds,
 		"ErrorCode":      httpx.Codes,
 		"ManifestStatus": ledger.ManifestStatuses,
+		"ManifestKind":   ledger.ManifestKinds,
 		"WasteForm":      ledger.WasteForms,
 		"AlertStatus":    ledger.AlertStatuses,
 		"Hazard":         catalog.Hazards,

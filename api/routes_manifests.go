@@ -11,13 +11,17 @@ import (
 // ManifestList is one page of manifests.
 type ManifestList = ledger.List[*ledger.Manifest]
 
+// consignors file manifests: generators their batches, receivers the
+// return or redirect of batches they refused.
+var consignors = []ledger.Role{ledger.RoleGenerator, ledger.RoleReceiver}
+
 func (s *Server) manifestRoutes() []route {
 	step := func(st httpx.ManifestStep) route {
-		return route{method: http.MethodPost, path: "/manifests/:id/" + st.Name, roles: []ledger.Role{st.Role},
+		return route{method: http.MethodPost, path: "/manifests/:id/" + st.Name, roles: st.Roles,
 			handler: s.manifestStep(st)}
 	}
 	return []route{
-		{method: http.MethodPost, path: "/manifests", roles: generator, handler: s.createManifest},
+		{method: http.MethodPost, path: "/manifests", roles: consignors, handler: s.createManifest},
 		{method: http.MethodGet, path: "/manifests", handler: s.listManifests},
 		{method: http.MethodGet, path: "/manifests/:id", handler: s.getManifest},
 		{method: http.MethodGet, path: "/manifests/:id/trace", handler: s.traceHandler},

@@ -19,6 +19,9 @@ const (
 	AlertCapacity        = "capacity_warning"
 	AlertTrackGap        = "track_gap"
 	AlertIntegrity       = "integrity"
+	// AlertRejectionUnresolved: rejected batches have not left the
+	// receiver that refused them within the rejection limit.
+	AlertRejectionUnresolved = "rejection_unresolved"
 )
 
 // What an alert is about (Alert.SubjectType).
@@ -158,6 +161,20 @@ var alertKinds = []AlertKind{
 	{Kind: AlertIntegrity, Title: Text{"账本完整性", "Ledger integrity"}, Subject: SubjectLedger,
 		message: func(f alertFacts) Text {
 			return Text{"台账完整性校验失败：" + f.detail.Zh, "integrity check failed: " + f.detail.En}
+		}},
+	{Kind: AlertRejectionUnresolved, Title: Text{"拒收未处理", "Rejection unresolved"}, Subject: SubjectWaste,
+		StartedBy: []string{EvManifestReceived}, StoppedBy: []string{EvManifestPickedUp}, Overdue: true,
+		due: func(c *cmd, id string) (Alert, alertFacts, bool, error) {
+			w, err := loadWaste(c.tx, id)
+			if err != nil || w.RejectionDue == nil || (w.Status != WasteRejected && w.Status != WasteManifested) {
+				return Alert{}, alertFacts{}, false, err
+			}
+			return Alert{Subject: w.ID, SubjectType: SubjectWaste, Party: w.RejectedBy, Parties: []string{w.RejectedBy, w.Generator},
+				Street: w.Street, DueAt: w.RejectionDue}, alertFacts{w: w, workdays: c.s.rules.RejectionWorkdays}, true, nil
+		},
+		message: func(f alertFacts) Text {
+			return Text{fmt.Sprintf("%s（%s）被拒收后 %d 个工作日内未退回或转至其他接收单位", f.w.Name, f.w.Label, f.workdays),
+				fmt.Sprintf("%s (%s): rejected and not returned or redirected within %d working days", f.w.Name, f.w.Label, f.workdays)}
 		}},
 }
 

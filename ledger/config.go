@@ -11,19 +11,21 @@ import (
 
 // Rules are the configurable limits of docs/domain.md ("default" values there).
 type Rules struct {
-	MedicalStorage      time.Duration `json:"medical_storage"`       // 48h at the hospital
-	MedicalWarnBefore   time.Duration `json:"medical_warn_before"`   // 12h
-	Storage             time.Duration `json:"storage"`               // 1 year at a generator
-	StorageWarnBefore   time.Duration `json:"storage_warn_before"`   // 30 days
-	Transit             time.Duration `json:"transit"`               // 72h picked up → delivered
-	MedicalTransit      time.Duration `json:"medical_transit"`       // 48h
-	ReceiptWorkdays     int           `json:"receipt_workdays"`      // 5 working days to confirm receipt
-	Disposal            time.Duration `json:"disposal"`              // 1 year received → disposed
-	TrackGap            time.Duration `json:"track_gap"`             // 2h without a GPS point in transit
-	WeightTolerance     float64       `json:"weight_tolerance"`      // 0.10
-	CapacityRefuse      float64       `json:"capacity_refuse"`       // 1.20 of annual capacity
-	CapacityWarn        float64       `json:"capacity_warn"`         // 1.00
-	MaxFutureOccurrence time.Duration `json:"max_future_occurrence"` // 5 minutes
+	MedicalStorage      time.Duration `json:"medical_storage"`        // 48h at the hospital
+	MedicalWarnBefore   time.Duration `json:"medical_warn_before"`    // 12h
+	Storage             time.Duration `json:"storage"`                // 1 year at a generator
+	StorageWarnBefore   time.Duration `json:"storage_warn_before"`    // 30 days
+	Transit             time.Duration `json:"transit"`                // 72h picked up → delivered
+	MedicalTransit      time.Duration `json:"medical_transit"`        // 48h
+	ReceiptWorkdays     int           `json:"receipt_workdays"`       // 5 working days to confirm receipt
+	Disposal            time.Duration `json:"disposal"`               // 1 year received → disposed
+	MedicalDisposal     time.Duration `json:"medical_disposal_limit"` // 48h medical waste received → disposed
+	RejectionWorkdays   int           `json:"rejection_workdays"`     // 10 working days rejected → leaves again
+	TrackGap            time.Duration `json:"track_gap"`              // 2h without a GPS point in transit
+	WeightTolerance     float64       `json:"weight_tolerance"`       // 0.10
+	CapacityRefuse      float64       `json:"capacity_refuse"`        // 1.20 of annual capacity
+	CapacityWarn        float64       `json:"capacity_warn"`          // 1.00
+	MaxFutureOccurrence time.Duration `json:"max_future_occurrence"`  // 5 minutes
 }
 
 // DefaultRules returns the defaults of docs/domain.md.
@@ -38,6 +40,8 @@ func DefaultRules() Rules {
 		MedicalTransit:      48 * time.Hour,
 		ReceiptWorkdays:     5,
 		Disposal:            365 * day,
+		MedicalDisposal:     48 * time.Hour,
+		RejectionWorkdays:   10,
 		TrackGap:            2 * time.Hour,
 		WeightTolerance:     0.10,
 		CapacityRefuse:      1.20,

@@ -21,6 +21,21 @@ var WasteForms = []string{FormSolid, FormSemiSolid, FormLiquid, FormGas}
 var ManifestStatuses = []string{ManifestSubmitted, ManifestInTransit, ManifestDelivered, ManifestReceived,
 	ManifestClosed, ManifestCancelled}
 
+// Kinds of manifest (Manifest.Kind, ManifestInput.Kind).
+const (
+	// ManifestTransfer is an ordinary transfer from the batches' generator.
+	ManifestTransfer = "transfer"
+	// ManifestReturn takes rejected batches from the receiver that refused
+	// them back to their generator.
+	ManifestReturn = "return"
+	// ManifestRedirect takes rejected batches from the receiver that
+	// refused them to another licensed receiver.
+	ManifestRedirect = "redirect"
+)
+
+// ManifestKinds lists every kind of manifest; the first is the default.
+var ManifestKinds = []string{ManifestTransfer, ManifestReturn, ManifestRedirect}
+
 // AlertStatuses lists every alert status.
 var AlertStatuses = []string{AlertOpen, AlertResolved, AlertAcknowledged}
 

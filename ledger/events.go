@@ -253,9 +253,14 @@ type WasteDisposedData struct {
 
 // ManifestCreatedData is the data of manifest.created. Labels are the
 // batches' labels in the order of WasteIDs; Total is what they declare.
+// Generator is the consignor. Kind is empty for an ordinary transfer, else
+// ManifestReturn or ManifestRedirect, whose RejectedOn lists the manifests
+// the batches were refused on.
 type ManifestCreatedData struct {
 	ID              string    `json:"id"`
 	Number          string    `json:"number"`
+	Kind            string    `json:"kind,omitempty"`
+	RejectedOn      []string  `json:"rejected_on,omitempty"`
 	Generator       string    `json:"generator"`
 	Carriers        []string  `json:"carriers"`
 	Receiver        string    `json:"receiver"`
@@ -312,12 +317,18 @@ type ManifestDeliveredData struct {
 }
 
 // ManifestReceivedData is the data of manifest.received: one line per
-// batch, the disposal deadline in force for accepted batches and the
-// calendar year (Shanghai) the receipt counts in.
+// batch, the disposal deadline in force for batches accepted at a
+// facility (MedicalDisposalDue for medical waste, when there is any), the
+// deadline by which rejected batches must leave again (when any is
+// rejected) and the calendar year (Shanghai) the receipt counts in. On a
+// return the generator takes its batches back into storage: no disposal
+// deadline applies and nothing counts against a licence.
 type ManifestReceivedData struct {
-	Lines       []ReceiptLineData `json:"lines"`
-	DisposalDue time.Time         `json:"disposal_due"`
-	Year        int               `json:"year"`
+	Lines              []ReceiptLineData `json:"lines"`
+	DisposalDue        time.Time         `json:"disposal_due"`
+	MedicalDisposalDue *time.Time        `json:"medical_disposal_due,omitempty"`
+	RejectionDue       *time.Time        `json:"rejection_due,omitempty"`
+	Year               int               `json:"year"`
 }
 
 // ReceiptLineData is the receiver's finding for one batch, in event data.

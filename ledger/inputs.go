@@ -49,8 +49,11 @@ type DisposeInput struct {
 	OccurredAt *time.Time `json:"occurred_at"`
 }
 
-// ManifestInput files a manifest (POST /manifests).
+// ManifestInput files a manifest (POST /manifests). Kind is empty or
+// "transfer" for an ordinary transfer, "return" or "redirect" for rejected
+// batches leaving the receiver that refused them.
 type ManifestInput struct {
+	Kind            string     `json:"kind"`
 	WasteIDs        []string   `json:"waste_ids" validate:"min=1,max=500,unique"`
 	Carriers        []string   `json:"carriers" validate:"min=1"`
 	Receiver        string     `json:"receiver" validate:"required"`

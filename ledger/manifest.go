@@ -12,12 +12,30 @@ import (
 	"github.com/hwledger/hwledger/ledger/workday"
 )
 
-// CreateManifest files a transfer manifest for the calling generator.
+// CreateManifest files a transfer manifest. An ordinary transfer is
+// filed by the batches' generator; a return or redirect (in.Kind) by the
+// receiver holding rejected batches, to their generator or to another
+// licensed receiver.
 func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestInput) (*Manifest, error) {
-	if !p.Has(RoleGenerator) {
-		return nil, fmt.Errorf("%w: only a generator files manifests", ErrForbidden)
+	kind := in.Kind
+	if kind == "" {
+		kind = ManifestTransfer
 	}
-	if err := ValidateInput(&in); err != nil {
+	f := fieldErrors{}
+	switch kind {
+	case ManifestTransfer:
+		if !p.Has(RoleGenerator) {
+			return nil, fmt.Errorf("%w: only a generator files a transfer manifest", ErrForbidden)
+		}
+	case ManifestReturn, ManifestRedirect:
+		if !p.Has(RoleReceiver) {
+			return nil, fmt.Errorf("%w: only the receiver holding rejected batches files a return or redirect", ErrForbidden)
+		}
+	default:
+		f.add("kind", "must be one of %s", strings.Join(ManifestKinds, ", "))
+	}
+	checkTags(f, &in)
+	if err := f.err(); err != nil {
 		return nil, err
 	}
 	return exec(ctx, s, p, func(c *cmd) (*Manifest, error) {
@@ -25,7 +43,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		if err != nil {
 			return nil, err
 		}
-		gen, err := loadParty(c.tx, p.Party)
+		consignor, err := loadParty(c.tx, p.Party)
 		if err != nil {
 			return nil, err
 		}
@@ -42,29 +60,37 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		if err != nil {
 			return nil, invalid("receiver", "no party %s", in.Receiver)
 		}
-		if !recv.HasRole(RoleReceiver) || recv.License == nil {
+		if kind != ManifestReturn && (!recv.HasRole(RoleReceiver) || recv.License == nil) {
 			return nil, ruleErr("%s is not a licensed receiver", recv.Name)
 		}
-		m := &ManifestCreatedData{ID: c.s.newID(), Generator: gen.ID, Carriers: in.Carriers, Receiver: recv.ID,
+		if kind == ManifestRedirect && recv.ID == consignor.ID {
+			return nil, ruleErr("a redirect goes to another receiver than %s, which refused the batches", consignor.Name)
+		}
+		m := &ManifestCreatedData{ID: c.s.newID(), Generator: consignor.ID, Carriers: in.Carriers, Receiver: recv.ID,
 			PlannedPickupAt: in.PlannedPickupAt.UTC().Truncate(time.Microsecond)}
+		if kind != ManifestTransfer {
+			m.Kind = kind
+		}
 		for _, id := range in.WasteIDs {
 			w, err := loadWaste(c.tx, id)
-			if err != nil || (w.Generator != p.Party && !canSeeWaste(c.p, w)) {
+			if err != nil {
 				return nil, ruleErr("batch %s is not yours", id)
 			}
-			if w.Generator != p.Party {
-				return nil, ruleErr("batch %s is not yours", id)
-			}
-			if w.Status != WasteStored && w.Status != WasteRejected {
-				return nil, ruleErr("batch %s is %s: only stored or rejected batches go on a manifest", w.Label, w.Status)
+			if err := manifestBatchProblem(kind, consignor, recv, w); err != nil {
+				return nil, err
 			}
 			if open, ok, err := c.tx.Get(proj.OpenManifestKey(id)); err != nil {
 				return nil, err
 			} else if ok {
 				return nil, ruleErr("batch %s is already on open manifest %s", w.Label, open)
 			}
-			if prob := licenseProblem(recv.License, w.Code, m.PlannedPickupAt); prob != "" {
-				return nil, ruleErr("%s: %s", recv.Name, prob)
+			if kind != ManifestReturn {
+				if prob := licenseProblem(recv.License, w.Code, m.PlannedPickupAt); prob != "" {
+					return nil, ruleErr("%s: %s", recv.Name, prob)
+				}
+			}
+			if w.RejectedOn != "" && kind != ManifestTransfer && !contains(m.RejectedOn, w.RejectedOn) {
+				m.RejectedOn = append(m.RejectedOn, w.RejectedOn)
 			}
 			m.WasteIDs = append(m.WasteIDs, w.ID)
 			m.Labels = append(m.Labels, w.Label)
@@ -74,13 +100,15 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			}
 		}
 		year := c.now.In(workday.Shanghai).Year()
-		received := recv.ReceivedIn(year)
-		// What it has received this year, what open manifests already
-		// bring it, and this manifest.
-		capacity := KgToGrams(recv.License.CapacityTonnes * 1000)
-		if float64(received+recv.Pending+m.Total) > s.rules.CapacityRefuse*float64(capacity) {
-			return nil, ruleErr("%s would pass %.0f %% of its annual capacity of %g t (received %.3f t this year, %.3f t on open manifests)",
-				recv.Name, s.rules.CapacityRefuse*100, recv.License.CapacityTonnes, received.Tonnes(), recv.Pending.Tonnes())
+		if kind != ManifestReturn {
+			received := recv.ReceivedIn(year)
+			// What it has received this year, what open manifests already
+			// bring it, and this manifest.
+			capacity := KgToGrams(recv.License.CapacityTonnes * 1000)
+			if float64(received+recv.Pending+m.Total) > s.rules.CapacityRefuse*float64(capacity) {
+				return nil, ruleErr("%s would pass %.0f %% of its annual capacity of %g t (received %.3f t this year, %.3f t on open manifests)",
+					recv.Name, s.rules.CapacityRefuse*100, recv.License.CapacityTonnes, received.Tonnes(), recv.Pending.Tonnes())
+			}
 		}
 		prefix := fmt.Sprintf("%04d%s%s", year, s.prov, s.city)
 		var last int
@@ -95,6 +123,29 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		}
 		return c.manifest(m.ID)
 	})
+}
+
+// manifestBatchProblem says why batch w may not go on a manifest of kind
+// from consignor to recv, or nil. The message is the same whether or not
+// the consignor may see the batch, so it tells nothing about others'.
+func manifestBatchProblem(kind string, consignor, recv *Party, w *Waste) error {
+	switch kind {
+	case ManifestTransfer:
+		if w.Generator != consignor.ID {
+			return ruleErr("batch %s is not yours", w.ID)
+		}
+		if w.Status != WasteStored && w.Status != WasteRejected {
+			return ruleErr("batch %s is %s: only stored or rejected batches go on a manifest", w.Label, w.Status)
+		}
+		return nil
+	}
+	if w.Status != WasteRejected || w.RejectedBy != consignor.ID {
+		return ruleErr("batch %s is not a rejected batch you hold: only batches %s refused go on its return or redirect", w.ID, consignor.Name)
+	}
+	if kind == ManifestReturn && w.Generator != recv.ID {
+		return ruleErr("a return goes back to the generator of batch %s (%s), not to %s", w.Label, w.GeneratorName, recv.Name)
+	}
+	return nil
 }
 
 // manifest loads a manifest with its track.
@@ -129,11 +180,12 @@ func (c *cmd) visibleManifest(id string) (*Manifest, error) {
 	return m, nil
 }
 
-// labelMismatch compares scanned labels with the manifest's.
-// Cancel cancels a manifest before pickup; its batches return to stored.
+// Cancel cancels a manifest before pickup, by its consignor: its batches
+// return to where they were (stored, or rejected at the receiver holding
+// them).
 func (s *Service) Cancel(ctx context.Context, p Principal, id string, in CancelInput) (*Manifest, error) {
-	if !p.Has(RoleGenerator) {
-		return nil, fmt.Errorf("%w: only the generator cancels its manifest", ErrForbidden)
+	if !p.Has(RoleGenerator) && !p.Has(RoleReceiver) {
+		return nil, fmt.Errorf("%w: only the consignor cancels its manifest", ErrForbidden)
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if err := ValidateInput(&in); err != nil {
@@ -145,7 +197,7 @@ func (s *Service) Cancel(ctx context.Context, p Principal, id string, in CancelI
 			return nil, err
 		}
 		if m.Generator != p.Party {
-			return nil, ruleErr("only the generator of manifest %s may cancel it", m.Number)
+			return nil, ruleErr("only the consignor of manifest %s may cancel it", m.Number)
 		}
 		if m.Status != ManifestSubmitted {
 			return nil, transitionErr("cancel a manifest", m.Status)

@@ -54,7 +54,11 @@ func updateWastes(s proj.Store, m *Manifest, at time.Time, fn func(w *Waste) err
 // applyManifestCreated stores a submitted manifest, held by its generator
 // until the first carrier picks it up.
 func applyManifestCreated(s proj.Store, e *chain.Event, d *ManifestCreatedData) error {
-	m := Manifest{ID: d.ID, Number: d.Number, Generator: d.Generator, Carriers: d.Carriers, Receiver: d.Receiver,
+	kind := d.Kind
+	if kind == "" {
+		kind = ManifestTransfer
+	}
+	m := Manifest{ID: d.ID, Number: d.Number, Kind: kind, RejectedOn: d.RejectedOn, Generator: d.Generator, Carriers: d.Carriers, Receiver: d.Receiver,
 		WasteIDs: d.WasteIDs, Labels: d.Labels, Total: d.Total, PlannedPickupAt: d.PlannedPickupAt,
 		Status: ManifestSubmitted, Holder: d.Generator, CarrierIndex: -1, Custody: []CustodyStep{},
 		Seq: e.Index, CreatedAt: e.RecordedAt, LastOccurredAt: e.OccurredAt}
@@ -72,14 +76,14 @@ func applyManifestCreated(s proj.Store, e *chain.Event, d *ManifestCreatedData) 
 			return err
 		}
 	}
-	if err := addPending(s, m.Receiver, m.Total); err != nil {
+	if err := addPending(s, &m, m.Total); err != nil {
 		return err
 	}
 	others := append(append([]string{}, m.Carriers...), m.Receiver)
 	return updateWastes(s, &m, e.OccurredAt, func(w *Waste) error {
 		w.Status, w.ManifestID = WasteManifested, m.ID
 		for _, o := range others {
-			if !contains(w.Parties, o) {
+			if o != w.Generator && !contains(w.Parties, o) {
 				w.Parties = append(w.Parties, o)
 			}
 		}
@@ -104,6 +108,16 @@ func applyPickedUp(s proj.Store, e *chain.Event, d *ManifestPickedUpData) error 
 	}
 	return updateWastes(s, m, at, func(w *Waste) error {
 		w.Status = WasteInTransit
+		if w.RejectionDue != nil {
+			// Rejected batches leave the receiver that refused them.
+			if err := proj.DelDeadline(s, *w.RejectionDue, AlertRejectionUnresolved, w.ID, w.Seq); err != nil {
+				return err
+			}
+		}
+		w.RejectedBy, w.RejectedOn, w.RejectionDue = "", "", nil
+		if m.Kind == ManifestReturn || m.Kind == ManifestRedirect {
+			return nil // its storage clocks stopped at its first pickup
+		}
 		if at.After(w.StorageDeadline) {
 			if err := proj.BumpAgg(s, w.GeneratedAt, w.Generator, func(a *proj.DayAgg) { a.LatePickups++ }); err != nil {
 				return err
@@ -230,17 +244,19 @@ func applyReceive(s proj.Store, e *chain.Event, d *ManifestReceivedData) error {
 	if err != nil {
 		return err
 	}
-	recv, err := loadParty(s, m.Receiver)
-	if err != nil {
-		return err
-	}
-	if recv.ReceivedYear != d.Year {
-		recv.ReceivedYear, recv.ReceivedThisYear = d.Year, 0
-	}
-	recv.ReceivedThisYear += accepted
-	recv.Pending -= m.Total
-	if err := setJSON(s, proj.PartyKey(recv.ID), recv); err != nil {
-		return err
+	if m.Kind != ManifestReturn {
+		recv, err := loadParty(s, m.Receiver)
+		if err != nil {
+			return err
+		}
+		if recv.ReceivedYear != d.Year {
+			recv.ReceivedYear, recv.ReceivedThisYear = d.Year, 0
+		}
+		recv.ReceivedThisYear += accepted
+		recv.Pending -= m.Total
+		if err := setJSON(s, proj.PartyKey(recv.ID), recv); err != nil {
+			return err
+		}
 	}
 	return updateWastes(s, m, at, func(w *Waste) error {
 		l := lines[w.ID]
@@ -250,11 +266,28 @@ func applyReceive(s proj.Store, e *chain.Event, d *ManifestReceivedData) error {
 				return err
 			}
 		}
-		if !l.Accepted {
+		switch {
+		case !l.Accepted:
 			w.Status, w.ManifestID = WasteRejected, ""
+			w.RejectedBy, w.RejectedOn, w.RejectionDue = m.Receiver, m.ID, d.RejectionDue
+			if d.RejectionDue != nil {
+				if err := proj.PutDeadline(s, *d.RejectionDue, AlertRejectionUnresolved, w.ID, w.Seq); err != nil {
+					return err
+				}
+			}
 			return s.Delete(proj.OpenManifestKey(w.ID))
+		case m.Kind == ManifestReturn:
+			// Back in its generator's storage, on its storage clocks.
+			w.Status, w.ManifestID = WasteStored, ""
+			if err := s.Delete(proj.OpenManifestKey(w.ID)); err != nil {
+				return err
+			}
+			return addStorageDeadlines(s, w)
 		}
 		due := d.DisposalDue
+		if w.Medical && d.MedicalDisposalDue != nil {
+			due = *d.MedicalDisposalDue
+		}
 		w.Status, w.Received, w.ReceivedAt, w.Receiver, w.DisposalDeadline = WasteReceived, l.Received, &at, m.Receiver, &due
 		return proj.PutDeadline(s, due, AlertDisposalOverdue, w.ID, w.Seq)
 	})
@@ -271,21 +304,30 @@ func applyCancel(s proj.Store, e *chain.Event, d *ManifestCancelledData) error {
 	if err != nil {
 		return err
 	}
-	if err := addPending(s, m.Receiver, -m.Total); err != nil {
+	if err := addPending(s, m, -m.Total); err != nil {
 		return err
 	}
 	return updateWastes(s, m, e.OccurredAt, func(w *Waste) error {
-		w.Status, w.ManifestID = WasteStored, ""
+		w.ManifestID = ""
 		if err := s.Delete(proj.OpenManifestKey(w.ID)); err != nil {
 			return err
 		}
+		if w.RejectedBy != "" {
+			w.Status = WasteRejected // still at the receiver that refused it
+			return nil
+		}
+		w.Status = WasteStored
 		return addStorageDeadlines(s, w)
 	})
 }
 
-// addPending changes what open manifests carry to receiver by g.
-func addPending(s proj.Store, receiver string, g Grams) error {
-	recv, err := loadParty(s, receiver)
+// addPending changes what open manifest m carries to its receiver by g
+// (nothing on a return: its receiver holds no licence).
+func addPending(s proj.Store, m *Manifest, g Grams) error {
+	if m.Kind == ManifestReturn {
+		return nil
+	}
+	recv, err := loadParty(s, m.Receiver)
 	if err != nil {
 		return err
 	}

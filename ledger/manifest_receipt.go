@@ -13,10 +13,12 @@ import (
 // Receive confirms receipt with one line per batch. A weight difference
 // beyond the tolerance, a different container count or a rejection is a
 // significant discrepancy (重大差异) and raises an alert. Rejected batches
-// return to their generator's control and may go on a new manifest.
+// stay with the receiver that refused them, on the rejection clock, until
+// they leave on a return or redirect manifest (or a new manifest of their
+// generator). On a return the generator takes every batch back.
 func (s *Service) Receive(ctx context.Context, p Principal, id string, in ReceiveInput) (*Manifest, error) {
-	if !p.Has(RoleReceiver) {
-		return nil, fmt.Errorf("%w: only a receiver confirms receipt", ErrForbidden)
+	if !p.Has(RoleReceiver) && !p.Has(RoleGenerator) {
+		return nil, fmt.Errorf("%w: only a receiver, or a generator taking back a return, confirms receipt", ErrForbidden)
 	}
 	f := fieldErrors{}
 	checkTags(f, &in)
@@ -52,6 +54,13 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 		if len(byID) != len(m.WasteIDs) {
 			return nil, invalid("lines", "give one line for each of the %d batches", len(m.WasteIDs))
 		}
+		if m.Kind == ManifestReturn {
+			for i, l := range in.Lines {
+				if !*l.Accepted {
+					return nil, invalid(fmt.Sprintf("lines[%d].accepted", i), "a returned batch is taken back by its generator: it cannot be refused")
+				}
+			}
+		}
 		occurred, err := c.occurred(in.OccurredAt, m.LastOccurredAt)
 		if err != nil {
 			return nil, err
@@ -73,6 +82,14 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 			l.Discrepancy = !l.Accepted || diff > s.rules.WeightTolerance*float64(w.Quantity) || l.ContainerCount != w.Container.Count
 			if l.Discrepancy {
 				problems = append(problems, discrepancyText(w, l))
+			}
+			switch {
+			case !l.Accepted && d.RejectionDue == nil:
+				due := s.cal.AddWorkdays(occurred, s.rules.RejectionWorkdays)
+				d.RejectionDue = &due
+			case l.Accepted && w.Medical && m.Kind != ManifestReturn && d.MedicalDisposalDue == nil:
+				due := occurred.Add(s.rules.MedicalDisposal)
+				d.MedicalDisposalDue = &due
 			}
 			d.Lines = append(d.Lines, ReceiptLineData(l))
 		}

@@ -261,16 +261,38 @@ func licenseProblem(lic *License, code string, day time.Time) string {
 	if d < lic.ValidFrom || d > lic.ValidTo {
 		return fmt.Sprintf("licence %s is valid %s to %s, not on %s", lic.Number, lic.ValidFrom, lic.ValidTo, d)
 	}
+	if licenseCovers(lic, code) {
+		return ""
+	}
+	for _, c := range medicalAlsoTo[code] {
+		if licenseCovers(lic, c) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("licence %s does not cover %s", lic.Number, code)
+}
+
+// licenseCovers reports whether lic names code, or its category.
+func licenseCovers(lic *License, code string) bool {
 	cat := catalog.CategoryOf(code)
 	if catalog.IsCategoryID(code) {
 		cat = code
 	}
 	for _, c := range lic.Codes {
 		if c == code || c == cat {
-			return ""
+			return true
 		}
 	}
-	return fmt.Sprintf("licence %s does not cover %s", lic.Number, code)
+	return false
+}
+
+// medicalAlsoTo lists the medical waste codes that may also go to
+// facilities licensed for other categories: chemical and pharmaceutical
+// medical waste may be treated as HW03 (discarded medicines) or HW49
+// waste (医疗废物分类目录 2021).
+var medicalAlsoTo = map[string][]string{
+	"841-004-01": {"HW03", "HW49"},
+	"841-005-01": {"HW03", "HW49"},
 }
 
 // licenseAllowsMethod reports whether the licence lists method.
@@ -281,6 +303,21 @@ func licenseAllowsMethod(lic *License, method string) bool {
 		}
 	}
 	return false
+}
+
+// MethodAllowed reports whether a receiver holding lic may treat batch w
+// with method: its licence lists the method, and medical waste is treated
+// only with a Y-code or D10, unless it is chemical or pharmaceutical
+// medical waste taken under the licence's HW03 or HW49 cover, which is
+// treated as that waste.
+func MethodAllowed(lic *License, w *Waste, method string) bool {
+	if lic == nil || !licenseAllowsMethod(lic, method) {
+		return false
+	}
+	if !w.Medical || catalog.MedicalMethodAllowed(method) {
+		return true
+	}
+	return len(medicalAlsoTo[w.Code]) > 0 && !licenseCovers(lic, w.Code)
 }
 
 // summaryOf is the summary of the party d registers (proj.SummaryKey):

@@ -160,7 +160,15 @@ type Waste struct {
 	Method           string     `json:"method,omitempty"`
 	Disposed         Grams      `json:"disposed_kg,omitempty"`
 	DisposedAt       *time.Time `json:"disposed_at,omitempty"`
-	Corrections      int        `json:"corrections,omitempty"`
+	// RejectedBy is the receiver that refused the batch and holds it until
+	// it leaves again on a return or redirect manifest (or a new manifest
+	// of its generator); RejectedOn is the manifest it was refused on and
+	// RejectionDue when rejection_unresolved falls due. All three are
+	// cleared when the batch is picked up again.
+	RejectedBy   string     `json:"rejected_by,omitempty"`
+	RejectedOn   string     `json:"rejected_on,omitempty"`
+	RejectionDue *time.Time `json:"rejection_due,omitempty"`
+	Corrections  int        `json:"corrections,omitempty"`
 	// OverdueSince is the limit the batch has passed on the clock running
 	// now (storage while stored or manifested, disposal once received),
 	// set when the sweep raises the overdue alert; nil otherwise.
@@ -211,10 +219,18 @@ type ReceiptLine struct {
 	Discrepancy    bool   `json:"discrepancy"`
 }
 
-// Manifest is an electronic transfer manifest (电子转移联单).
+// Manifest is an electronic transfer manifest (电子转移联单). Generator is
+// the consignor (移出人) of this transfer: the batches' generator, or on a
+// return or redirect the receiver that refused them.
 type Manifest struct {
-	ID              string        `json:"id"`
-	Number          string        `json:"number"`
+	ID     string `json:"id"`
+	Number string `json:"number"`
+	// Kind is one of ManifestKinds: an ordinary transfer, or the return or
+	// redirect of rejected batches.
+	Kind string `json:"kind"`
+	// RejectedOn lists the manifests on which the batches of a return or
+	// redirect were refused (the first leg).
+	RejectedOn      []string      `json:"rejected_on,omitempty"`
 	Generator       string        `json:"generator"`
 	Carriers        []string      `json:"carriers"`
 	Receiver        string        `json:"receiver"`
@@ -301,6 +317,16 @@ type Principal struct {
 func (p Principal) Has(r Role) bool {
 	for _, x := range p.Roles {
 		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// HasAny reports whether the principal holds one of roles.
+func (p Principal) HasAny(roles ...Role) bool {
+	for _, r := range roles {
+		if p.Has(r) {
 			return true
 		}
 	}

@@ -371,7 +371,7 @@ func (s *Service) Dispose(ctx context.Context, p Principal, id string, in Dispos
 		if recv.License == nil || !licenseAllowsMethod(recv.License, m.Code) {
 			return nil, ruleErr("the licence does not allow method %s", m.Code)
 		}
-		if w.Medical && !catalog.MedicalMethodAllowed(m.Code) {
+		if !MethodAllowed(recv.License, w, m.Code) {
 			return nil, ruleErr("medical waste may only be disposed of with Y-codes or D10, not %s", m.Code)
 		}
 		if in.Quantity > w.Received+w.Received/10 {

@@ -50,7 +50,13 @@ func (h *Handler) manifestList(w http.ResponseWriter, r *http.Request) {
 }
 
 type newManifestData struct {
-	Available []*ledger.Waste // the generator's stored or rejected batches
+	// Holder: a receiver filing the return or redirect of batches it
+	// refused (Available are those); else a generator filing a transfer
+	// of its stored or rejected batches.
+	Holder    bool
+	Kind      string        // on a holder's form: return or redirect
+	ReturnTo  *ledger.Party // the generator of the chosen batches (a return)
+	Available []*ledger.Waste
 	Chosen    []*ledger.Waste
 	ChosenIDs []string
 	Codes     []string
@@ -67,11 +73,11 @@ type newManifestData struct {
 // newManifestPage: choose batches (GET ?waste=…), then carriers and a
 // receiver whose licence fits every chosen code.
 func (h *Handler) newManifestPage(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleGenerator)
+	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleReceiver)
 	if !ok {
 		return
 	}
-	d := newManifestData{Planned: h.svc.Now().Add(time.Hour).In(shanghai).Format(dateTimeLocal)}
+	d := newManifestData{Planned: h.svc.Now().Add(time.Hour).In(shanghai).Format(dateTimeLocal), Kind: ledger.ManifestReturn}
 	if err := h.fillNewManifest(r, st, &d, append(r.URL.Query()["waste"], r.URL.Query()["id"]...)); err != nil {
 		h.fail(w, r, err)
 		return
@@ -82,12 +88,21 @@ func (h *Handler) newManifestPage(w http.ResponseWriter, r *http.Request) {
 // fillNewManifest loads the batches, carriers and fitting receivers.
 func (h *Handler) fillNewManifest(r *http.Request, st *state, d *newManifestData, chosen []string) error {
 	ctx := r.Context()
-	for _, status := range []string{ledger.WasteStored, ledger.WasteRejected} {
+	d.Holder = !st.p.Has(ledger.RoleGenerator)
+	statuses := []string{ledger.WasteStored, ledger.WasteRejected}
+	if d.Holder {
+		statuses = []string{ledger.WasteRejected}
+	}
+	for _, status := range statuses {
 		list, err := h.svc.Wastes(ctx, st.p, ledger.WasteFilter{Status: status, Party: st.p.Party}, ledger.Page{Limit: 500})
 		if err != nil {
 			return err
 		}
-		d.Available = append(d.Available, list.Items...)
+		for _, x := range list.Items {
+			if (d.Holder && x.RejectedBy == st.p.Party) || (!d.Holder && x.Generator == st.p.Party) {
+				d.Available = append(d.Available, x)
+			}
+		}
 	}
 	for _, x := range d.Available {
 		if slices.Contains(chosen, x.ID) {
@@ -120,23 +135,38 @@ func (h *Handler) fillNewManifest(r *http.Request, st *state, d *newManifestData
 		}
 	}
 	for id, c := range count {
-		if c == len(d.Codes) {
+		if c == len(d.Codes) && !(d.Holder && id == st.p.Party) { // a redirect goes elsewhere
 			d.Receivers = append(d.Receivers, byID[id])
 		}
+	}
+	if d.Holder {
+		gen, err := h.svc.Party(ctx, d.Chosen[0].Generator)
+		if err != nil {
+			return err
+		}
+		d.ReturnTo = gen
 	}
 	slices.SortFunc(d.Receivers, func(a, b *ledger.Party) int { return strings.Compare(a.Name, b.Name) })
 	return nil
 }
 
-// newManifest files the manifest and shows it.
+// newManifest files the manifest and shows it. A receiver's form files a
+// return (to the batches' generator) or a redirect (to the receiver
+// chosen).
 func (h *Handler) newManifest(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleGenerator)
+	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleReceiver)
 	if !ok {
 		return
 	}
 	d := newManifestData{Carrier1: r.PostFormValue("carrier1"), Carrier2: r.PostFormValue("carrier2"),
-		Receiver: r.PostFormValue("receiver"), Planned: r.PostFormValue("planned_pickup_at")}
+		Receiver: r.PostFormValue("receiver"), Planned: r.PostFormValue("planned_pickup_at"), Kind: r.PostFormValue("kind")}
 	in := ledger.ManifestInput{WasteIDs: r.PostForm["waste"], Receiver: d.Receiver}
+	if !st.p.Has(ledger.RoleGenerator) {
+		in.Kind = d.Kind
+		if d.Kind == ledger.ManifestReturn {
+			in.Receiver = r.PostFormValue("return_to")
+		}
+	}
 	for _, c := range []string{d.Carrier1, d.Carrier2} {
 		if c != "" {
 			in.Carriers = append(in.Carriers, c)
@@ -173,7 +203,10 @@ type manifestLine struct {
 }
 
 type manifestData struct {
-	M          *ledger.Manifest
+	M *ledger.Manifest
+	// Refused lists the batches the viewer refused on this manifest and
+	// still holds: it may file their return or redirect.
+	Refused    []string
 	Lines      []manifestLine
 	Names      names
 	CanScan    bool // a carrier's next step is a scan (pickup, handover, deliver)
@@ -225,7 +258,13 @@ func (h *Handler) manifestPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	d := manifestData{M: m, Lines: lines, Names: n,
+	var refused []string
+	for _, l := range lines {
+		if l.W.Status == ledger.WasteRejected && l.W.RejectedBy == st.p.Party && l.W.RejectedOn == m.ID {
+			refused = append(refused, l.W.ID)
+		}
+	}
+	d := manifestData{M: m, Lines: lines, Names: n, Refused: refused,
 		CanScan:    scanAction(m, st.p.Party) != "",
 		CanReceive: m.Status == ledger.ManifestDelivered && m.Receiver == st.p.Party,
 		CanCancel:  m.Status == ledger.ManifestSubmitted && m.Generator == st.p.Party}
@@ -234,7 +273,7 @@ func (h *Handler) manifestPage(w http.ResponseWriter, r *http.Request) {
 
 // cancelManifest cancels a manifest before pickup.
 func (h *Handler) cancelManifest(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleGenerator)
+	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleReceiver)
 	if !ok {
 		return
 	}

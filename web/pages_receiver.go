@@ -9,8 +9,9 @@ import (
 	"github.com/hwledger/hwledger/ledger/catalog"
 )
 
-// disposalMethods are the methods receiver's licence allows for w (medical
-// waste: only the Y-codes and D10 incineration).
+// disposalMethods are the methods receiver's licence allows for w
+// (ledger.MethodAllowed: medical waste only the Y-codes and D10
+// incineration, unless taken as HW03 or HW49 waste).
 func disposalMethods(receiver *ledger.Party, w *ledger.Waste) []catalog.Method {
 	if receiver == nil || receiver.License == nil {
 		return nil
@@ -18,7 +19,7 @@ func disposalMethods(receiver *ledger.Party, w *ledger.Waste) []catalog.Method {
 	var out []catalog.Method
 	for _, code := range receiver.License.Methods {
 		m, ok := catalog.MethodByCode(code)
-		if !ok || (w.Medical && !catalog.MedicalMethodAllowed(code)) {
+		if !ok || !ledger.MethodAllowed(receiver.License, w, code) {
 			continue
 		}
 		out = append(out, m)
@@ -44,7 +45,7 @@ type receiveData struct {
 
 // receivePage shows the receipt form, prefilled with what was declared.
 func (h *Handler) receivePage(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleReceiver)
+	st, ok := h.need(w, r, ledger.RoleReceiver, ledger.RoleGenerator) // a generator receives a return
 	if !ok {
 		return
 	}
@@ -83,7 +84,7 @@ func (h *Handler) receiveData(r *http.Request, st *state) (receiveData, error) {
 // receive records the receipt of every batch; a difference beyond the
 // tolerance or a rejection raises a discrepancy alert (Service rule).
 func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleReceiver)
+	st, ok := h.need(w, r, ledger.RoleReceiver, ledger.RoleGenerator)
 	if !ok {
 		return
 	}

@@ -29,7 +29,7 @@ func (h *Handler) scanAPI(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, fmt.Errorf("%w: no such step", ledger.ErrNotFound))
 		return
 	}
-	if !st.p.Has(step.Role) {
+	if !st.p.HasAny(step.Roles...) {
 		writeAPIError(w, fmt.Errorf("%w: only carriers scan", ledger.ErrForbidden))
 		return
 	}

@@ -16,8 +16,9 @@ const BasePath = "/api/v1"
 type ManifestStep struct {
 	// Name is the last path segment: "pickup", "handover"...
 	Name string
-	// Role is the role the step needs (the Service checks the rest).
-	Role ledger.Role
+	// Roles are the roles of which the step needs one (the Service checks
+	// the rest).
+	Roles []ledger.Role
 	run  func(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, contentType string, body []byte) (*ledger.Manifest, error)
 }
 
@@ -33,20 +34,26 @@ func (s ManifestStep) Run(ctx context.Context, svc *ledger.Service, p ledger.Pri
 
 // Manifest steps.
 var (
-	StepPickup    = manifestStep("pickup", ledger.RoleTransporter, (*ledger.Service).Pickup)
-	StepHandover  = manifestStep("handover", ledger.RoleTransporter, (*ledger.Service).Handover)
-	StepPositions = manifestStep("positions", ledger.RoleTransporter, (*ledger.Service).Positions)
-	StepDeliver   = manifestStep("deliver", ledger.RoleTransporter, (*ledger.Service).Deliver)
-	StepReceive   = manifestStep("receive", ledger.RoleReceiver, (*ledger.Service).Receive)
-	StepCancel    = manifestStep("cancel", ledger.RoleGenerator, (*ledger.Service).Cancel)
+	StepPickup    = manifestStep("pickup", carrier, (*ledger.Service).Pickup)
+	StepHandover  = manifestStep("handover", carrier, (*ledger.Service).Handover)
+	StepPositions = manifestStep("positions", carrier, (*ledger.Service).Positions)
+	StepDeliver   = manifestStep("deliver", carrier, (*ledger.Service).Deliver)
+	// The receiver named on the manifest receives: on a return, the
+	// generator taking its batches back.
+	StepReceive = manifestStep("receive", []ledger.Role{ledger.RoleReceiver, ledger.RoleGenerator}, (*ledger.Service).Receive)
+	// The consignor cancels: the generator, or on a return or redirect the
+	// receiver that refused the batches.
+	StepCancel = manifestStep("cancel", []ledger.Role{ledger.RoleGenerator, ledger.RoleReceiver}, (*ledger.Service).Cancel)
 )
+
+var carrier = []ledger.Role{ledger.RoleTransporter}
 
 // CarrierSteps are the steps a carrier sends from the scan page.
 var CarrierSteps = []ManifestStep{StepPickup, StepHandover, StepPositions, StepDeliver}
 
-func manifestStep[In any](name string, role ledger.Role,
+func manifestStep[In any](name string, roles []ledger.Role,
 	fn func(*ledger.Service, context.Context, ledger.Principal, string, In) (*ledger.Manifest, error)) ManifestStep {
-	return ManifestStep{Name: name, Role: role,
+	return ManifestStep{Name: name, Roles: roles,
 		run: func(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, contentType string, body []byte) (*ledger.Manifest, error) {
 			var in In
 			if err := DecodeJSON(contentType, body, &in); err != nil {

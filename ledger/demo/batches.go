@@ -142,6 +142,9 @@ func runTrip(ctx context.Context, s *ledger.Service, tp *tripPlan) error {
 	if _, err := s.Receive(ctx, tp.To.P, m.ID, ledger.ReceiveInput{Lines: lines, OccurredAt: &tp.Receive}); err != nil {
 		return fmt.Errorf("receive %s: %w", m.Number, err)
 	}
+	if err := returnRejected(ctx, s, tp); err != nil {
+		return err
+	}
 	for _, b := range tp.Batches {
 		if b.DisposeAt.IsZero() {
 			continue
@@ -151,6 +154,58 @@ func runTrip(ctx context.Context, s *ledger.Service, tp *tripPlan) error {
 		}
 	}
 	return nil
+}
+
+// returnRejected files the return of the trip's rejected batches marked
+// Returned: the receiver files it the next day, the first carrier takes
+// them back the same day and the generator takes them back into storage.
+func returnRejected(ctx context.Context, s *ledger.Service, tp *tripPlan) error {
+	var ids, labels []string
+	for _, b := range tp.Batches {
+		if b.Returned && !b.Accept {
+			ids, labels = append(ids, b.ID), append(labels, b.Label)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	l0 := tp.Legs[0]
+	filed := tp.Receive.Add(20 * time.Hour).Truncate(time.Second)
+	pickup, deliver := filed.Add(2*time.Hour), filed.Add(3*time.Hour)
+	received := deliver.Add(20 * time.Minute)
+	m, err := s.CreateManifest(ctx, tp.To.P, ledger.ManifestInput{Kind: ledger.ManifestReturn, WasteIDs: ids,
+		Carriers: []string{l0.Carrier.ID}, Receiver: tp.Gen.ID, PlannedPickupAt: pickup, OccurredAt: &filed})
+	if err != nil {
+		return fmt.Errorf("file the return: %w", err)
+	}
+	if _, err := s.Pickup(ctx, l0.Carrier.P, m.ID, ledger.CustodyInput{Labels: labels, VehiclePlate: l0.Vehicle.Plate,
+		Driver: l0.Vehicle.Driver, Location: tp.To.In.Location, OccurredAt: &pickup}); err != nil {
+		return fmt.Errorf("pickup return %s: %w", m.Number, err)
+	}
+	if _, err := s.Deliver(ctx, l0.Carrier.P, m.ID, ledger.DeliverInput{Location: tp.Gen.In.Location, OccurredAt: &deliver}); err != nil {
+		return fmt.Errorf("deliver return %s: %w", m.Number, err)
+	}
+	var lines []ledger.ReceiveLine
+	for _, b := range tp.Batches {
+		if contains(ids, b.ID) {
+			yes := true
+			lines = append(lines, ledger.ReceiveLine{WasteID: b.ID, Received: b.In.Quantity, ContainerCount: b.In.Container.Count,
+				Accepted: &yes, Note: "已退回，待重新包装后另行转移"})
+		}
+	}
+	if _, err := s.Receive(ctx, tp.Gen.P, m.ID, ledger.ReceiveInput{Lines: lines, OccurredAt: &received}); err != nil {
+		return fmt.Errorf("take back return %s: %w", m.Number, err)
+	}
+	return nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
 
 // positions reports a leg's GPS fixes, if any, as its carrier.

@@ -21,6 +21,9 @@ type batchPlan struct {
 	Note      string
 	Method    string
 	DisposeAt time.Time // zero: not disposed by now
+	// Returned: a rejected batch the receiver returns to its generator a
+	// day after refusing it.
+	Returned bool
 
 	ID, Label string // set once registered
 }

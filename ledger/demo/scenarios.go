@@ -112,9 +112,10 @@ func discrepant(pl *planner, b *batchPlan, tp *tripPlan) {
 	b.Note = "复核过磅：实收重量与联单申报重量差异超过10%"
 }
 
-// rejected makes the receiver refuse b.
+// rejected makes the receiver refuse b and return it to its generator.
 func rejected(pl *planner, b *batchPlan, tp *tripPlan) {
 	b.Accept, b.Note, b.Method, b.DisposeAt = false, "包装桶破损渗漏，拒收并退回产废单位", "", time.Time{}
+	b.Returned = true
 }
 
 // firstReceived applies f to the first batch of the named generator's

@@ -377,3 +377,57 @@ func BenchmarkSeed(b *testing.B) {
 		}
 	}
 }
+
+// The demo shows a return: a rejected batch taken back by its generator.
+// Medical waste received at the disposal centre is due for disposal 48
+// hours after receipt, other waste a year after (received batches and
+// disposed ones, whose page still shows the limit they were held to).
+func TestSeedReturnAndDisposalLimits(t *testing.T) {
+	sd := seededLedger(t)
+	ms, err := sd.s.Manifests(context.Background(), sd.admin, ledger.ManifestFilter{Status: ledger.ManifestClosed}, ledger.Page{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	returns := 0
+	for pg := ms; ; {
+		for _, m := range pg.Items {
+			if m.Kind == ledger.ManifestReturn {
+				returns++
+				if len(m.RejectedOn) != 1 {
+					t.Errorf("return %s: rejected on %v", m.Number, m.RejectedOn)
+				}
+			}
+		}
+		if pg.NextCursor == "" {
+			break
+		}
+		if pg, err = sd.s.Manifests(context.Background(), sd.admin, ledger.ManifestFilter{Status: ledger.ManifestClosed},
+			ledger.Page{Limit: 500, Cursor: pg.NextCursor}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if returns == 0 {
+		t.Error("no return manifest")
+	}
+	checked := 0
+	for _, w := range wastes(t, sd.s, sd.admin, ledger.WasteFilter{}) {
+		if w.Status != ledger.WasteReceived && w.Status != ledger.WasteDisposed {
+			continue
+		}
+		if w.ReceivedAt == nil || w.DisposalDeadline == nil {
+			t.Errorf("batch %s without receipt time or disposal deadline", w.Label)
+			continue
+		}
+		limit := 365 * day
+		if w.Medical {
+			limit = 48 * time.Hour
+			checked++
+		}
+		if got := w.DisposalDeadline.Sub(*w.ReceivedAt); got != limit {
+			t.Errorf("batch %s (medical %v) received %s is due %s, %s later", w.Label, w.Medical, w.ReceivedAt, w.DisposalDeadline, got)
+		}
+	}
+	if checked == 0 {
+		t.Error("no medical batch was received in the demo")
+	}
+}

@@ -1,0 +1,197 @@
+package api
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// End-to-end tests of manifests as they happen on the road (docs/api.md,
+// "Manifests on the road"), over HTTP with the test clock.
+
+// advance moves the server's clock through POST /admin/clock (which
+// sweeps) and keeps the harness clock in step.
+func (ts *testServer) advance(d time.Duration) {
+	ts.t.Helper()
+	var a ClockAnswer
+	ts.must(http.StatusOK, "POST", "/api/v1/admin/clock", ts.admin, map[string]any{"advance": d.String()}, &a)
+	ts.clock = ledger.NewTestClock(a.Now)
+}
+
+// refused sends a request, requires the status and error code, and that
+// nothing was appended.
+func (ts *testServer) refused(status int, code, method, path, token string, body any) answer {
+	ts.t.Helper()
+	before := ts.size()
+	a := ts.do(method, path, token, body)
+	require.Equal(ts.t, status, a.status, "%s %s: %s", method, path, a)
+	require.Equal(ts.t, code, a.errCode(), "%s %s: %s", method, path, a)
+	require.Equal(ts.t, before, ts.size(), "a refused request appends nothing: %s", a)
+	return a
+}
+
+// ship runs manifest m through pickup and delivery by carrier, and receipt
+// by rx with one line per batch (accepted as given).
+func (ts *testServer) ship(m *ledger.Manifest, carrier, rx actor, accepted map[string]bool) *ledger.Manifest {
+	ts.t.Helper()
+	id := "/api/v1/manifests/" + m.ID
+	ts.must(http.StatusOK, "POST", id+"/pickup", carrier.token, scanBody(m), nil)
+	ts.must(http.StatusOK, "POST", id+"/deliver", carrier.token, map[string]any{}, nil)
+	var lines []map[string]any
+	for _, wid := range m.WasteIDs {
+		var w ledger.Waste
+		ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+wid, rx.token, nil, &w)
+		ok, given := accepted[wid]
+		lines = append(lines, map[string]any{"waste_id": wid, "received_kg": w.Quantity.Kg(), "container_count": w.Container.Count,
+			"accepted": ok || !given})
+	}
+	var out ledger.Manifest
+	ts.must(http.StatusOK, "POST", id+"/receive", rx.token, map[string]any{"lines": lines}, &out)
+	return &out
+}
+
+// legBody is the body of a return or redirect of ws to rx.
+func (ts *testServer) legBody(kind string, rx actor, carrier actor, ws ...*ledger.Waste) map[string]any {
+	var ids []string
+	for _, w := range ws {
+		ids = append(ids, w.ID)
+	}
+	return map[string]any{"kind": kind, "waste_ids": ids, "carriers": []string{carrier.id}, "receiver": rx.id,
+		"planned_pickup_at": ts.clock.Now().Add(time.Hour).Format(time.RFC3339)}
+}
+
+// traceSubjects is the set of subjects of the events of a batch's trace.
+func (ts *testServer) traceSubjects(token, id string) map[string]bool {
+	ts.t.Helper()
+	var tr ledger.Trace
+	ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+id+"/trace", token, nil, &tr)
+	out := map[string]bool{}
+	for _, e := range tr.Events {
+		var ev struct {
+			Subject string `json:"subject"`
+		}
+		require.NoError(ts.t, jsonUnmarshal(e.Event, &ev))
+		out[ev.Subject] = true
+	}
+	return out
+}
+
+func TestRejectionReturnEndToEnd(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	w := ts.waste(d.gen, "900-214-08", 10)
+	m1 := ts.ship(ts.manifest(d.gen, d.recv, []actor{d.car1}, w), d.car1, d.recv, map[string]bool{w.ID: false})
+	assert.Equal(t, ledger.ManifestClosed, m1.Status)
+	var got ledger.Waste
+	ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+w.ID, d.gen.token, nil, &got)
+	assert.Equal(t, ledger.WasteRejected, got.Status)
+	assert.Equal(t, d.recv.id, got.RejectedBy)
+	// The generator is told: the discrepancy alert is in its list.
+	var al AlertList
+	ts.must(http.StatusOK, "GET", "/api/v1/alerts?kind=discrepancy", d.gen.token, nil, &al)
+	require.Len(t, al.Items, 1)
+	assert.Contains(t, al.Items[0].Message, "拒收")
+
+	// A return to someone other than the generator is refused.
+	a := ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", "/api/v1/manifests", d.recv.token,
+		ts.legBody("return", d.gen2, d.car1, w))
+	assert.Contains(t, string(a.body), "generator")
+	// Another receiver does not hold it.
+	ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", "/api/v1/manifests", d.medRx.token,
+		ts.legBody("return", d.gen, d.car1, w))
+
+	var m2 ledger.Manifest
+	ts.must(http.StatusCreated, "POST", "/api/v1/manifests", d.recv.token, ts.legBody("return", d.gen, d.car2, w), &m2)
+	assert.Equal(t, "return", m2.Kind)
+	assert.Equal(t, d.recv.id, m2.Generator)
+	assert.Equal(t, []string{m1.ID}, m2.RejectedOn)
+	// The generator sees the return addressed to it and takes the batch back.
+	ts.must(http.StatusOK, "GET", "/api/v1/manifests/"+m2.ID, d.gen.token, nil, nil)
+	back := ts.ship(&m2, d.car2, d.gen, nil)
+	assert.Equal(t, ledger.ManifestClosed, back.Status)
+	var again ledger.Waste
+	ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+w.ID, d.gen.token, nil, &again)
+	assert.Equal(t, ledger.WasteStored, again.Status)
+	assert.Empty(t, again.RejectedBy)
+	assert.NotContains(t, again.Parties, d.gen.id)
+
+	// The trace shows both legs, to the generator and to the receiver.
+	for _, tok := range []string{d.gen.token, d.recv.token, d.insp.token} {
+		subj := ts.traceSubjects(tok, w.ID)
+		assert.True(t, subj[m1.ID] && subj[m2.ID], "both legs in the trace")
+	}
+}
+
+func TestRejectionRedirectEndToEnd(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	w := ts.waste(d.gen, "900-041-49", 10)
+	m1 := ts.ship(ts.manifest(d.gen, d.recv, []actor{d.car1}, w), d.car1, d.recv, map[string]bool{w.ID: false})
+
+	// To a receiver whose licence does not cover the code, or to a party
+	// that is no receiver at all: refused.
+	ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", "/api/v1/manifests", d.recv.token,
+		ts.legBody("redirect", d.medRx, d.car1, w))
+	ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", "/api/v1/manifests", d.recv.token,
+		ts.legBody("redirect", d.gen2, d.car1, w))
+	ts.refused(http.StatusBadRequest, "validation_failed", "POST", "/api/v1/manifests", d.recv.token,
+		ts.legBody("elsewhere", d.gen2, d.car1, w))
+	// Only the receiver files it.
+	ts.refused(http.StatusForbidden, "forbidden", "POST", "/api/v1/manifests", d.gen.token, ts.legBody("redirect", d.recv, d.car1, w))
+
+	// Ten working days later it is still there.
+	ts.advance(15 * 24 * time.Hour)
+	var al AlertList
+	ts.must(http.StatusOK, "GET", "/api/v1/alerts?kind=rejection_unresolved&status=open", d.recv.token, nil, &al)
+	require.Len(t, al.Items, 1)
+	assert.Equal(t, w.ID, al.Items[0].Subject)
+	ts.must(http.StatusOK, "GET", "/api/v1/alerts?kind=rejection_unresolved&status=open", d.gen.token, nil, &al)
+	require.Len(t, al.Items, 1, "the generator sees it too")
+
+	other := partyBody(9, "新乡环境处置中心", "receiver")
+	other["license"] = map[string]any{"number": "豫环许可危废字41070001", "codes": []string{"HW49"},
+		"methods": []string{"D10"}, "capacity_tonnes": 100, "valid_from": "2024-01-01", "valid_to": "2028-12-31"}
+	rx2 := ts.register(other)
+	var m2 ledger.Manifest
+	ts.must(http.StatusCreated, "POST", "/api/v1/manifests", d.recv.token, ts.legBody("redirect", rx2, d.car2, w), &m2)
+	assert.Equal(t, "redirect", m2.Kind)
+	m2p := ts.ship(&m2, d.car2, rx2, nil)
+	assert.Equal(t, ledger.ManifestReceived, m2p.Status)
+	ts.must(http.StatusOK, "GET", "/api/v1/alerts?kind=rejection_unresolved&status=resolved", d.insp.token, nil, &al)
+	require.Len(t, al.Items, 1, "resolved when the batch left")
+	var got ledger.Waste
+	ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+w.ID, rx2.token, nil, &got)
+	assert.Equal(t, ledger.WasteReceived, got.Status)
+	assert.Equal(t, rx2.id, got.Receiver)
+	subj := ts.traceSubjects(d.gen.token, w.ID)
+	assert.True(t, subj[m1.ID] && subj[m2.ID], "both legs in the trace")
+}
+
+// Medical waste received at the disposal centre is overdue after 48 hours.
+func TestMedicalDisposalEndToEnd(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	body := ts.wasteBody("841-001-01", 4)
+	body["form"] = "solid"
+	var w ledger.Waste
+	ts.must(http.StatusCreated, "POST", "/api/v1/wastes", d.hosp.token, body, &w)
+	m := ts.ship(ts.manifest(d.hosp, d.medRx, []actor{d.car1}, &w), d.car1, d.medRx, nil)
+	ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+w.ID, d.medRx.token, nil, &w)
+	require.NotNil(t, w.DisposalDeadline)
+	assert.Equal(t, m.ReceivedAt.Add(48*time.Hour), *w.DisposalDeadline)
+	ts.advance(47*time.Hour + 59*time.Minute)
+	var al AlertList
+	ts.must(http.StatusOK, "GET", "/api/v1/alerts?kind=disposal_overdue", d.medRx.token, nil, &al)
+	assert.Empty(t, al.Items)
+	ts.advance(2 * time.Minute)
+	ts.must(http.StatusOK, "GET", "/api/v1/alerts?kind=disposal_overdue", d.medRx.token, nil, &al)
+	require.Len(t, al.Items, 1)
+	assert.Equal(t, w.ID, al.Items[0].Subject)
+	ts.must(http.StatusOK, "POST", "/api/v1/wastes/"+w.ID+"/dispose", d.medRx.token, map[string]any{"method": "Y10", "quantity_kg": 4}, nil)
+	ts.must(http.StatusOK, "GET", "/api/v1/alerts?kind=disposal_overdue&status=resolved", d.insp.token, nil, &al)
+	require.Len(t, al.Items, 1)
+}

@@ -1,0 +1,178 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger"
+)
+
+// The forms of manifests on the road: return or redirect of refused
+// batches (and the others as they come), driven over HTTP as a browser
+// posts them.
+
+// principal authenticates a fixture party's token.
+func (f *fixture) principal(t *testing.T, key string) ledger.Principal {
+	t.Helper()
+	p, err := f.svc.Authenticate(f.tokens[key])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// page GETs path and returns status and body.
+func page(t *testing.T, f *fixture, c *http.Client, path string) (int, string) {
+	t.Helper()
+	res, err := c.Get(f.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res.StatusCode, string(b)
+}
+
+// post posts a form and returns the status, the redirect target and body.
+func post(t *testing.T, f *fixture, c *http.Client, path string, form url.Values) (int, string, string) {
+	t.Helper()
+	res, err := c.PostForm(f.srv.URL+path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res.StatusCode, res.Header.Get("Location"), string(b)
+}
+
+// refusedBatch runs a batch of gen's to the receiver, which refuses it.
+func (f *fixture) refusedBatch(t *testing.T) (*ledger.Waste, *ledger.Manifest) {
+	t.Helper()
+	ctx := t.Context()
+	gen, car, rx := f.principal(t, "gen"), f.principal(t, "carrier"), f.principal(t, "receiver")
+	w, err := f.svc.RegisterWaste(ctx, gen, ledger.WasteInput{Code: "900-214-08", Form: "liquid", Quantity: 20000,
+		Container: ledger.Container{Type: "铁桶", Count: 1}, GeneratedAt: f.svc.Now().Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.svc.CreateManifest(ctx, gen, ledger.ManifestInput{WasteIDs: []string{w.ID}, Carriers: []string{car.Party},
+		Receiver: rx.Party, PlannedPickupAt: f.svc.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan := ledger.CustodyInput{Labels: m.Labels, VehiclePlate: "豫A12345", Driver: "赵师傅"}
+	if _, err = f.svc.Pickup(ctx, car, m.ID, scan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = f.svc.Deliver(ctx, car, m.ID, ledger.DeliverInput{}); err != nil {
+		t.Fatal(err)
+	}
+	no := false
+	if m, err = f.svc.Receive(ctx, rx, m.ID, ledger.ReceiveInput{Lines: []ledger.ReceiveLine{{WasteID: w.ID, Received: 20000,
+		ContainerCount: 1, Accepted: &no, Note: "包装破损"}}}); err != nil {
+		t.Fatal(err)
+	}
+	return w, m
+}
+
+// A receiver files the return of a batch it refused from the manifest
+// page; the generator takes it back with the receipt form.
+func TestReturnForm(t *testing.T) {
+	f := newFixture(t)
+	w, m1 := f.refusedBatch(t)
+	c := client(t)
+	csrf := signIn(t, f, c, f.tokens["receiver"])
+	code, body := page(t, f, c, "/manifests/"+m1.ID)
+	if code != 200 || !strings.Contains(body, `id="leg-link"`) {
+		t.Fatalf("manifest page %d: no link to return the refused batch", code)
+	}
+	code, body = page(t, f, c, "/manifests/new?waste="+w.ID)
+	if code != 200 || !strings.Contains(body, `id="kind-return"`) || !strings.Contains(body, "郑州顺达汽车维修有限公司") {
+		t.Fatalf("new leg page %d:\n%s", code, body)
+	}
+	planned := f.svc.Now().Add(time.Hour).In(shanghai).Format(dateTimeLocal)
+	form := url.Values{"csrf": {csrf}, "waste": {w.ID}, "kind": {"return"}, "return_to": {f.ids["gen2"]},
+		"carrier1": {f.ids["carrier"]}, "planned_pickup_at": {planned}}
+	before := f.svc.Log().Size()
+	code, _, body = post(t, f, c, "/manifests/new", form)
+	if code != http.StatusBadRequest || !strings.Contains(body, "manifest-error") || f.svc.Log().Size() != before {
+		t.Fatalf("a return to another generator: %d, appended %d", code, f.svc.Log().Size()-before)
+	}
+	form.Set("return_to", f.ids["gen"])
+	code, loc, body := post(t, f, c, "/manifests/new", form)
+	if code != http.StatusSeeOther {
+		t.Fatalf("return: %d\n%s", code, body)
+	}
+	m2, err := f.svc.Manifest(t.Context(), f.principal(t, "inspector"), strings.TrimPrefix(loc, "/manifests/"))
+	if err != nil || m2.Kind != ledger.ManifestReturn || m2.Receiver != f.ids["gen"] {
+		t.Fatalf("return manifest %+v %v", m2, err)
+	}
+	_, body = page(t, f, c, loc)
+	if !strings.Contains(body, `id="manifest-kind"`) || !strings.Contains(body, "退回联单") {
+		t.Error("the manifest page does not say it is a return")
+	}
+	car := f.principal(t, "carrier")
+	if _, err := f.svc.Pickup(t.Context(), car, m2.ID, ledger.CustodyInput{Labels: m2.Labels, VehiclePlate: "豫A12345", Driver: "赵师傅"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Deliver(t.Context(), car, m2.ID, ledger.DeliverInput{}); err != nil {
+		t.Fatal(err)
+	}
+
+	g := client(t)
+	gcsrf := signIn(t, f, g, f.tokens["gen"])
+	code, _ = page(t, f, g, "/manifests/"+m2.ID+"/receive")
+	if code != 200 {
+		t.Fatalf("the generator's receipt form: %d", code)
+	}
+	code, _, body = post(t, f, g, "/manifests/"+m2.ID+"/receive", url.Values{"csrf": {gcsrf}, "kg_" + w.ID: {"20"},
+		"count_" + w.ID: {"1"}, "accept_" + w.ID: {"yes"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("take back: %d\n%s", code, body)
+	}
+	back, err := f.svc.Waste(t.Context(), f.principal(t, "gen"), w.ID)
+	if err != nil || back.Status != ledger.WasteStored {
+		t.Fatalf("returned batch %+v %v", back, err)
+	}
+}
+
+// A receiver redirects a refused batch to another licensed receiver.
+func TestRedirectForm(t *testing.T) {
+	f := newFixture(t)
+	w, _ := f.refusedBatch(t)
+	admin, err := f.svc.Authenticate("admin-token-for-web-tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := f.svc.Now().Year()
+	other, err := f.svc.RegisterParty(t.Context(), admin, ledger.PartyInput{Name: "新乡环境处置中心", CreditCode: credit(t, 200),
+		Roles: []ledger.Role{ledger.RoleReceiver}, Street: "南曹", Address: "新乡", Contact: ledger.Contact{Name: "钱", Phone: "1"},
+		License: &ledger.License{Number: "豫环许可危废字41070001", Codes: []string{"HW08"}, Methods: []string{"R9"}, CapacityTonnes: 100,
+			ValidFrom: time.Date(year-1, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), ValidTo: time.Date(year+2, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := client(t)
+	csrf := signIn(t, f, c, f.tokens["receiver"])
+	_, body := page(t, f, c, "/manifests/new?waste="+w.ID)
+	if !strings.Contains(body, other.ID) {
+		t.Fatal("the licensed receiver is not offered")
+	}
+	if strings.Contains(body, `value="`+f.ids["receiver"]+`"`) {
+		t.Error("a receiver is offered a redirect to itself")
+	}
+	code, loc, body := post(t, f, c, "/manifests/new", url.Values{"csrf": {csrf}, "waste": {w.ID}, "kind": {"redirect"},
+		"receiver": {other.ID}, "carrier1": {f.ids["carrier"]},
+		"planned_pickup_at": {f.svc.Now().Add(time.Hour).In(shanghai).Format(dateTimeLocal)}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("redirect: %d\n%s", code, body)
+	}
+	m, err := f.svc.Manifest(t.Context(), f.principal(t, "receiver"), strings.TrimPrefix(loc, "/manifests/"))
+	if err != nil || m.Kind != ledger.ManifestRedirect || m.Receiver != other.ID {
+		t.Fatalf("redirect manifest %+v %v", m, err)
+	}
+}
