@@ -310,7 +310,7 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 	wD := n.ts.waste(d.gen, "900-214-08", 100)  // discrepancy, then disposal
 	wC := n.ts.waste(d.gen, "900-214-08", 1100) // capacity, then disposal
 
-	wJ := n.ts.waste(d.gen, "900-214-08", 10)   // rejected, then redirected
+	wJ := n.ts.waste(d.gen, "900-214-08", 10) // rejected, then redirected
 	mT := n.ts.manifest(d.gen, d.recv, []actor{d.car1}, wT)
 	mR := n.ts.manifest(d.gen2, d.recv, []actor{d.car2}, wR)
 	mD := n.ts.manifest(d.gen, d.recv, []actor{d.car1}, wD)

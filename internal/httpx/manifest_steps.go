@@ -19,7 +19,7 @@ type ManifestStep struct {
 	// Roles are the roles of which the step needs one (the Service checks
 	// the rest).
 	Roles []ledger.Role
-	run  func(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, contentType string, body []byte) (*ledger.Manifest, error)
+	run   func(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, contentType string, body []byte) (*ledger.Manifest, error)
 }
 
 // Path is the API route path of the step on manifest id, the path the
