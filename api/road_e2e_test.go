@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/ledger/ledgertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -19,7 +20,7 @@ func (ts *testServer) advance(d time.Duration) {
 	ts.t.Helper()
 	var a ClockAnswer
 	ts.must(http.StatusOK, "POST", "/api/v1/admin/clock", ts.admin, map[string]any{"advance": d.String()}, &a)
-	ts.clock = ledger.NewTestClock(a.Now)
+	ts.clock = ledgertest.NewClock(a.Now)
 }
 
 // refused sends a request, requires the status and error code, and that
