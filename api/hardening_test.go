@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/ident"
@@ -157,4 +159,126 @@ func TestErrorsDoNotEchoLongInput(t *testing.T) {
 		assert.Less(t, len(a.body), 2_000, "%.400s", a.body)
 	}
 	assert.Equal(t, size, ts.size(), "nothing appended")
+}
+
+// TestBadTextIsRefused: every text field has a length limit and refuses
+// control characters, bidirectional overrides, U+FFFD and invalid UTF-8;
+// a quantity sent as a string is refused. Each attack is a 400 naming the
+// field and the rule, and appends nothing.
+func TestBadTextIsRefused(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	w := ts.waste(d.gen, "900-214-08", 10)
+	m := ts.manifest(d.gen, d.recv, []actor{d.car1}, w)
+	with := func(b map[string]any, k string, v any) map[string]any { b[k] = v; return b }
+	lic := func() map[string]any {
+		return map[string]any{"number": "X-2", "codes": []string{"HW08"}, "methods": []string{"D10"}, "capacity_tonnes": 5,
+			"valid_from": "2026-01-01", "valid_to": "2030-12-31"}
+	}
+	line := func(k string, v any) map[string]any {
+		l := map[string]any{"waste_id": w.ID, "received_kg": 10, "container_count": 2, "accepted": true}
+		l[k] = v
+		return map[string]any{"lines": []any{l}}
+	}
+	wastes, parties := "/api/v1/wastes", "/api/v1/parties"
+	man := "/api/v1/manifests/" + m.ID
+	cases := []struct {
+		name, method, path, token string
+		body                      any
+		field, rule               string
+	}{
+		{"a 1,000,000-character container type", "POST", wastes, d.gen.token,
+			with(ts.wasteBody("900-214-08", 1), "container", map[string]any{"type": strings.Repeat("x", 1_000_000), "count": 1}),
+			"container.type", "must be at most 100 characters (has 1000000)"},
+		{"a party name with a newline", "POST", parties, d.admin.token,
+			with(partyBody(70, "顺达\n东大街", "generator"), "street", "南关"), "name", "must not hold a control character (U+000A, character 3)"},
+		{"a street with NUL", "POST", parties, d.admin.token, with(partyBody(71, "某单位", "generator"), "street", "南关\x00"),
+			"street", "must not hold a control character (U+0000, character 3)"},
+		{"a long address", "POST", parties, d.admin.token, with(partyBody(72, "某单位", "generator"), "address", strings.Repeat("路", 501)),
+			"address", "must be at most 500 characters (has 501)"},
+		{"a contact with a bidi override", "POST", parties, d.admin.token,
+			with(partyBody(73, "某单位", "generator"), "contact", map[string]any{"name": "张\u202e三", "phone": "1"}),
+			"contact.name", "must not hold a bidirectional formatting character (U+202E, character 2)"},
+		{"a licence number with an isolate", "PUT", parties + "/" + d.recv.id + "/license", d.admin.token,
+			with(lic(), "number", "X\u2066-2"), "license.number", "must not hold a bidirectional formatting character (U+2066, character 2)"},
+		{"a storage place with a tab", "POST", wastes, d.gen.token, with(ts.wasteBody("900-214-08", 1), "storage", "暂存\t间"),
+			"storage", "must not hold a control character (U+0009, character 3)"},
+		{"a correction reason of 501 characters", "POST", wastes + "/" + w.ID + "/correct", d.gen.token,
+			map[string]any{"reason": strings.Repeat("因", 501)}, "reason", "must be at most 500 characters (has 501)"},
+		{"a long vehicle plate", "POST", man + "/pickup", d.car1.token, with(scanBody(m), "vehicle_plate", strings.Repeat("豫", 21)),
+			"vehicle_plate", "must be at most 20 characters (has 21)"},
+		{"a driver with an override", "POST", man + "/pickup", d.car1.token, with(scanBody(m), "driver", "李\u202d四"),
+			"driver", "must not hold a bidirectional formatting character (U+202D, character 2)"},
+		{"a lone surrogate in a plate", "POST", man + "/handover", d.car2.token,
+			`{"labels":["` + w.Label + `"],"vehicle_plate":"豫A\ud800","driver":"李四"}`,
+			"vehicle_plate", "must not hold the replacement character, left by invalid UTF-8 or a lone surrogate (U+FFFD, character 3)"},
+		{"a receipt note with an escape", "POST", man + "/receive", d.recv.token, line("note", "ok\x1b[31m"),
+			"lines[0].note", "must not hold a control character (U+001B, character 3)"},
+		{"a long receipt note", "POST", man + "/receive", d.recv.token, line("note", strings.Repeat("n", 1001)),
+			"lines[0].note", "must be at most 1000 characters (has 1001)"},
+		{"a received quantity as a string", "POST", man + "/receive", d.recv.token, line("received_kg", "10"),
+			"lines[0].received_kg", "must be a JSON number of kilograms, not a string"},
+		{"a quantity as a string", "POST", wastes, d.gen.token, with(ts.wasteBody("900-214-08", 1), "quantity_kg", "1"),
+			"quantity_kg", "must be a JSON number of kilograms, not a string"},
+		{"a disposal quantity as a string", "POST", wastes + "/" + w.ID + "/dispose", d.recv.token,
+			map[string]any{"method": "D10", "quantity_kg": "1"}, "quantity_kg", "must be a JSON number of kilograms, not a string"},
+		{"a cancel reason in invalid UTF-8", "POST", man + "/cancel", d.gen.token, "{\"reason\":\"\xff\xfe\"}",
+			"body", "must be valid UTF-8 (an invalid byte at offset 11)"},
+		{"a cancel reason with DEL", "POST", man + "/cancel", d.gen.token, map[string]any{"reason": "x\x7f"},
+			"reason", "must not hold a control character (U+007F, character 2)"},
+		{"an unknown waste id of 65 characters", "POST", "/api/v1/manifests", d.gen.token,
+			map[string]any{"waste_ids": []string{strings.Repeat("0", 65)}, "carriers": []string{d.car1.id}, "receiver": d.recv.id,
+				"planned_pickup_at": ts.clock.Now().Add(time.Hour).Format(time.RFC3339)},
+			"waste_ids[0]", "must be at most 64 characters (has 65)"},
+	}
+	size := ts.size()
+	for _, c := range cases {
+		a := ts.do(c.method, c.path, c.token, c.body)
+		var e ErrorBody
+		a.decode(t, &e)
+		if assert.Equal(t, http.StatusBadRequest, a.status, "%s: %.300s", c.name, a.body) {
+			assert.Equal(t, c.rule, e.Error.Fields[c.field], "%s: %v", c.name, e.Error.Fields)
+		}
+		assert.Less(t, len(a.body), 3000, "%s: the answer does not echo the input", c.name)
+	}
+	assert.Equal(t, size, ts.size(), "nothing appended")
+
+	// Line breaks are free text's: an acknowledgement note may hold them.
+	ts.must(http.StatusOK, "POST", "/api/v1/admin/clock", d.admin.token, map[string]any{"advance": "8040h"}, nil)
+	var alerts AlertList
+	ts.must(http.StatusOK, "GET", "/api/v1/alerts?status=open", d.insp.token, nil, &alerts)
+	require.NotEmpty(t, alerts.Items)
+	ts.must(http.StatusOK, "POST", "/api/v1/alerts/"+alerts.Items[0].ID+"/ack", d.insp.token,
+		map[string]any{"note": "已电话通知。\r\n明日复查"}, nil)
+}
+
+// TestOpenAPIMaxLengthIsTheTags: the document states each text field's
+// limit as maxLength, exactly what its text or note tag says (for a list,
+// of its items); a field whose schema is an enumeration is bounded by its
+// values.
+func TestOpenAPIMaxLengthIsTheTags(t *testing.T) {
+	doc := loadOpenAPI(t)
+	for name, l := range ledger.TextLimits() {
+		typ, prop, _ := strings.Cut(name, ".")
+		s, ok := doc.Components.Schemas[typ]
+		require.True(t, ok, "%s: no schema %s", name, typ)
+		p, ok := s.Value.Properties[prop]
+		require.True(t, ok, "%s: schema %s has no property %s", name, typ, prop)
+		v := p.Value
+		if v.Type.Is("array") {
+			v = v.Items.Value
+		}
+		if len(v.AllOf) == 1 && v.MaxLength == nil { // {allOf: [$ref], description}
+			v = v.AllOf[0].Value
+		}
+		if len(v.Enum) > 0 {
+			for _, e := range v.Enum {
+				assert.LessOrEqual(t, utf8.RuneCountInString(e.(string)), l.Max, "%s: enum value %q", name, e)
+			}
+			continue
+		}
+		if assert.NotNil(t, v.MaxLength, "%s: no maxLength", name) {
+			assert.Equal(t, uint64(l.Max), *v.MaxLength, "%s: maxLength", name)
+		}
+	}
 }

@@ -14,16 +14,16 @@ import (
 
 // WasteInput registers a batch (POST /wastes).
 type WasteInput struct {
-	Code           string          `json:"code"`
-	Name           string          `json:"name" validate:"max=500"` // room for the longest name in the list (210)
-	MainComponents string          `json:"main_components" validate:"max=500"`
+	Code           string          `json:"code" validate:"text=20"`
+	Name           string          `json:"name" validate:"text=500"` // room for the longest name in the list (210)
+	MainComponents string          `json:"main_components" validate:"text=500"`
 	Identification *Identification `json:"identification"`
-	Form           string          `json:"form" validate:"form"`
-	Hazards        []string        `json:"hazards"`
+	Form           string          `json:"form" validate:"form,text=20"`
+	Hazards        []string        `json:"hazards" validate:"dive,text=10"`
 	Quantity       Grams           `json:"quantity_kg" validate:"gt=0,lte=100000"` // kg
 	Container      Container       `json:"container"`
 	GeneratedAt    time.Time       `json:"generated_at" validate:"required"`
-	Storage        string          `json:"storage" validate:"max=200"`
+	Storage        string          `json:"storage" validate:"text=200"`
 	OccurredAt     *time.Time      `json:"occurred_at"`
 }
 
@@ -31,20 +31,20 @@ type WasteInput struct {
 // stay as they are. Code and generated_at are part of the label and cannot
 // be corrected: register a new batch instead.
 type WasteCorrection struct {
-	Name           *string    `json:"name"`
-	MainComponents *string    `json:"main_components"`
-	Form           *string    `json:"form"`
-	Hazards        []string   `json:"hazards"`
+	Name           *string    `json:"name" validate:"omitnil,text=500"`
+	MainComponents *string    `json:"main_components" validate:"omitnil,text=500"`
+	Form           *string    `json:"form" validate:"omitnil,text=20"`
+	Hazards        []string   `json:"hazards" validate:"dive,text=10"`
 	Quantity       *Grams     `json:"quantity_kg"`
 	Container      *Container `json:"container"`
-	Storage        *string    `json:"storage"`
-	Reason         string     `json:"reason"`
+	Storage        *string    `json:"storage" validate:"omitnil,text=200"`
+	Reason         string     `json:"reason" validate:"note=500"`
 	OccurredAt     *time.Time `json:"occurred_at"`
 }
 
 // DisposeInput records utilisation or disposal (POST /wastes/{id}/dispose).
 type DisposeInput struct {
-	Method     string     `json:"method" validate:"required"`
+	Method     string     `json:"method" validate:"required,text=10"`
 	Quantity   Grams      `json:"quantity_kg" validate:"gt=0"`
 	OccurredAt *time.Time `json:"occurred_at"`
 }
@@ -53,19 +53,19 @@ type DisposeInput struct {
 // "transfer" for an ordinary transfer, "return" or "redirect" for rejected
 // batches leaving the receiver that refused them.
 type ManifestInput struct {
-	Kind            string     `json:"kind"`
-	WasteIDs        []string   `json:"waste_ids" validate:"min=1,max=500,unique"`
-	Carriers        []string   `json:"carriers" validate:"min=1"`
-	Receiver        string     `json:"receiver" validate:"required"`
+	Kind            string     `json:"kind" validate:"text=20"`
+	WasteIDs        []string   `json:"waste_ids" validate:"min=1,max=500,unique,dive,text=64"`
+	Carriers        []string   `json:"carriers" validate:"min=1,dive,text=64"`
+	Receiver        string     `json:"receiver" validate:"required,text=64"`
 	PlannedPickupAt time.Time  `json:"planned_pickup_at" validate:"required"`
 	OccurredAt      *time.Time `json:"occurred_at"`
 }
 
 // CustodyInput is a pickup or handover scan.
 type CustodyInput struct {
-	Labels       []string   `json:"labels" validate:"min=1"`
-	VehiclePlate string     `json:"vehicle_plate" validate:"required,max=20"`
-	Driver       string     `json:"driver" validate:"required,max=100"`
+	Labels       []string   `json:"labels" validate:"min=1,dive,text=64"`
+	VehiclePlate string     `json:"vehicle_plate" validate:"required,text=20"`
+	Driver       string     `json:"driver" validate:"required,text=100"`
 	Location     *Location  `json:"location"`
 	OccurredAt   *time.Time `json:"occurred_at"`
 }
@@ -84,11 +84,11 @@ type DeliverInput struct {
 
 // ReceiveLine is the receiver's finding for one batch.
 type ReceiveLine struct {
-	WasteID        string `json:"waste_id" validate:"required"`
+	WasteID        string `json:"waste_id" validate:"required,text=64"`
 	Received       Grams  `json:"received_kg" validate:"gte=0"`
 	ContainerCount int    `json:"container_count" validate:"between=0 10000"`
 	Accepted       *bool  `json:"accepted" validate:"required"`
-	Note           string `json:"note" validate:"max=1000"`
+	Note           string `json:"note" validate:"note=1000"`
 }
 
 // ReceiveInput confirms receipt, one line per batch.
@@ -99,13 +99,13 @@ type ReceiveInput struct {
 
 // CancelInput cancels a manifest before pickup.
 type CancelInput struct {
-	Reason     string     `json:"reason" validate:"required,max=1000"`
+	Reason     string     `json:"reason" validate:"required,note=1000"`
 	OccurredAt *time.Time `json:"occurred_at"`
 }
 
 // AckInput acknowledges an alert.
 type AckInput struct {
-	Note       string     `json:"note" validate:"required,max=1000"`
+	Note       string     `json:"note" validate:"required,note=1000"`
 	OccurredAt *time.Time `json:"occurred_at"`
 }
 

@@ -16,14 +16,14 @@ import (
 
 // PartyInput registers a party (POST /parties).
 type PartyInput struct {
-	Name            string    `json:"name" validate:"required,max=200"`
-	CreditCode      string    `json:"credit_code"`
-	Roles           []Role    `json:"roles" validate:"min=1,unique,roles"`
-	Street          string    `json:"street" validate:"max=100"`
-	Address         string    `json:"address" validate:"max=500"`
+	Name            string    `json:"name" validate:"required,text=200"`
+	CreditCode      string    `json:"credit_code" validate:"text=18"`
+	Roles           []Role    `json:"roles" validate:"min=1,unique,roles,dive,text=20"`
+	Street          string    `json:"street" validate:"text=100"`
+	Address         string    `json:"address" validate:"text=500"`
 	Location        *Location `json:"location"`
 	Contact         Contact   `json:"contact"`
-	TransportPermit string    `json:"transport_permit"`
+	TransportPermit string    `json:"transport_permit" validate:"text=100"`
 	License         *License  `json:"license"`
 }
 

@@ -32,9 +32,16 @@ func (g Grams) MarshalJSON() ([]byte, error) {
 // errKgPrecision is the reason given for more than 3 decimals.
 var errKgPrecision = errors.New("must be kilograms with at most 3 decimals")
 
-// UnmarshalJSON reads kilograms with at most 3 decimals.
+// errKgString is the reason given for a quantity sent as a string ("1").
+var errKgString = errors.New("must be a JSON number of kilograms, not a string")
+
+// UnmarshalJSON reads kilograms with at most 3 decimals, written as a JSON
+// number (a string such as "1" is refused).
 func (g *Grams) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		return errKgString
+	}
 	var f json.Number
 	if err := json.Unmarshal(b, &f); err != nil {
 		return errKgPrecision

@@ -29,20 +29,20 @@ type Location struct {
 
 // Contact is a person to call.
 type Contact struct {
-	Name  string `json:"name"`
-	Phone string `json:"phone"`
+	Name  string `json:"name" validate:"text=50"`
+	Phone string `json:"phone" validate:"text=30"`
 }
 
 // License is a receiver's 危险废物经营许可证. Codes holds whole categories
 // ("HW08") and/or single codes ("900-041-49"). Dates are YYYY-MM-DD,
 // inclusive, in Asia/Shanghai.
 type License struct {
-	Number         string   `json:"number" validate:"required,max=100"`
-	Codes          []string `json:"codes" validate:"min=1"`
-	Methods        []string `json:"methods" validate:"min=1"`
+	Number         string   `json:"number" validate:"required,text=100"`
+	Codes          []string `json:"codes" validate:"min=1,dive,text=20"`
+	Methods        []string `json:"methods" validate:"min=1,dive,text=10"`
 	CapacityTonnes float64  `json:"capacity_tonnes" validate:"gt=0,lte=10000000"`
-	ValidFrom      string   `json:"valid_from" validate:"datetime=2006-01-02"`
-	ValidTo        string   `json:"valid_to" validate:"datetime=2006-01-02"`
+	ValidFrom      string   `json:"valid_from" validate:"text=10,datetime=2006-01-02"`
+	ValidTo        string   `json:"valid_to" validate:"text=10,datetime=2006-01-02"`
 }
 
 // Party is an enterprise, hospital, carrier, facility or bureau.
@@ -102,7 +102,7 @@ const (
 
 // Container is how a batch is packed.
 type Container struct {
-	Type  string `json:"type" validate:"required,max=100"` // e.g. 周转箱, 吨桶, 铁桶
+	Type  string `json:"type" validate:"required,text=100"` // e.g. 周转箱, 吨桶, 铁桶
 	Count int    `json:"count" validate:"between=1 10000"`
 }
 
@@ -110,9 +110,9 @@ type Container struct {
 // GB 5085.1–7, HJ 298) that found a waste hazardous. A batch of a
 // 900-000-xx code must name one; a batch of a listed code may.
 type Identification struct {
-	ReportNumber string    `json:"report_number" validate:"required,max=100"` // the report's number
-	IssuedBy     string    `json:"issued_by" validate:"required,max=200"`     // the testing body that issued it
-	IssuedAt     time.Time `json:"issued_at" validate:"required"`             // when it was issued, not in the future
+	ReportNumber string    `json:"report_number" validate:"required,text=100"` // the report's number
+	IssuedBy     string    `json:"issued_by" validate:"required,text=200"`     // the testing body that issued it
+	IssuedAt     time.Time `json:"issued_at" validate:"required"`              // when it was issued, not in the future
 }
 
 // Waste is one container or lot with one label (HJ 1276-2022).

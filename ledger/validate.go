@@ -23,6 +23,9 @@ import (
 //	between=A B   a number from A to B inclusive (Grams are checked in kg)
 //	form          one of WasteForms
 //	roles         a list of AllRoles (the error names the list)
+//	text=N        a text of at most N characters with no control or
+//	              bidirectional formatting character (text.go)
+//	note=N        the same for free text, which may also hold line breaks
 var validate = newValidator()
 
 func newValidator() *validator.Validate {
@@ -51,6 +54,7 @@ func newValidator() *validator.Validate {
 		}
 		return x >= lo && x <= hi
 	}))
+	registerText(v)
 	must(v.RegisterValidation("form", func(fl validator.FieldLevel) bool {
 		return contains(WasteForms, fl.Field().String())
 	}))
@@ -169,6 +173,12 @@ func ruleText(fe validator.FieldError) string {
 			return "must be a date YYYY-MM-DD"
 		}
 		return "must be a time in the form " + fe.Param()
+	case "text", "note":
+		s := reflect.ValueOf(fe.Value())
+		for s.Kind() == reflect.Pointer {
+			s = s.Elem()
+		}
+		return textProblem(s.String(), textRuleOf(fe.Tag(), fe.Param()))
 	case "form":
 		return "must be one of " + strings.Join(WasteForms, ", ")
 	case "roles":

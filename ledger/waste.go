@@ -276,6 +276,9 @@ func (s *Service) CorrectWaste(ctx context.Context, p Principal, id string, in W
 	if !p.Has(RoleGenerator) {
 		return nil, fmt.Errorf("%w: only the generator corrects its batches", ErrForbidden)
 	}
+	if err := ValidateInput(&in); err != nil {
+		return nil, err
+	}
 	return exec(ctx, s, p, func(c *cmd) (*Waste, error) {
 		w, err := c.visibleWaste(id)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // MaxBodyBytes is the largest request body accepted (docs/api.md: 1 MiB); a
@@ -39,8 +40,9 @@ func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 }
 
 // DecodeJSON decodes body strictly into v (a pointer to a struct): the
-// Content-Type, if given, must be application/json; the body must be one
-// JSON object with no unknown fields and no trailing data. Every failure is
+// Content-Type, if given, must be application/json; the body must be valid
+// UTF-8 (encoding/json would silently replace an invalid byte with U+FFFD)
+// and one JSON object with no unknown fields and no trailing data. Every failure is
 // a 400 validation_failed naming the offending field (e.g.
 // "lines[1].received_kg").
 func DecodeJSON(contentType string, body []byte, v any) error {
@@ -58,6 +60,9 @@ func DecodeStrict(b []byte, v any) error {
 	}
 	if trimmed[0] != '{' {
 		return BadRequest("body", "must be a JSON object")
+	}
+	if !utf8.Valid(trimmed) {
+		return BadRequest("body", "must be valid UTF-8 (an invalid byte at offset %d)", invalidUTF8At(b))
 	}
 	d := json.NewDecoder(bytes.NewReader(trimmed))
 	d.DisallowUnknownFields()
@@ -82,6 +87,19 @@ func DecodeStrict(b []byte, v any) error {
 		return BadRequest("body", "must hold exactly one JSON object")
 	}
 	return nil
+}
+
+// invalidUTF8At is the offset of the first byte of b that is not part of
+// valid UTF-8 (len(b) when there is none).
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 var (
