@@ -16,14 +16,16 @@ build: ## build bin/hwledger
 run: build ## build, then serve a demo district from ./data and say where to log in
 	$(BIN) serve --data $(DATA) --addr $(ADDR) --demo
 
-# Debian packages the browser tests need: Chromium, and a CJK font so the
-# screenshots show Chinese text rather than boxes.
-APT_DEPS := chromium fonts-wqy-microhei
+# Debian packages the tests need: Chromium for the browser tests; a CJK font
+# so the screenshots show Chinese text rather than boxes, which is also the
+# font serve embeds in the printable manifests (serve --pdf-font); poppler's
+# pdftotext and pdftoppm, with which the tests read those PDFs back.
+APT_DEPS := chromium fonts-wqy-microhei poppler-utils
 
-deps: ## install what the tests need and is missing (Chromium and a Chinese font for the browser tests)
+deps: ## install what the tests need and is missing (Chromium, a Chinese font, poppler-utils)
 	@missing=""; for p in $(APT_DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages for the browser tests:$$missing"; \
+	  echo "installing Debian packages for the tests:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi

@@ -39,6 +39,7 @@ func (s *Server) routes() []route {
 	t = append(t, s.assessmentRoutes()...)
 	t = append(t, s.ledgerRoutes()...)
 	t = append(t, s.tlogRoutes()...)
+	t = append(t, s.verifyRoutes()...)
 	t = append(t, s.adminRoutes()...)
 	return t
 }

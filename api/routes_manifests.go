@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/hwledger/hwledger/internal/httpx"
+	"github.com/hwledger/hwledger/internal/manifestpdf"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/labstack/echo/v4"
 )
@@ -24,6 +25,7 @@ func (s *Server) manifestRoutes() []route {
 		{method: http.MethodPost, path: "/manifests", roles: consignors, handler: s.createManifest},
 		{method: http.MethodGet, path: "/manifests", handler: s.listManifests},
 		{method: http.MethodGet, path: "/manifests/:id", handler: s.getManifest},
+		{method: http.MethodGet, path: "/manifests/:id.pdf", handler: s.manifestPDF},
 		{method: http.MethodGet, path: "/manifests/:id/trace", handler: s.traceHandler},
 		step(httpx.StepPickup),
 		step(httpx.StepHandover),
@@ -73,6 +75,32 @@ func (s *Server) getManifest(c echo.Context) error {
 		return err
 	}
 	return ok(c, m)
+}
+
+// manifestPDF answers the printable 联单 (package manifestpdf). Its QR
+// code leads to the verification page on the host the request reached.
+func (s *Server) manifestPDF(c echo.Context) error {
+	if s.cfg.PDFFont == nil {
+		return &httpx.Error{Status: http.StatusServiceUnavailable, Code: httpx.CodeUnavailable,
+			Message: "printing is not set up: this server has no CJK font for PDFs (serve --pdf-font)"}
+	}
+	id := c.Param("id")
+	scheme := c.Scheme()
+	if s.cfg.Secure {
+		scheme = "https"
+	}
+	sheet, err := manifestpdf.Load(c.Request().Context(), s.svc, principal(c), id, scheme+"://"+c.Request().Host+"/verify/manifests/"+id)
+	if err != nil {
+		return err
+	}
+	pdf, err := manifestpdf.Render(sheet, s.cfg.PDFFont)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, `inline; filename="manifest-`+sheet.Manifest.Number+`.pdf"`)
+	h.Set(echo.HeaderCacheControl, "private, no-store")
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }
 
 // manifestStep runs one step with httpx.ManifestStep.Run, as the web UI's

@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/hwledger/hwledger/internal/manifestpdf"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/witness"
 	"github.com/labstack/echo/v4"
@@ -44,6 +46,9 @@ type Config struct {
 	// TLS proxy in front of it): every answer carries
 	// Strict-Transport-Security, and the web UI marks its cookies Secure.
 	Secure bool
+	// PDFFont is the CJK font the printable manifests embed
+	// (GET /manifests/{id}.pdf); nil: that route answers 503 unavailable.
+	PDFFont *manifestpdf.Font
 	// MetricsElsewhere says /metrics is served on a separate listener
 	// (MetricsHandler; serve --metrics-addr) and not by this server.
 	// Otherwise this server answers /metrics to an admin's or an
@@ -70,6 +75,8 @@ type Mount struct {
 	Witnesses *witness.Collector
 	// Secure is Config.Secure: the UI marks its cookies Secure.
 	Secure bool
+	// PDFFont is Config.PDFFont, for the UI's printable manifests.
+	PDFFont *manifestpdf.Font
 }
 
 // Server is hwledger's HTTP server. Create it with New; serve with Serve or
@@ -128,8 +135,16 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.table = s.routes()
+	variants := map[string][]route{}
 	for _, r := range s.table {
-		s.register(r)
+		if base, _, ok := suffixRoute(r.path); ok {
+			variants[r.method+" "+base] = append(variants[r.method+" "+base], r)
+		}
+	}
+	for _, r := range s.table {
+		if _, _, ok := suffixRoute(r.path); !ok {
+			s.register(r, variants[r.method+" "+r.path])
+		}
 	}
 	e.GET("/healthz", s.healthz)
 	if !cfg.MetricsElsewhere {
@@ -138,7 +153,7 @@ func New(cfg Config) (*Server, error) {
 	e.GET(BasePath+"/openapi.json", s.openAPIHandler)
 	if cfg.Web != nil {
 		cfg.Web(e, Mount{Service: cfg.Service, Authenticate: cfg.Service.Authenticate, Logger: cfg.Logger, Done: s.done,
-			Witnesses: cfg.Witnesses, Secure: cfg.Secure})
+			Witnesses: cfg.Witnesses, Secure: cfg.Secure, PDFFont: cfg.PDFFont})
 	}
 
 	s.http = &http.Server{
@@ -155,8 +170,56 @@ func New(cfg Config) (*Server, error) {
 
 // register adds one route of the table to Echo with its middleware:
 // optional gate (test clock), authentication and roles, body reading and
-// idempotency, and the request deadline.
-func (s *Server) register(r route) {
+// idempotency, and the request deadline. Echo ends a parameter only at
+// '/', so a route whose path ends in a parameter and a suffix
+// ("/manifests/:id.pdf", see suffixRoute) is one of the variants of the
+// route without it: a request whose last parameter ends in the suffix goes
+// to the variant, with the suffix cut off, through the variant's own
+// middleware.
+func (s *Server) register(r route, variants []route) {
+	h := s.chain(r)
+	if len(variants) > 0 {
+		base := h
+		type variant struct {
+			suffix string
+			h      echo.HandlerFunc
+		}
+		var vs []variant
+		for _, v := range variants {
+			_, suffix, _ := suffixRoute(v.path)
+			vs = append(vs, variant{suffix, s.chain(v)})
+		}
+		h = func(c echo.Context) error {
+			vals := c.ParamValues()
+			last := len(vals) - 1
+			for _, v := range vs {
+				if cut, ok := strings.CutSuffix(vals[last], v.suffix); ok && cut != "" {
+					vals = append([]string(nil), vals...)
+					vals[last] = cut
+					c.SetParamValues(vals...)
+					return v.h(c)
+				}
+			}
+			return base(c)
+		}
+	}
+	s.e.Add(r.method, BasePath+r.path, h)
+}
+
+// suffixRoute splits a path whose last segment is a parameter followed by
+// a suffix ("/manifests/:id.pdf") into the path without it and the suffix.
+func suffixRoute(path string) (base, suffix string, ok bool) {
+	i := strings.LastIndexByte(path, '/')
+	last := path[i+1:]
+	dot := strings.IndexByte(last, '.')
+	if !strings.HasPrefix(last, ":") || dot < 0 {
+		return "", "", false
+	}
+	return path[:i+1] + last[:dot], last[dot:], true
+}
+
+// chain is r's handler behind its middleware.
+func (s *Server) chain(r route) echo.HandlerFunc {
 	mw := []echo.MiddlewareFunc{}
 	if r.enabled != nil {
 		enabled := r.enabled
@@ -176,7 +239,11 @@ func (s *Server) register(r route) {
 	if !r.stream {
 		mw = append(mw, s.deadline)
 	}
-	s.e.Add(r.method, BasePath+r.path, r.handler, mw...)
+	h := r.handler
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	return h
 }
 
 // deadline bounds the request's context by Config.RequestTimeout.

@@ -4,13 +4,14 @@ import (
 	"crypto/rand"
 	"embed"
 	"errors"
-	"github.com/hwledger/hwledger/witness"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/hwledger/hwledger/internal/manifestpdf"
 	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/witness"
 )
 
 //go:embed templates/*.html
@@ -38,6 +39,9 @@ type Options struct {
 	// Witnesses, if set, collects the witnesses' cosignatures: the trace
 	// page says how many cosigned the published checkpoint.
 	Witnesses *witness.Collector
+	// PDFFont is the CJK font of the printable manifests
+	// (/manifests/{id}.pdf); nil: that page says printing is not set up.
+	PDFFont *manifestpdf.Font
 }
 
 // Handler serves the UI. It is safe for concurrent use.
@@ -110,7 +114,8 @@ func (h *Handler) routes() error {
 
 	// Everyone on a manifest.
 	m.HandleFunc("GET /manifests", h.manifestList)
-	m.HandleFunc("GET /manifests/{id}", h.manifestPage)
+	m.HandleFunc("GET /manifests/{id}", h.manifestPage) // and /manifests/{id}.pdf
+	m.HandleFunc("GET /verify/manifests/{id}", h.verifyPage)
 
 	// Carrier.
 	m.HandleFunc("GET /manifests/{id}/scan", h.scanPage)

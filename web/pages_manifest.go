@@ -237,8 +237,12 @@ func (h *Handler) loadManifestLines(r *http.Request, st *state, m *ledger.Manife
 }
 
 // manifestPage shows a manifest with its batches, custody history and the
-// steps the viewer may take.
+// steps the viewer may take; /manifests/{id}.pdf is its printable 联单.
 func (h *Handler) manifestPage(w http.ResponseWriter, r *http.Request) {
+	if id, ok := pdfID(r.PathValue("id")); ok {
+		h.manifestPDF(w, r, id)
+		return
+	}
 	st, ok := h.need(w, r)
 	if !ok {
 		return

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hwledger/hwledger/api"
+	"github.com/hwledger/hwledger/internal/manifestpdf"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/catalog"
 	"github.com/hwledger/hwledger/ledger/demo"
@@ -47,6 +48,9 @@ type serveOptions struct {
 	// metricsAddr, if set, serves /metrics there without a token (and not
 	// on addr).
 	metricsAddr string
+	// pdfFont is the CJK TrueType font (.ttf, or the first face of a .ttc)
+	// the printable manifests embed.
+	pdfFont string
 	// ready, if set, receives the bound address once the server listens.
 	ready func(addr string)
 	// opened, if set, receives the ledger once it is open (tests).
@@ -107,6 +111,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	tlsKey := fs.String("tls-key", "", "the private key of --tls-cert (PEM)")
 	behindProxy := fs.Bool("behind-tls-proxy", false, "clients reach this server over HTTPS through a proxy: Secure cookies and HSTS")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this HOST:PORT without a token (and not on --addr); default: on --addr for admin and inspector tokens")
+	pdfFont := fs.String("pdf-font", manifestpdf.DefaultFontPath, "CJK TrueType font (.ttf, or the first face of a .ttc) the printable manifests embed (Debian: fonts-wqy-microhei)")
 	var ruleFlags ruleList
 	fs.Var(&ruleFlags, "rule", "override one alert or domain rule, NAME=VALUE, e.g. --rule medical_storage=48h --rule weight_tolerance=0.05 (repeatable)")
 	fs.Usage = func() {
@@ -125,7 +130,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	o := serveOptions{dir: *dir, addr: *addr, demo: *demoFlag, testTime: *testClock,
-		tlsCert: *tlsCert, tlsKey: *tlsKey, behindTLSProxy: *behindProxy, metricsAddr: *metricsAddr, witness: wopts}
+		tlsCert: *tlsCert, tlsKey: *tlsKey, behindTLSProxy: *behindProxy, metricsAddr: *metricsAddr, witness: wopts, pdfFont: *pdfFont}
 	if *cfgFile != "" {
 		c, err := loadServeConfig(*cfgFile)
 		if err != nil {
@@ -275,12 +280,16 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 		}
 	}
 
+	font, err := manifestpdf.LoadFont(o.pdfFont)
+	if err != nil {
+		return err
+	}
 	witnesses, err := o.witness.start(svc, logger)
 	if err != nil {
 		return err
 	}
 	srv, err := api.New(api.Config{Service: svc, Logger: logger, TestClock: o.testTime, RequestTimeout: timeout, Web: mountWeb,
-		Witnesses: witnesses, Secure: o.secure(), MetricsElsewhere: o.metricsAddr != ""})
+		Witnesses: witnesses, Secure: o.secure(), MetricsElsewhere: o.metricsAddr != "", PDFFont: font})
 	if err != nil {
 		return err
 	}

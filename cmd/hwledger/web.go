@@ -10,7 +10,7 @@ import (
 // claim goes to it.
 func init() {
 	mountWeb = func(e *echo.Echo, m api.Mount) {
-		ui, err := web.New(m.Service, web.Options{Logger: m.Logger, Done: m.Done, Witnesses: m.Witnesses, Secure: m.Secure})
+		ui, err := web.New(m.Service, web.Options{Logger: m.Logger, Done: m.Done, Witnesses: m.Witnesses, Secure: m.Secure, PDFFont: m.PDFFont})
 		if err != nil {
 			m.Logger.Error("web UI not available", "err", err)
 			return
