@@ -55,7 +55,13 @@ func (s *Service) ReadOnly() (ReadOnlyState, bool) {
 // outside the chain. Only the first fault is kept. When it returns,
 // nothing more can be appended.
 func (s *Service) enterReadOnly(fault error) {
+	if !s.faulted.CompareAndSwap(false, true) {
+		return
+	}
 	st := &ReadOnlyState{Reason: fault.Error(), Since: s.Now()}
+	// Seal first: it returns once the batch in flight is on disk, so the
+	// size that /healthz and the alert report is final when they see it.
+	s.log.Seal(st.Err())
 	seq := s.log.Size()
 	if seq > 0 {
 		seq-- // not an event: a stream resumed from it misses nothing
@@ -67,12 +73,9 @@ func (s *Service) enterReadOnly(fault error) {
 	st.Alert = &Alert{ID: ReadOnlyAlertID, Kind: AlertIntegrity, Status: AlertOpen, Subject: SubjectLedger,
 		SubjectType: SubjectLedger, Party: SystemParty, Parties: []string{}, Message: msg.Zh, MessageEn: msg.En,
 		RaisedAt: st.Since, EventIndex: seq, Seq: seq}
-	if !s.readOnly.CompareAndSwap(nil, st) {
-		return
-	}
+	s.readOnly.Store(st)
 	s.lg.Error("LEDGER INTEGRITY FAULT: the ledger is read-only until an operator restores a good store",
 		"fault", st.Reason, "ledger_size", s.log.Size())
-	s.log.Seal(st.Err())
 	s.bus.publish([]AlertNotice{{Seq: st.Alert.Seq, Type: EvAlertRaised, Alert: st.Alert, Held: true}})
 }
 

@@ -40,6 +40,9 @@ type Service struct {
 	dir string
 	// readOnly is set when an integrity fault sealed the log (readonly.go).
 	readOnly atomic.Pointer[ReadOnlyState]
+	// faulted is set by the first fault, before the log is sealed; readOnly
+	// is stored only once the seal has taken effect.
+	faulted atomic.Bool
 	// stateChecked is set once the stored state is known to equal a replay
 	// of the log (the start-up check, or a rebuild); only then does Close
 	// record the state digest (statecheck.go).

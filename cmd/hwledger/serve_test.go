@@ -203,7 +203,18 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(700 * time.Millisecond)
+	// Stop once writes are flowing (at least 50 acknowledged, or after 20 s
+	// on a very slow machine), so SIGTERM lands in the middle of the load.
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 50 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	s.stop(t)
 	wg.Wait()
 	require.NotEmpty(t, acked)
