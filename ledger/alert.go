@@ -153,7 +153,7 @@ func (s *Service) AckAlert(ctx context.Context, p Principal, id string, in AckIn
 			return nil, err
 		}
 		if a.Status != AlertOpen {
-			return nil, transitionErr("acknowledge an alert", a.Status)
+			return nil, transitionErr(Text{"确认预警", "acknowledge an alert"}, a.Status)
 		}
 		occurred, err := c.occurred(in.OccurredAt, a.RaisedAt)
 		if err != nil {

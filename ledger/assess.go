@@ -90,14 +90,14 @@ func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*
 		q.GroupBy = GroupByParty
 	}
 	if !contains(AssessGroupings, q.GroupBy) {
-		f.add("group_by", "must be one of %s", strings.Join(AssessGroupings, ", "))
+		f.add("group_by", Text{"应为以下之一：%s", "must be one of %s"}, strings.Join(AssessGroupings, ", "))
 	}
 	if q.From.IsZero() || q.To.IsZero() {
-		f.add("from", "from and to are required (RFC 3339 or YYYY-MM-DD)")
+		f.add("from", Text{"必须填写起止日期", "from and to are required (RFC 3339 or YYYY-MM-DD)"})
 	} else if !q.To.After(q.From) {
-		f.add("to", "must be after from")
+		f.add("to", Text{"结束日期应晚于开始日期", "must be after from"})
 	} else if q.To.Sub(q.From) > 3*366*24*time.Hour {
-		f.add("to", "a period is at most three years")
+		f.add("to", Text{"考核期最长三年", "a period is at most three years"})
 	}
 	if err := f.err(); err != nil {
 		return nil, err

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/hwledger/hwledger/ledger/catalog"
 )
 
 // Sentinel errors. The API and the web UI answer each with one status and
@@ -37,11 +39,13 @@ const MaxFieldErrors = 50
 
 // ValidationError says which input fields are wrong and why (400). Fields
 // names at most MaxFieldErrors fields, the first in path order
-// ("lines[2]" before "lines[10]"); More counts the other fields found
-// wrong.
+// ("lines[2]" before "lines[10]"), each with the rule it broke in English;
+// FieldsZh names the same fields with the rule in Simplified Chinese. More
+// counts the other fields found wrong.
 type ValidationError struct {
-	Fields map[string]string
-	More   int
+	Fields   map[string]string
+	FieldsZh map[string]string
+	More     int
 }
 
 func (e *ValidationError) Error() string {
@@ -61,22 +65,46 @@ func (e *ValidationError) Error() string {
 	return msg
 }
 
+// MessageZh says in Chinese what Error says: each field with its Chinese
+// reason, in path order.
+func (e *ValidationError) MessageZh() string {
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return pathLess(keys[i], keys[j]) })
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		r := e.FieldsZh[k]
+		if r == "" {
+			r = e.Fields[k]
+		}
+		parts[i] = k + "：" + r
+	}
+	msg := "填写有误：" + strings.Join(parts, "；")
+	if e.More > 0 {
+		msg += fmt.Sprintf("（另有 %d 项有误，只列出前 %d 项）", e.More, len(keys))
+	}
+	return msg
+}
+
 // newValidationError is the error for fields, keeping the first
 // MaxFieldErrors in path order and counting the rest.
-func newValidationError(fields map[string]string) *ValidationError {
-	if len(fields) <= MaxFieldErrors {
-		return &ValidationError{Fields: fields}
-	}
+func newValidationError(fields map[string]Text) *ValidationError {
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return pathLess(keys[i], keys[j]) })
-	kept := make(map[string]string, MaxFieldErrors)
-	for _, k := range keys[:MaxFieldErrors] {
-		kept[k] = fields[k]
+	e := &ValidationError{Fields: map[string]string{}, FieldsZh: map[string]string{}}
+	if len(keys) > MaxFieldErrors {
+		e.More = len(keys) - MaxFieldErrors
+		keys = keys[:MaxFieldErrors]
 	}
-	return &ValidationError{Fields: kept, More: len(fields) - MaxFieldErrors}
+	for _, k := range keys {
+		e.Fields[k], e.FieldsZh[k] = fields[k].En, fields[k].Zh
+	}
+	return e
 }
 
 // pathLess orders field paths as a reader does: runs of digits compare
@@ -112,22 +140,35 @@ func digitRun(s string) int {
 	return n
 }
 
-// invalid returns a validation error for one field.
-func invalid(field, reason string, args ...any) *ValidationError {
-	return &ValidationError{Fields: map[string]string{field: fmt.Sprintf(reason, args...)}}
+// invalid returns a validation error for one field: the rule it broke, in
+// both languages, formatted with args.
+func invalid(field string, reason Text, args ...any) *ValidationError {
+	f := fieldErrors{}
+	f.add(field, reason, args...)
+	return newValidationError(f)
 }
 
-// fieldErrors collects validation failures; err() is nil when none.
-type fieldErrors map[string]string
+// fieldErrors collects validation failures, each in both languages; err()
+// is nil when none.
+type fieldErrors map[string]Text
 
 // MaxReason is the longest reason a field error gives, and the longest
 // field name, in bytes: a reason that quotes the input (an unknown role, a
 // bad code) is cut there.
 const MaxReason = 300
 
-func (f fieldErrors) add(field, reason string, args ...any) {
+// add records that field broke the rule reason states (formatted with
+// args, the same for both languages), unless the field has a reason
+// already.
+func (f fieldErrors) add(field string, reason Text, args ...any) {
+	f.put(field, reason.format(args...))
+}
+
+// put records reason as it is for field, unless the field has a reason
+// already.
+func (f fieldErrors) put(field string, reason Text) {
 	if _, seen := f[field]; !seen {
-		f[field] = Clip(fmt.Sprintf(reason, args...), MaxReason)
+		f[field] = reason.clip(MaxReason)
 	}
 }
 
@@ -152,11 +193,13 @@ func (f fieldErrors) err() error {
 }
 
 // RuleError is a refusal by a domain rule; errors.Is(err, ErrRuleViolation).
+// Message says which rule, in English; MessageZh in Simplified Chinese.
 // Details carry machine-readable extras (e.g. "missing" and "unexpected"
 // label lists for a pickup whose scan does not match).
 type RuleError struct {
-	Message string
-	Details map[string]any
+	Message   string
+	MessageZh string
+	Details   map[string]any
 }
 
 func (e *RuleError) Error() string { return e.Message }
@@ -164,16 +207,85 @@ func (e *RuleError) Error() string { return e.Message }
 // Is makes errors.Is(err, ErrRuleViolation) true.
 func (e *RuleError) Is(target error) bool { return target == ErrRuleViolation }
 
-func ruleErr(format string, args ...any) *RuleError {
-	return &RuleError{Message: fmt.Sprintf(format, args...)}
+// ruleErr is the refusal t states, formatted with args (the same for both
+// languages: a Chinese format names them with %[n]s when the order differs).
+func ruleErr(t Text, args ...any) *RuleError {
+	m := t.format(args...)
+	return &RuleError{Message: m.En, MessageZh: m.Zh}
 }
 
-// transitionErr wraps ErrInvalidTransition with what was attempted.
-func transitionErr(what, status string) error {
-	return fmt.Errorf("%w: cannot %s while %s", ErrInvalidTransition, what, status)
+// TransitionError is a step the subject's status does not allow;
+// errors.Is(err, ErrInvalidTransition). What is the step, in both
+// languages; Status the subject's status.
+type TransitionError struct {
+	What   Text
+	Status string
 }
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("%v: cannot %s while %s", ErrInvalidTransition, e.What.En, e.Status)
+}
+
+// MessageZh says in Chinese what Error says.
+func (e *TransitionError) MessageZh() string {
+	st := statusZh[e.Status]
+	if st == "" {
+		st = e.Status
+	}
+	return fmt.Sprintf("当前状态为“%s”，不能%s", st, e.What.Zh)
+}
+
+// statusZh names the statuses of batches, manifests and alerts in Chinese
+// (a status has one name wherever it occurs).
+var statusZh = map[string]string{
+	WasteStored: "贮存中", WasteManifested: "已填联单", WasteInTransit: "运输中", WasteDelivered: "已送达",
+	WasteReceived: "已接收", WasteDisposed: "已处置", WasteRejected: "被拒收",
+	ManifestSubmitted: "待提货", ManifestClosed: "已办结", ManifestCancelled: "已取消",
+	AlertOpen: "未处理", AlertResolved: "已解除", AlertAcknowledged: "已确认",
+}
+
+// Is makes errors.Is(err, ErrInvalidTransition) true.
+func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTransition }
+
+// transitionErr is the error for attempting what while status.
+func transitionErr(what Text, status string) error {
+	return &TransitionError{What: what, Status: status}
+}
+
+// format is t with each language's text formatted with args; an argument
+// that is a Text gives each language its own text.
+func (t Text) format(args ...any) Text {
+	zh, en := make([]any, len(args)), make([]any, len(args))
+	for i, a := range args {
+		zh[i], en[i] = a, a
+		if x, ok := a.(Text); ok {
+			zh[i], en[i] = x.Zh, x.En
+		}
+	}
+	return Text{Zh: fmt.Sprintf(t.Zh, zh...), En: fmt.Sprintf(t.En, en...)}
+}
+
+// clip cuts each language's text to at most n bytes (Clip).
+func (t Text) clip(n int) Text { return Text{Zh: Clip(t.Zh, n), En: Clip(t.En, n)} }
 
 // notFound wraps ErrNotFound with the kind of thing.
 func notFound(kind, id string) error {
 	return fmt.Errorf("%w: %s %s", ErrNotFound, kind, id)
+}
+
+// codeProblem is why a waste code given as input was refused (err from
+// the catalogue's Lookup), in both languages.
+func codeProblem(err error, code string) Text {
+	zh := fmt.Sprintf("名录中没有废物代码 %s；经鉴别属于危险废物而名录未列的，用 900-000-xx（xx 为类别）", code)
+	if errors.Is(err, catalog.ErrMalformedCode) {
+		zh = fmt.Sprintf("废物代码 %q 格式不对：应为 8 位数字 NNN-NNN-NN，如 900-041-49", code)
+	}
+	return Text{Zh: zh, En: err.Error()}
+}
+
+// creditProblem is why a unified social credit code was refused (err from
+// ident.ValidateCreditCode), in both languages.
+func creditProblem(err error) Text {
+	return Text{Zh: "统一社会信用代码无效：应为 18 位，由数字和除 I、O、S、V、Z 以外的大写字母组成，最后一位是校验码",
+		En: err.Error()}
 }

@@ -32,7 +32,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			return nil, fmt.Errorf("%w: only the receiver holding rejected batches files a return or redirect", ErrForbidden)
 		}
 	default:
-		f.add("kind", "must be one of %s", strings.Join(ManifestKinds, ", "))
+		f.add("kind", Text{"应为以下之一：%s", "must be one of %s"}, strings.Join(ManifestKinds, ", "))
 	}
 	checkTags(f, &in)
 	if err := f.err(); err != nil {
@@ -50,21 +50,21 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		for i, id := range in.Carriers {
 			cp, err := loadParty(c.tx, id)
 			if err != nil {
-				return nil, invalid(fmt.Sprintf("carriers[%d]", i), "no party %s", id)
+				return nil, invalid(fmt.Sprintf("carriers[%d]", i), Text{"没有单位 %s", "no party %s"}, id)
 			}
 			if !cp.HasRole(RoleTransporter) || strings.TrimSpace(cp.TransportPermit) == "" {
-				return nil, ruleErr("carrier %s holds no transport permit", cp.Name)
+				return nil, ruleErr(Text{"运输单位 %s 没有道路危险货物运输许可证", "carrier %s holds no transport permit"}, cp.Name)
 			}
 		}
 		recv, err := loadParty(c.tx, in.Receiver)
 		if err != nil {
-			return nil, invalid("receiver", "no party %s", in.Receiver)
+			return nil, invalid("receiver", Text{"没有单位 %s", "no party %s"}, in.Receiver)
 		}
 		if kind != ManifestReturn && (!recv.HasRole(RoleReceiver) || recv.License == nil) {
-			return nil, ruleErr("%s is not a licensed receiver", recv.Name)
+			return nil, ruleErr(Text{"%s 不是持证接收单位", "%s is not a licensed receiver"}, recv.Name)
 		}
 		if kind == ManifestRedirect && recv.ID == consignor.ID {
-			return nil, ruleErr("a redirect goes to another receiver than %s, which refused the batches", consignor.Name)
+			return nil, ruleErr(Text{"转移（改送）应送往 %s 以外的接收单位：正是它拒收了这些批次", "a redirect goes to another receiver than %s, which refused the batches"}, consignor.Name)
 		}
 		m := &ManifestCreatedData{ID: c.s.newID(), Generator: consignor.ID, Carriers: in.Carriers, Receiver: recv.ID,
 			PlannedPickupAt: in.PlannedPickupAt.UTC().Truncate(time.Microsecond)}
@@ -74,7 +74,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		for _, id := range in.WasteIDs {
 			w, err := loadWaste(c.tx, id)
 			if err != nil {
-				return nil, ruleErr("batch %s is not yours", id)
+				return nil, ruleErr(Text{"批次 %s 不属于本单位", "batch %s is not yours"}, id)
 			}
 			if err := manifestBatchProblem(kind, consignor, recv, w); err != nil {
 				return nil, err
@@ -82,11 +82,11 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			if open, ok, err := c.tx.Get(proj.OpenManifestKey(id)); err != nil {
 				return nil, err
 			} else if ok {
-				return nil, ruleErr("batch %s is already on open manifest %s", w.Label, open)
+				return nil, ruleErr(Text{"批次 %s 已在未办结的联单 %s 上", "batch %s is already on open manifest %s"}, w.Label, open)
 			}
 			if kind != ManifestReturn {
-				if prob := licenseProblem(recv.License, w.Code, m.PlannedPickupAt); prob != "" {
-					return nil, ruleErr("%s: %s", recv.Name, prob)
+				if prob := licenseProblem(recv.License, w.Code, m.PlannedPickupAt); prob != (Text{}) {
+					return nil, ruleErr(Text{"%s：%s", "%s: %s"}, recv.Name, prob)
 				}
 			}
 			if w.RejectedOn != "" && kind != ManifestTransfer && !contains(m.RejectedOn, w.RejectedOn) {
@@ -96,7 +96,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			m.Labels = append(m.Labels, w.Label)
 			m.Total += w.Quantity
 			if w.LastOccurredAt.After(occurred) {
-				return nil, invalid("occurred_at", "must not be earlier than batch %s's previous event", w.Label)
+				return nil, invalid("occurred_at", Text{"不能早于批次 %s 的上一步时间", "must not be earlier than batch %s's previous event"}, w.Label)
 			}
 		}
 		year := c.now.In(workday.Shanghai).Year()
@@ -106,7 +106,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			// bring it, and this manifest.
 			capacity := KgToGrams(recv.License.CapacityTonnes * 1000)
 			if float64(received+recv.Pending+m.Total) > s.rules.CapacityRefuse*float64(capacity) {
-				return nil, ruleErr("%s would pass %.0f %% of its annual capacity of %g t (received %.3f t this year, %.3f t on open manifests)",
+				return nil, ruleErr(Text{"%s 将超过年度核准经营规模 %[3]g 吨的 %.0[2]f %%（本年已接收 %.3[4]f 吨，在途联单 %.3[5]f 吨）", "%s would pass %.0f %% of its annual capacity of %g t (received %.3f t this year, %.3f t on open manifests)"},
 					recv.Name, s.rules.CapacityRefuse*100, recv.License.CapacityTonnes, received.Tonnes(), recv.Pending.Tonnes())
 			}
 		}
@@ -116,7 +116,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			return nil, err
 		}
 		if m.Number, err = ident.MakeManifestNumber(year, s.prov, s.city, last+1); err != nil {
-			return nil, ruleErr("manifest numbers for %d are exhausted", year)
+			return nil, ruleErr(Text{"%d 年的联单编号已用完", "manifest numbers for %d are exhausted"}, year)
 		}
 		if _, err := c.emit(EvManifestCreated, m.ID, occurred, m); err != nil {
 			return nil, err
@@ -132,18 +132,18 @@ func manifestBatchProblem(kind string, consignor, recv *Party, w *Waste) error {
 	switch kind {
 	case ManifestTransfer:
 		if w.Generator != consignor.ID {
-			return ruleErr("batch %s is not yours", w.ID)
+			return ruleErr(Text{"批次 %s 不属于本单位", "batch %s is not yours"}, w.ID)
 		}
 		if w.Status != WasteStored && w.Status != WasteRejected {
-			return ruleErr("batch %s is %s: only stored or rejected batches go on a manifest", w.Label, w.Status)
+			return ruleErr(Text{"批次 %s 当前为“%s”：只有贮存中或被拒收的批次可以填联单", "batch %s is %s: only stored or rejected batches go on a manifest"}, w.Label, w.Status)
 		}
 		return nil
 	}
 	if w.Status != WasteRejected || w.RejectedBy != consignor.ID {
-		return ruleErr("batch %s is not a rejected batch you hold: only batches %s refused go on its return or redirect", w.ID, consignor.Name)
+		return ruleErr(Text{"批次 %s 不是本单位持有的被拒收批次：只有 %s 拒收的批次可以退回或改送", "batch %s is not a rejected batch you hold: only batches %s refused go on its return or redirect"}, w.ID, consignor.Name)
 	}
 	if kind == ManifestReturn && w.Generator != recv.ID {
-		return ruleErr("a return goes back to the generator of batch %s (%s), not to %s", w.Label, w.GeneratorName, recv.Name)
+		return ruleErr(Text{"退回应送回批次 %s 的产生单位（%s），不能送往 %s", "a return goes back to the generator of batch %s (%s), not to %s"}, w.Label, w.GeneratorName, recv.Name)
 	}
 	return nil
 }
@@ -197,10 +197,10 @@ func (s *Service) Cancel(ctx context.Context, p Principal, id string, in CancelI
 			return nil, err
 		}
 		if m.Generator != p.Party {
-			return nil, ruleErr("only the consignor of manifest %s may cancel it", m.Number)
+			return nil, ruleErr(Text{"只有联单 %s 的移出单位可以取消", "only the consignor of manifest %s may cancel it"}, m.Number)
 		}
 		if m.Status != ManifestSubmitted {
-			return nil, transitionErr("cancel a manifest", m.Status)
+			return nil, transitionErr(Text{"取消联单", "cancel a manifest"}, m.Status)
 		}
 		occurred, err := c.occurred(in.OccurredAt, m.LastOccurredAt)
 		if err != nil {

@@ -84,16 +84,16 @@ func (s *Service) custody(ctx context.Context, p Principal, id string, in Custod
 		if pickup {
 			typ, next = EvManifestPickedUp, 0
 			if m.Status != ManifestSubmitted {
-				return nil, transitionErr("pick up a manifest", m.Status)
+				return nil, transitionErr(Text{"提货", "pick up a manifest"}, m.Status)
 			}
 		} else if m.Status != ManifestInTransit {
-			return nil, transitionErr("hand over a manifest", m.Status)
+			return nil, transitionErr(Text{"接驳交接", "hand over a manifest"}, m.Status)
 		}
 		if next >= len(m.Carriers) {
-			return nil, ruleErr("no further carrier is named on manifest %s", m.Number)
+			return nil, ruleErr(Text{"联单 %s 没有下一家运输单位", "no further carrier is named on manifest %s"}, m.Number)
 		}
 		if m.Carriers[next] != p.Party {
-			return nil, ruleErr("carrier %d on manifest %s is another party", next+1, m.Number)
+			return nil, ruleErr(Text{"联单 %[2]s 的第 %[1]d 家运输单位不是本单位", "carrier %d on manifest %s is another party"}, next+1, m.Number)
 		}
 		if bad := labelMismatch(m, in.Labels); bad != nil {
 			return nil, bad
@@ -133,7 +133,7 @@ func (c *cmd) anyMedical(m *Manifest) bool {
 }
 
 // holder checks that the caller is the carrier holding an in-transit manifest.
-func (c *cmd) holder(id, what string) (*Manifest, error) {
+func (c *cmd) holder(id string, what Text) (*Manifest, error) {
 	m, err := c.visibleManifest(id)
 	if err != nil {
 		return nil, err
@@ -142,7 +142,7 @@ func (c *cmd) holder(id, what string) (*Manifest, error) {
 		return nil, transitionErr(what, m.Status)
 	}
 	if m.Holder != c.p.Party {
-		return nil, ruleErr("only the carrier holding manifest %s may %s", m.Number, what)
+		return nil, ruleErr(Text{"只有持有联单 %s 的运输单位可以%s", "only the carrier holding manifest %s may %s"}, m.Number, what)
 	}
 	return m, nil
 }
@@ -156,7 +156,7 @@ func (s *Service) Positions(ctx context.Context, p Principal, id string, in Posi
 		return nil, err
 	}
 	return exec(ctx, s, p, func(c *cmd) (*Manifest, error) {
-		m, err := c.holder(id, "send positions")
+		m, err := c.holder(id, Text{"发送轨迹", "send positions"})
 		if err != nil {
 			return nil, err
 		}
@@ -165,10 +165,10 @@ func (s *Service) Positions(ctx context.Context, p Principal, id string, in Posi
 		for i, pt := range in.Points {
 			pt.At = pt.At.UTC().Truncate(time.Microsecond)
 			if pt.At.After(c.now.Add(s.rules.MaxFutureOccurrence)) {
-				return nil, invalid(fmt.Sprintf("points[%d].at", i), "must not be in the future")
+				return nil, invalid(fmt.Sprintf("points[%d].at", i), Text{"不能晚于现在", "must not be in the future"})
 			}
 			if m.PickedUpAt != nil && pt.At.Before(m.PickedUpAt.Add(-time.Hour)) {
-				return nil, invalid(fmt.Sprintf("points[%d].at", i), "must not be before the pickup")
+				return nil, invalid(fmt.Sprintf("points[%d].at", i), Text{"不能早于提货时间", "must not be before the pickup"})
 			}
 			if pt.At.After(latest) {
 				latest = pt.At
@@ -205,12 +205,12 @@ func (s *Service) Deliver(ctx context.Context, p Principal, id string, in Delive
 		return nil, err
 	}
 	return exec(ctx, s, p, func(c *cmd) (*Manifest, error) {
-		m, err := c.holder(id, "deliver")
+		m, err := c.holder(id, Text{"确认送达", "deliver"})
 		if err != nil {
 			return nil, err
 		}
 		if m.CarrierIndex != len(m.Carriers)-1 {
-			return nil, ruleErr("hand over to the next carrier before delivering manifest %s", m.Number)
+			return nil, ruleErr(Text{"联单 %s 还需交接给下一家运输单位，不能由本单位送达", "hand over to the next carrier before delivering manifest %s"}, m.Number)
 		}
 		occurred, err := c.occurred(in.OccurredAt, m.LastOccurredAt)
 		if err != nil {

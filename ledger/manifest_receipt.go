@@ -24,7 +24,7 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 	checkTags(f, &in)
 	for i, l := range in.Lines {
 		if l.Accepted != nil && *l.Accepted && l.Received <= 0 {
-			f.add(fmt.Sprintf("lines[%d].received_kg", i), "must be greater than 0 for an accepted batch")
+			f.add(fmt.Sprintf("lines[%d].received_kg", i), Text{"接收的批次实收重量应大于 0", "must be greater than 0 for an accepted batch"})
 		}
 	}
 	if err := f.err(); err != nil {
@@ -36,28 +36,28 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 			return nil, err
 		}
 		if m.Receiver != p.Party {
-			return nil, ruleErr("only the receiver named on manifest %s may confirm receipt", m.Number)
+			return nil, ruleErr(Text{"只有联单 %s 上的接收单位可以确认接收", "only the receiver named on manifest %s may confirm receipt"}, m.Number)
 		}
 		if m.Status != ManifestDelivered {
-			return nil, transitionErr("confirm receipt", m.Status)
+			return nil, transitionErr(Text{"确认接收", "confirm receipt"}, m.Status)
 		}
 		byID := map[string]ReceiveLine{}
 		for i, l := range in.Lines {
 			if _, dup := byID[l.WasteID]; dup {
-				return nil, invalid(fmt.Sprintf("lines[%d].waste_id", i), "batch %s is listed twice", l.WasteID)
+				return nil, invalid(fmt.Sprintf("lines[%d].waste_id", i), Text{"批次 %s 填了两次", "batch %s is listed twice"}, l.WasteID)
 			}
 			if !contains(m.WasteIDs, l.WasteID) {
-				return nil, invalid(fmt.Sprintf("lines[%d].waste_id", i), "batch %s is not on this manifest", l.WasteID)
+				return nil, invalid(fmt.Sprintf("lines[%d].waste_id", i), Text{"批次 %s 不在本联单上", "batch %s is not on this manifest"}, l.WasteID)
 			}
 			byID[l.WasteID] = l
 		}
 		if len(byID) != len(m.WasteIDs) {
-			return nil, invalid("lines", "give one line for each of the %d batches", len(m.WasteIDs))
+			return nil, invalid("lines", Text{"请为全部 %d 个批次各填一行", "give one line for each of the %d batches"}, len(m.WasteIDs))
 		}
 		if m.Kind == ManifestReturn {
 			for i, l := range in.Lines {
 				if !*l.Accepted {
-					return nil, invalid(fmt.Sprintf("lines[%d].accepted", i), "a returned batch is taken back by its generator: it cannot be refused")
+					return nil, invalid(fmt.Sprintf("lines[%d].accepted", i), Text{"退回的批次由产生单位收回，不能拒收", "a returned batch is taken back by its generator: it cannot be refused"})
 				}
 			}
 		}

@@ -91,7 +91,7 @@ func (s *Service) RegisterParty(ctx context.Context, p Principal, in PartyInput)
 		if _, ok, err := c.tx.Get(proj.CreditKey(in.CreditCode)); err != nil {
 			return nil, err
 		} else if ok {
-			return nil, invalid("credit_code", "a party with credit code %s is already registered", in.CreditCode)
+			return nil, invalid("credit_code", Text{"统一社会信用代码 %s 已登记", "a party with credit code %s is already registered"}, in.CreditCode)
 		}
 		d := PartyRegisteredData{ID: c.s.newID(), Name: in.Name, CreditCode: in.CreditCode, Roles: in.Roles,
 			Street: in.Street, Address: in.Address, Location: (*LocationData)(in.Location), Contact: ContactData(in.Contact),
@@ -113,23 +113,23 @@ func (s *Service) validateParty(in *PartyInput) error {
 	}
 	checkTags(f, in)
 	if err := ident.ValidateCreditCode(in.CreditCode); err != nil {
-		f.add("credit_code", "%s", err.Error())
+		f.put("credit_code", creditProblem(err))
 	}
 	seen := map[Role]bool{}
 	for _, r := range in.Roles {
 		seen[r] = true
 	}
 	if seen[RoleTransporter] && strings.TrimSpace(in.TransportPermit) == "" {
-		f.add("transport_permit", "is required for a transporter")
+		f.add("transport_permit", Text{"运输单位必须有道路危险货物运输许可证", "is required for a transporter"})
 	}
 	if seen[RoleReceiver] {
 		if in.License == nil {
-			f.add("license", "is required for a receiver")
+			f.add("license", Text{"接收单位必须有危险废物经营许可证", "is required for a receiver"})
 		} else {
 			checkLicense(f, "license", in.License)
 		}
 	} else if in.License != nil {
-		f.add("license", "only a receiver holds a licence")
+		f.add("license", Text{"只有接收单位持有经营许可证", "only a receiver holds a licence"})
 	}
 	return f.err()
 }
@@ -146,7 +146,7 @@ func checkLicense(f fieldErrors, field string, l *License) {
 		}
 		n, err := catalog.Normalize(c)
 		if err != nil {
-			f.add(fmt.Sprintf("%s.codes[%d]", field, i), "%q is neither a category HW01–HW50 nor a code like 900-041-49", c)
+			f.add(fmt.Sprintf("%s.codes[%d]", field, i), Text{"%q 既不是类别 HW01–HW50，也不是 900-041-49 这样的废物代码", "%q is neither a category HW01–HW50 nor a code like 900-041-49"}, c)
 			continue
 		}
 		l.Codes[i] = n
@@ -154,7 +154,7 @@ func checkLicense(f fieldErrors, field string, l *License) {
 	for i, m := range l.Methods {
 		mm, ok := catalog.MethodByCode(m)
 		if !ok {
-			f.add(fmt.Sprintf("%s.methods[%d]", field, i), "unknown method %q", m)
+			f.add(fmt.Sprintf("%s.methods[%d]", field, i), Text{"没有利用处置方式 %q", "unknown method %q"}, m)
 			continue
 		}
 		l.Methods[i] = mm.Code
@@ -162,7 +162,7 @@ func checkLicense(f fieldErrors, field string, l *License) {
 	from, err1 := time.Parse(time.DateOnly, l.ValidFrom)
 	to, err2 := time.Parse(time.DateOnly, l.ValidTo)
 	if err1 == nil && err2 == nil && to.Before(from) {
-		f.add(field+".valid_to", "must not be before valid_from")
+		f.add(field+".valid_to", Text{"有效期止不能早于有效期起", "must not be before valid_from"})
 	}
 }
 
@@ -185,7 +185,7 @@ func (s *Service) RenewLicense(ctx context.Context, p Principal, partyID string,
 			return nil, err
 		}
 		if !party.HasRole(RoleReceiver) {
-			return nil, ruleErr("party %s is not a receiver: only receivers hold licences", party.Name)
+			return nil, ruleErr(Text{"%s 不是接收单位：只有接收单位持有经营许可证", "party %s is not a receiver: only receivers hold licences"}, party.Name)
 		}
 		if _, err := c.emit(EvLicenseRenewed, party.ID, time.Time{}, LicenseRenewedData{*licenseData(&lic)}); err != nil {
 			return nil, err
@@ -231,7 +231,7 @@ func (s *Service) Parties(ctx context.Context, f PartyFilter) ([]*Party, error) 
 			if f.Street != "" && p.Street != f.Street {
 				return nil
 			}
-			if f.Code != "" && (p.License == nil || licenseProblem(p.License, f.Code, today) != "") {
+			if f.Code != "" && (p.License == nil || licenseProblem(p.License, f.Code, today) != Text{}) {
 				return nil
 			}
 			out = append(out, p)
@@ -250,26 +250,28 @@ func (s *Service) codeOrCategory(c string) (string, error) {
 	}
 	code, err := s.cat.Lookup(c)
 	if err != nil {
-		return "", invalid("code", "%s", err.Error())
+		return "", invalid("code", codeProblem(err, c))
 	}
 	return code.Code, nil
 }
 
-// licenseProblem says why lic does not allow taking code on day, or "".
-func licenseProblem(lic *License, code string, day time.Time) string {
+// licenseProblem says why lic does not allow taking code on day, in both
+// languages, or is the zero Text.
+func licenseProblem(lic *License, code string, day time.Time) Text {
 	d := day.In(workday.Shanghai).Format(time.DateOnly)
 	if d < lic.ValidFrom || d > lic.ValidTo {
-		return fmt.Sprintf("licence %s is valid %s to %s, not on %s", lic.Number, lic.ValidFrom, lic.ValidTo, d)
+		return Text{"经营许可证 %s 的有效期为 %s 至 %s，%s 不在有效期内", "licence %s is valid %s to %s, not on %s"}.
+			format(lic.Number, lic.ValidFrom, lic.ValidTo, d)
 	}
 	if licenseCovers(lic, code) {
-		return ""
+		return Text{}
 	}
 	for _, c := range medicalAlsoTo[code] {
 		if licenseCovers(lic, c) {
-			return ""
+			return Text{}
 		}
 	}
-	return fmt.Sprintf("licence %s does not cover %s", lic.Number, code)
+	return Text{"经营许可证 %s 不包括 %s", "licence %s does not cover %s"}.format(lic.Number, code)
 }
 
 // licenseCovers reports whether lic names code, or its category.

@@ -26,7 +26,7 @@ func (pg Page) limit() (int, error) {
 	case pg.Limit == 0:
 		return DefaultLimit, nil
 	case pg.Limit < 0 || pg.Limit > MaxLimit:
-		return 0, invalid("limit", "must be between 1 and %d", MaxLimit)
+		return 0, invalid("limit", Text{"应在 1 到 %d 之间", "must be between 1 and %d"}, MaxLimit)
 	}
 	return pg.Limit, nil
 }
@@ -53,7 +53,7 @@ func scanRange[T any](r *proj.Snapshot, lists []proj.List, lo, hi []byte, pg Pag
 	var after []byte
 	if pg.Cursor != "" {
 		if after, err = hex.DecodeString(pg.Cursor); err != nil {
-			return out, invalid("cursor", "is not a cursor from a previous page")
+			return out, invalid("cursor", Text{"不是上一页给出的翻页标记", "is not a cursor from a previous page"})
 		}
 	}
 	start := []byte{0xff}
@@ -119,15 +119,15 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 	if f.Code != "" {
 		code, err := s.cat.Lookup(f.Code)
 		if err != nil {
-			return List[*Waste]{}, invalid("code", "%s", err.Error())
+			return List[*Waste]{}, invalid("code", codeProblem(err, f.Code))
 		}
 		f.Code, codeCat = code.Code, code.Category
 	}
 	if f.Category != "" && !catalog.IsCategoryID(f.Category) {
-		return List[*Waste]{}, invalid("category", "must be a category HW01–HW50")
+		return List[*Waste]{}, invalid("category", Text{"应为类别 HW01–HW50", "must be a category HW01–HW50"})
 	}
 	if f.Status != "" && !wasteStatuses[f.Status] {
-		return List[*Waste]{}, invalid("status", "unknown status %q", f.Status)
+		return List[*Waste]{}, invalid("status", Text{"没有状态 %q", "unknown status %q"}, f.Status)
 	}
 	if !p.SeesAll() {
 		if f.Party != "" && f.Party != p.Party {
@@ -268,7 +268,7 @@ func (s *Service) Manifests(ctx context.Context, p Principal, f ManifestFilter, 
 		f.Party = p.Party
 	}
 	if f.Status != "" && !contains(ManifestStatuses, f.Status) {
-		return List[*Manifest]{}, invalid("status", "unknown status %q", f.Status)
+		return List[*Manifest]{}, invalid("status", Text{"没有状态 %q", "unknown status %q"}, f.Status)
 	}
 	list := proj.AllManifests
 	switch {
@@ -297,10 +297,10 @@ func (s *Service) Manifests(ctx context.Context, p Principal, f ManifestFilter, 
 // Alerts lists alerts the caller may see (inspectors: all), newest first.
 func (s *Service) Alerts(ctx context.Context, p Principal, f AlertFilter, pg Page) (List[*Alert], error) {
 	if f.Kind != "" && !contains(AlertKinds, f.Kind) {
-		return List[*Alert]{}, invalid("kind", "unknown alert kind %q", f.Kind)
+		return List[*Alert]{}, invalid("kind", Text{"没有预警类型 %q", "unknown alert kind %q"}, f.Kind)
 	}
 	if f.Status != "" && !contains(AlertStatuses, f.Status) {
-		return List[*Alert]{}, invalid("status", "must be one of %s", strings.Join(AlertStatuses, ", "))
+		return List[*Alert]{}, invalid("status", Text{"应为以下之一：%s", "must be one of %s"}, strings.Join(AlertStatuses, ", "))
 	}
 	if !p.SeesAll() {
 		if f.Party != "" && f.Party != p.Party {

@@ -348,6 +348,9 @@ func TestRuleCapacityCountsOpenManifests(t *testing.T) {
 	})
 	require.ErrorIs(t, err, ErrRuleViolation)
 	assert.Contains(t, err.Error(), "10.000 t on open manifests")
+	var re *RuleError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "郑州环境处置中心 将超过年度核准经营规模 10 吨的 120 %（本年已接收 0.000 吨，在途联单 10.000 吨）", re.MessageZh)
 
 	_, err = f.s.Cancel(f.ctx, f.gen, m2.ID, CancelInput{Reason: "改期"})
 	require.NoError(t, err)

@@ -139,7 +139,7 @@ func (s *Service) Now() time.Time {
 // API exposes it only when started with --test-clock), then sweeps alerts.
 func (s *Service) AdvanceClock(ctx context.Context, d time.Duration) error {
 	if d < 0 {
-		return invalid("advance", "must not be negative")
+		return invalid("advance", Text{"不能为负数", "must not be negative"})
 	}
 	s.clockMu.Lock()
 	s.offset += d
@@ -265,10 +265,10 @@ func (c *cmd) occurred(at *time.Time, previous time.Time) (time.Time, error) {
 	}
 	t := at.UTC().Truncate(time.Microsecond) // as the event records it
 	if t.After(c.now.Add(c.s.rules.MaxFutureOccurrence)) {
-		return t, invalid("occurred_at", "must not be more than %s in the future", c.s.rules.MaxFutureOccurrence)
+		return t, invalid("occurred_at", Text{"不能晚于现在 %s 以上", "must not be more than %s in the future"}, c.s.rules.MaxFutureOccurrence)
 	}
 	if t.Before(previous) {
-		return t, invalid("occurred_at", "must not be earlier than the previous event about this subject (%s)", previous.UTC().Format(time.RFC3339))
+		return t, invalid("occurred_at", Text{"不能早于上一步的时间（%s）", "must not be earlier than the previous event about this subject (%s)"}, previous.UTC().Format(time.RFC3339))
 	}
 	return t, nil
 }

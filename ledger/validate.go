@@ -115,7 +115,7 @@ func checkTagsAt(f fieldErrors, prefix string, in any) {
 		if prefix != "" {
 			path = prefix + "." + path
 		}
-		f.add(path, "%s", ruleText(fe))
+		f.put(path, Text{Zh: ruleTextZh(fe), En: ruleText(fe)})
 	}
 }
 
@@ -128,7 +128,8 @@ func fieldPath(fe validator.FieldError) string {
 
 var timeType = reflect.TypeFor[time.Time]()
 
-// ruleText says in words which rule a field broke.
+// ruleText says in words which rule a field broke (ruleTextZh says it in
+// Chinese).
 func ruleText(fe validator.FieldError) string {
 	t := fe.Type()
 	for t.Kind() == reflect.Pointer {

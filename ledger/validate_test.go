@@ -53,7 +53,16 @@ func TestValidateInputNamesFieldAndRule(t *testing.T) {
 		var ve *ValidationError
 		require.True(t, errors.As(err, &ve), "%T: %v", c.in, err)
 		assert.Equal(t, c.want, ve.Fields, "%T", c.in)
+		assertChinese(t, ve)
 	}
+	var ve *ValidationError
+	require.ErrorAs(t, ValidateInput(&WasteInput{Form: "powder", Container: Container{Type: "桶", Count: 0}}), &ve)
+	assert.Equal(t, map[string]string{
+		"form":            "应为固态、半固态、液态、气态之一",
+		"quantity_kg":     "必须大于 0",
+		"container.count": "应在 1 到 10000 之间",
+		"generated_at":    "必填（日期和时间）",
+	}, ve.FieldsZh)
 	require.NoError(t, ValidateInput(&AckInput{Note: "已电话督促"}))
 }
 
@@ -63,5 +72,16 @@ func TestCheckTagsAtPrefixesThePath(t *testing.T) {
 	f := fieldErrors{}
 	checkTagsAt(f, "license", &License{Number: "n", Codes: []string{"HW08"}, Methods: []string{"D10"}, CapacityTonnes: 1,
 		ValidFrom: "2024-01-01", ValidTo: "1 May"})
-	assert.Equal(t, fieldErrors{"license.valid_to": "must be a date YYYY-MM-DD"}, f)
+	assert.Equal(t, fieldErrors{"license.valid_to": {Zh: "应为日期（年-月-日）", En: "must be a date YYYY-MM-DD"}}, f)
+}
+
+// assertChinese checks that a validation error names the same fields in
+// Chinese, each reason with Chinese text in it.
+func assertChinese(t *testing.T, ve *ValidationError) {
+	t.Helper()
+	require.Len(t, ve.FieldsZh, len(ve.Fields))
+	for k, zh := range ve.FieldsZh {
+		assert.Contains(t, ve.Fields, k)
+		assert.Regexp(t, `\p{Han}`, zh, "the Chinese reason of %s", k)
+	}
 }

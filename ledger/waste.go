@@ -149,7 +149,7 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 	}
 	return exec(ctx, s, p, func(c *cmd) (*Waste, error) {
 		if in.GeneratedAt.After(c.now.Add(s.rules.MaxFutureOccurrence)) {
-			return nil, invalid("generated_at", "must not be in the future")
+			return nil, invalid("generated_at", Text{"不能晚于现在", "must not be in the future"})
 		}
 		occurred, err := c.occurred(in.OccurredAt, time.Time{})
 		if err != nil {
@@ -168,7 +168,7 @@ func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput)
 		serial++
 		label, err := ident.MakeLabel(gen.CreditCode, code.Code, in.GeneratedAt, serial)
 		if err != nil {
-			return nil, ruleErr("no label left for %s on %s: at most 999 batches per code and day", code.Code, day)
+			return nil, ruleErr(Text{"%[2]s 的 %[1]s 已无可用标签：同一代码每天最多 999 个批次", "no label left for %s on %s: at most 999 batches per code and day"}, code.Code, day)
 		}
 		limit, warn := s.rules.Storage, s.rules.StorageWarnBefore
 		if code.Medical {
@@ -209,10 +209,11 @@ func (s *Service) validateWaste(in *WasteInput, e *catalog.Edition) (catalog.Cod
 	f := fieldErrors{}
 	code, err := e.Lookup(in.Code)
 	if err != nil {
-		f.add("code", "%s", err.Error())
+		f.put("code", codeProblem(err, in.Code))
 	} else if code.ByIdentification && in.Identification == nil {
-		f.add("identification", "is required for %s: waste found hazardous by testing names its identification report "+
-			"{report_number, issued_by, issued_at}", code.Code)
+		f.add("identification", Text{"%s 是经鉴别属于危险废物的代码：必须填写鉴别报告（编号、鉴别机构、出具日期）",
+			"is required for %s: waste found hazardous by testing names its identification report " +
+				"{report_number, issued_by, issued_at}"}, code.Code)
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
@@ -233,16 +234,16 @@ func (s *Service) validateWaste(in *WasteInput, e *catalog.Edition) (catalog.Cod
 		s.checkIdentification(in.Identification, f)
 	}
 	if len(in.Hazards) == 0 && code.ByIdentification {
-		f.add("hazards", "are required for %s: the characteristics the identification found (T, C, I, R, In)", code.Code)
+		f.add("hazards", Text{"%s 必须填写鉴别确定的危险特性（T、C、I、R、In）", "are required for %s: the characteristics the identification found (T, C, I, R, In)"}, code.Code)
 	} else if len(in.Hazards) == 0 {
 		in.Hazards = code.Hazards
 	} else if hz, err := catalog.ParseHazards(strings.Join(in.Hazards, ",")); err != nil {
-		f.add("hazards", "each must be one of T, C, I, R, In")
+		f.add("hazards", Text{"每项应为 T（毒性）、C（腐蚀性）、I（易燃性）、R（反应性）或 In（感染性）", "each must be one of T, C, I, R, In"})
 	} else {
 		in.Hazards = hz
 	}
 	if !in.GeneratedAt.IsZero() && in.GeneratedAt.Year() < 2000 {
-		f.add("generated_at", "must be after 2000")
+		f.add("generated_at", Text{"应在 2000 年以后", "must be after 2000"})
 	}
 	return code, f.err()
 }
@@ -253,9 +254,9 @@ func (s *Service) checkIdentification(id *Identification, f fieldErrors) {
 	switch {
 	case id.IssuedAt.IsZero():
 	case id.IssuedAt.After(s.Now().Add(s.rules.MaxFutureOccurrence)):
-		f.add("identification.issued_at", "must not be in the future")
+		f.add("identification.issued_at", Text{"不能晚于现在", "must not be in the future"})
 	case id.IssuedAt.Year() < 2000:
-		f.add("identification.issued_at", "must be after 2000")
+		f.add("identification.issued_at", Text{"应在 2000 年以后", "must be after 2000"})
 	}
 	id.IssuedAt = id.IssuedAt.UTC().Truncate(time.Microsecond)
 }
@@ -285,10 +286,10 @@ func (s *Service) CorrectWaste(ctx context.Context, p Principal, id string, in W
 			return nil, err
 		}
 		if w.Generator != p.Party {
-			return nil, ruleErr("only the generator of a batch may correct it")
+			return nil, ruleErr(Text{"只有产生单位可以更正批次", "only the generator of a batch may correct it"})
 		}
 		if w.Status != WasteStored {
-			return nil, transitionErr("correct a batch", w.Status)
+			return nil, transitionErr(Text{"更正批次", "correct a batch"}, w.Status)
 		}
 		before := declared(w)
 		after := before
@@ -326,7 +327,7 @@ func (s *Service) CorrectWaste(ctx context.Context, p Principal, id string, in W
 		after = WasteDeclaredData{check.Name, check.MainComponents, check.Form, check.Hazards, check.Quantity,
 			ContainerData(check.Container), check.Storage}
 		if strings.TrimSpace(in.Reason) == "" {
-			return nil, invalid("reason", "say why the batch is corrected")
+			return nil, invalid("reason", Text{"请说明更正原因", "say why the batch is corrected"})
 		}
 		occurred, err := c.occurred(in.OccurredAt, w.LastOccurredAt)
 		if err != nil {
@@ -351,7 +352,7 @@ func (s *Service) Dispose(ctx context.Context, p Principal, id string, in Dispos
 	checkTags(f, &in)
 	m, ok := catalog.MethodByCode(in.Method)
 	if !ok {
-		f.add("method", "must be a method code such as R9, D10 or Y10")
+		f.add("method", Text{"应为利用处置方式代码，如 R9、D10、Y10", "must be a method code such as R9, D10 or Y10"})
 	}
 	if err := f.err(); err != nil {
 		return nil, err
@@ -362,23 +363,23 @@ func (s *Service) Dispose(ctx context.Context, p Principal, id string, in Dispos
 			return nil, err
 		}
 		if w.Status != WasteReceived {
-			return nil, transitionErr("dispose of a batch", w.Status)
+			return nil, transitionErr(Text{"利用处置", "dispose of a batch"}, w.Status)
 		}
 		if w.Receiver != p.Party {
-			return nil, ruleErr("only the receiver holding a batch may dispose of it")
+			return nil, ruleErr(Text{"只有接收该批次的单位可以利用处置", "only the receiver holding a batch may dispose of it"})
 		}
 		recv, err := loadParty(c.tx, p.Party)
 		if err != nil {
 			return nil, err
 		}
 		if recv.License == nil || !licenseAllowsMethod(recv.License, m.Code) {
-			return nil, ruleErr("the licence does not allow method %s", m.Code)
+			return nil, ruleErr(Text{"经营许可证不允许方式 %s", "the licence does not allow method %s"}, m.Code)
 		}
 		if !MethodAllowed(recv.License, w, m.Code) {
-			return nil, ruleErr("medical waste may only be disposed of with Y-codes or D10, not %s", m.Code)
+			return nil, ruleErr(Text{"医疗废物只能用 Y 类方式或 D10 处置，不能用 %s", "medical waste may only be disposed of with Y-codes or D10, not %s"}, m.Code)
 		}
 		if in.Quantity > w.Received+w.Received/10 {
-			return nil, invalid("quantity_kg", "must not exceed the received %s kg by more than 10 %%", kgString(w.Received))
+			return nil, invalid("quantity_kg", Text{"不能比实收的 %s kg 多出 10 %% 以上", "must not exceed the received %s kg by more than 10 %%"}, kgString(w.Received))
 		}
 		occurred, err := c.occurred(in.OccurredAt, w.LastOccurredAt)
 		if err != nil {

@@ -57,12 +57,12 @@ func yearToDate(now time.Time) period {
 // date form); a missing one keeps the default's.
 func periodOf(r *http.Request, now time.Time) (period, error) {
 	p := yearToDate(now)
-	fields := map[string]string{}
+	fields, zh := map[string]string{}, map[string]string{}
 	q := r.URL.Query()
 	if v := strings.TrimSpace(q.Get("from")); v != "" {
 		d, err := time.ParseInLocation(time.DateOnly, v, shanghai)
 		if err != nil {
-			fields["from"] = "YYYY-MM-DD"
+			fields["from"], zh["from"] = "must be a date YYYY-MM-DD", "应为日期（年-月-日）"
 		} else {
 			p.First, p.From = v, d
 		}
@@ -70,13 +70,13 @@ func periodOf(r *http.Request, now time.Time) (period, error) {
 	if v := strings.TrimSpace(q.Get("to")); v != "" {
 		d, err := time.ParseInLocation(time.DateOnly, v, shanghai)
 		if err != nil {
-			fields["to"] = "YYYY-MM-DD"
+			fields["to"], zh["to"] = "must be a date YYYY-MM-DD", "应为日期（年-月-日）"
 		} else {
 			p.Last, p.To = v, d.AddDate(0, 0, 1) // [from, to): the "to" day is included
 		}
 	}
 	if len(fields) > 0 {
-		return p, &ledger.ValidationError{Fields: fields}
+		return p, &ledger.ValidationError{Fields: fields, FieldsZh: zh}
 	}
 	return p, nil
 }

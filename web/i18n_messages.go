@@ -50,6 +50,7 @@ var messages = map[string][2]string{
 	"err.count":              {"请输入整数。", "Enter a whole number."},
 	"err.datetime":           {"请选择日期和时间。", "Choose a date and time."},
 	"err.date":               {"请选择日期。", "Choose a date."},
+	"err.field":              {"填写有误", "Invalid"},
 	"err.nobatch":            {"请至少选择一个批次。", "Choose at least one batch."},
 
 	"f.status":    {"状态", "Status"},

@@ -166,7 +166,7 @@ func (h *Handler) newWaste(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/wastes/"+wst.ID+"?new=1", http.StatusSeeOther)
 			return
 		}
-		status, key, detail, fields := classify(err)
+		status, key, detail, fields := classify(st.lang, err)
 		if status != http.StatusBadRequest && status != http.StatusUnprocessableEntity {
 			h.fail(w, r, err)
 			return

@@ -181,7 +181,7 @@ func (h *Handler) newManifest(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/manifests/"+m.ID, http.StatusSeeOther)
 			return
 		}
-		status, key, detail, fields := classify(err)
+		status, key, detail, fields := classify(st.lang, err)
 		if status == http.StatusInternalServerError || status == http.StatusUnauthorized {
 			h.fail(w, r, err)
 			return

@@ -115,7 +115,7 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/manifests/"+d.M.ID, http.StatusSeeOther)
 			return
 		}
-		status, key, detail, fields := classify(err)
+		status, key, detail, fields := classify(st.lang, err)
 		if status == http.StatusInternalServerError || status == http.StatusUnauthorized || status == http.StatusNotFound {
 			h.fail(w, r, err)
 			return

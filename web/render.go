@@ -168,7 +168,7 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, status int
 // fail shows an error page for err. Internal errors are logged and never
 // shown.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status, key, detail, fields := classify(err)
+	status, key, detail, fields := classify(stateOf(r).lang, err)
 	if status == http.StatusInternalServerError {
 		h.lg.Error("web: internal error", "path", r.URL.Path, "err", err)
 	}
@@ -177,13 +177,27 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // classify maps err with httpx.Problem, the map the API uses too, to its
 // status, the message key of its code ("err.<code>"), a detail that is safe
-// to show (a rule's or a transition's reason) and any field errors.
-func classify(err error) (status int, key, detail string, fields map[string]string) {
+// to show (a rule's or a transition's reason) and any field errors, the
+// detail and the reasons in lang. A reason the ledger has no Chinese for is
+// shown as the generic "err.field" rather than in English.
+func classify(lang string, err error) (status int, key, detail string, fields map[string]string) {
 	status, d := httpx.Problem(err)
 	if d.Code == httpx.CodeRuleViolation || d.Code == httpx.CodeInvalidTransition {
 		detail = d.Message
+		if lang == langZh {
+			detail = d.MessageZh
+		}
 	}
-	return status, "err." + d.Code, detail, d.Fields
+	fields = d.Fields
+	if lang == langZh && len(d.Fields) > 0 {
+		fields = make(map[string]string, len(d.Fields))
+		for k := range d.Fields {
+			if fields[k] = d.FieldsZh[k]; fields[k] == "" {
+				fields[k] = translate(lang, "err.field")
+			}
+		}
+	}
+	return status, "err." + d.Code, detail, fields
 }
 
 // shanghai formats times for people in the district.

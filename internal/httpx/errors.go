@@ -59,9 +59,14 @@ type ErrorBody struct {
 // errors; Details carries a rule violation's extras (e.g. "missing" and
 // "unexpected" label lists for a pickup whose scan does not match).
 type ErrorDetail struct {
-	Code    string            `json:"code"`
-	Message string            `json:"message"`
-	Fields  map[string]string `json:"fields,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// MessageZh says what Message says in Simplified Chinese, for a
+	// validation error, a rule violation and a refused transition.
+	MessageZh string            `json:"message_zh,omitempty"`
+	Fields    map[string]string `json:"fields,omitempty"`
+	// FieldsZh gives the reason of each field of Fields in Chinese.
+	FieldsZh map[string]string `json:"fields_zh,omitempty"`
 	// FieldsOmitted counts the fields found wrong beyond those Fields
 	// names (at most ledger.MaxFieldErrors).
 	FieldsOmitted int            `json:"fields_omitted,omitempty"`
@@ -101,6 +106,7 @@ func Problem(err error) (int, ErrorDetail) {
 	var he *Error
 	var ve *ledger.ValidationError
 	var re *ledger.RuleError
+	var te *ledger.TransitionError
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &he):
@@ -109,10 +115,10 @@ func Problem(err error) (int, ErrorDetail) {
 		return http.StatusRequestEntityTooLarge, ErrorDetail{Code: CodeTooLarge,
 			Message: fmt.Sprintf("request body is larger than %d bytes", mbe.Limit)}
 	case errors.As(err, &ve):
-		return http.StatusBadRequest, ErrorDetail{Code: CodeValidation, Message: ve.Error(), Fields: ve.Fields,
-			FieldsOmitted: ve.More}
+		return http.StatusBadRequest, ErrorDetail{Code: CodeValidation, Message: ve.Error(), MessageZh: ve.MessageZh(),
+			Fields: ve.Fields, FieldsZh: ve.FieldsZh, FieldsOmitted: ve.More}
 	case errors.As(err, &re):
-		d := ErrorDetail{Code: CodeRuleViolation, Message: re.Message, Details: re.Details}
+		d := ErrorDetail{Code: CodeRuleViolation, Message: re.Message, MessageZh: re.MessageZh, Details: re.Details}
 		if _, ok := re.Details["missing"]; ok {
 			d.Missing = stringList(re.Details["missing"])
 			d.Unexpected = stringList(re.Details["unexpected"])
@@ -127,6 +133,8 @@ func Problem(err error) (int, ErrorDetail) {
 		return http.StatusForbidden, ErrorDetail{Code: CodeForbidden, Message: err.Error()}
 	case errors.Is(err, ledger.ErrNotFound), errors.Is(err, chain.ErrRange):
 		return http.StatusNotFound, ErrorDetail{Code: CodeNotFound, Message: err.Error()}
+	case errors.As(err, &te):
+		return http.StatusConflict, ErrorDetail{Code: CodeInvalidTransition, Message: err.Error(), MessageZh: te.MessageZh()}
 	case errors.Is(err, ledger.ErrInvalidTransition):
 		return http.StatusConflict, ErrorDetail{Code: CodeInvalidTransition, Message: err.Error()}
 	case errors.Is(err, ledger.ErrConflict):

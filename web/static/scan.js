@@ -149,7 +149,8 @@
         } else {
           var e = body.error || {}, d = e.details || {};
           var extra = [].concat(d.missing || [], d.unexpected || []).join(" ");
-          show("bad", T.tError + " " + (e.message || r.status) + (extra ? " " + extra : ""));
+          var msg = document.documentElement.lang === "en" ? e.message : (e.message_zh || T.tError);
+          show("bad", T.tError + " " + (msg || r.status) + (extra ? " " + extra : ""));
         }
         return flush();
       });
