@@ -51,8 +51,14 @@ func newSeeded(t testing.TB, dir string) (*ledger.Service, ledger.Principal, []T
 func seededLedger(t *testing.T) *seeded {
 	t.Helper()
 	shared.initted.Do(func() {
-		shared.dir = filepath.Join(os.TempDir(), "hwledger-demo-test")
-		_ = os.MkdirAll(shared.dir, 0o700)
+		// A directory of this process alone: test binaries of other
+		// checkouts may run at the same time.
+		dir, err := os.MkdirTemp("", "hwledger-demo-test-")
+		if err != nil {
+			shared.err = err
+			return
+		}
+		shared.dir = dir
 		shared.s, shared.admin, shared.tokens, shared.took, shared.err = newSeeded(t, shared.dir)
 	})
 	if shared.err != nil {
