@@ -27,6 +27,7 @@ func (s *Server) assessment(c echo.Context) error {
 	if g != "" {
 		q.GroupBy = g
 	}
+	q.Sort = c.QueryParam("sort") // checked by the Service
 	from, err := timeQuery(c, "from", false)
 	if err != nil {
 		return err

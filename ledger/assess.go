@@ -13,22 +13,31 @@ import (
 
 // AssessQuery asks for an assessment (考核) over [From, To), rounded to
 // whole days in Asia/Shanghai, grouped by "party" (default) or "street".
+// Sort orders the rows: a column's JSON name (AssessSortKeys), ascending,
+// or with a leading "-" descending; default "rank" (best first), "-rank"
+// is worst first. Ties keep rank order.
 type AssessQuery struct {
 	From, To time.Time
 	GroupBy  string
+	Sort     string
 }
 
 // AssessRow holds one party's or street's figures. How each is computed
-// (also in the OpenAPI description and the README):
+// (also in the OpenAPI description, docs/api.md and the README):
 //
 //   - generated_kg: declared quantity of the batches generated in the period.
 //   - medical_generated_kg: the same for medical waste (HW01).
-//   - disposed_kg: declared quantity of those batches that have since been
-//     utilised or disposed of.
-//   - disposal_rate = disposed_kg / generated_kg (1 when nothing was generated).
+//   - due_kg: the part of generated_kg that is due: batches disposed of, or
+//     whose storage limit has passed. A batch still inside its legal storage
+//     time (and not disposed of) is not yet due and counts in no rate.
+//   - disposed_kg: declared quantity of the batches of the period that have
+//     since been utilised or disposed of.
+//   - disposal_rate = disposed_kg / due_kg (1 when nothing is due).
 //   - medical_disposal_rate: the same for medical waste.
-//   - on_time_rate = 1 − late / batches, where late counts the batches picked
-//     up after their storage limit plus those still at the generator past it.
+//   - due_batches: the batches of the period that are due (as due_kg).
+//   - on_time_rate = 1 − late / due_batches (1 when none is due), where late
+//     counts the batches picked up after their storage limit plus those
+//     still at the generator past it.
 //   - overdue_alerts: storage, transit, receipt and disposal overdue alerts
 //     raised against the party in the period.
 //   - open_alerts: alerts against the party open now.
@@ -36,9 +45,12 @@ type AssessQuery struct {
 //     discrepancy or rejected.
 //   - avg_days_to_disposal: mean days from generation to disposal of the
 //     disposed batches.
-//   - score = 100 × (0.40·disposal_rate + 0.30·on_time_rate
-//   - 0.15·(1 − discrepancies/batches) + 0.15·(1 − min(1, overdue_alerts/batches))),
-//     with batches ≥ 1 in the denominators; rank 1 is the best score.
+//   - score = max(0, 100 − 20·overdue_alerts − 10·discrepancies
+//     − 5·(1 − disposal_rate) − 5·(1 − on_time_rate)).
+//     The rates together take at most 10 points, one discrepancy 10 and one
+//     overdue alert 20, so overdue waste and discrepancies dominate.
+//   - rank: 1 is the best; rows are ranked by score, then fewer overdue
+//     alerts, then fewer discrepancies, then name.
 type AssessRow struct {
 	Group               string  `json:"group"` // party id or street
 	Name                string  `json:"name"`
@@ -46,6 +58,8 @@ type AssessRow struct {
 	Batches             int64   `json:"batches"`
 	GeneratedKg         Grams   `json:"generated_kg"`
 	MedicalGeneratedKg  Grams   `json:"medical_generated_kg"`
+	DueKg               Grams   `json:"due_kg"`
+	DueBatches          int64   `json:"due_batches"`
 	DisposedKg          Grams   `json:"disposed_kg"`
 	DisposalRate        float64 `json:"disposal_rate"`
 	MedicalDisposalRate float64 `json:"medical_disposal_rate"`
@@ -58,8 +72,12 @@ type AssessRow struct {
 	Rank                int     `json:"rank"`
 
 	medicalDisposed Grams
+	medicalDue      Grams // medical part of DueKg
 	medicalBatches  int64
 	late            int64
+	notDue          Grams // generated in the period, not disposed of, inside its storage limit
+	medicalNotDue   Grams
+	notDueBatches   int64
 	disposedBatches int64
 	disposalSeconds int64
 }
@@ -92,6 +110,12 @@ func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*
 	if !contains(AssessGroupings, q.GroupBy) {
 		f.add("group_by", Text{"应为以下之一：%s", "must be one of %s"}, strings.Join(AssessGroupings, ", "))
 	}
+	if q.Sort == "" {
+		q.Sort = "rank"
+	}
+	if _, ok := assessSort[strings.TrimPrefix(q.Sort, "-")]; !ok {
+		f.add("sort", "must be one of %s, each optionally prefixed with -", strings.Join(AssessSortKeys, ", "))
+	}
 	if q.From.IsZero() || q.To.IsZero() {
 		f.add("from", Text{"必须填写起止日期", "from and to are required (RFC 3339 or YYYY-MM-DD)"})
 	} else if !q.To.After(q.From) {
@@ -103,7 +127,12 @@ func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*
 		return nil, err
 	}
 	if p.SeesAll() {
-		return s.assess(q)
+		a, err := s.assess(q)
+		if err != nil {
+			return nil, err
+		}
+		sortRows(a.Rows, q.Sort)
+		return a, nil
 	}
 	q.GroupBy = GroupByParty
 	all, err := s.assess(q)
@@ -167,6 +196,27 @@ func (s *Service) assess(q AssessQuery) (*Assessment, error) {
 		}); err != nil {
 			return err
 		}
+		// Batches of the period not yet due: not disposed of and still
+		// inside their storage limit. They are taken out of due_kg.
+		now := s.Now()
+		for _, st := range notDisposed {
+			if err := eachWasteIn(r, proj.WastesInStatus(st), func(w *Waste) {
+				x, ok := rows[w.Generator]
+				if !ok || !now.Before(w.StorageDeadline) {
+					return
+				}
+				if d := w.GeneratedAt.In(loc).Format("20060102"); d < first || d > last {
+					return
+				}
+				x.notDue += w.Quantity
+				x.notDueBatches++
+				if w.Medical {
+					x.medicalNotDue += w.Quantity
+				}
+			}); err != nil {
+				return err
+			}
+		}
 		// Open alerts now, and batches of the period still stored past
 		// their limit (they count as late).
 		return proj.EachID(r, proj.AlertsInStatus(AlertOpen), func(id string) error {
@@ -216,12 +266,7 @@ func (s *Service) assess(q AssessQuery) (*Assessment, error) {
 		finish(x)
 		out.Rows = append(out.Rows, *x)
 	}
-	sort.Slice(out.Rows, func(i, j int) bool {
-		if out.Rows[i].Score != out.Rows[j].Score {
-			return out.Rows[i].Score > out.Rows[j].Score
-		}
-		return out.Rows[i].Name < out.Rows[j].Name
-	})
+	sort.Slice(out.Rows, func(i, j int) bool { return better(&out.Rows[i], &out.Rows[j]) })
 	for i := range out.Rows {
 		out.Rows[i].Rank = i + 1
 	}
@@ -241,6 +286,9 @@ func add(dst, x *AssessRow) {
 	dst.disposedBatches += x.disposedBatches
 	dst.disposalSeconds += x.disposalSeconds
 	dst.late += x.late
+	dst.notDue += x.notDue
+	dst.medicalNotDue += x.medicalNotDue
+	dst.notDueBatches += x.notDueBatches
 	dst.Discrepancies += x.Discrepancies
 	dst.OverdueAlerts += x.OverdueAlerts
 	dst.OpenAlerts += x.OpenAlerts
@@ -260,18 +308,52 @@ func round(x float64, places int) float64 {
 
 // finish derives the rates and the score of a row.
 func finish(x *AssessRow) {
-	x.DisposalRate = round(ratio(float64(x.DisposedKg), float64(x.GeneratedKg)), 4)
-	x.MedicalDisposalRate = round(ratio(float64(x.medicalDisposed), float64(x.MedicalGeneratedKg)), 4)
-	n := float64(x.Batches)
-	x.OnTimeRate = round(1-ratio(float64(x.late), n), 4)
-	if x.Batches == 0 {
+	x.DueKg = x.GeneratedKg - x.notDue
+	x.DueBatches = x.Batches - x.notDueBatches
+	x.medicalDue = x.MedicalGeneratedKg - x.medicalNotDue
+	x.DisposalRate = round(ratio(float64(x.DisposedKg), float64(x.DueKg)), 4)
+	x.MedicalDisposalRate = round(ratio(float64(x.medicalDisposed), float64(x.medicalDue)), 4)
+	x.OnTimeRate = round(1-ratio(float64(x.late), float64(x.Batches-x.notDueBatches)), 4)
+	if x.Batches-x.notDueBatches <= 0 {
 		x.OnTimeRate = 1
 	}
 	if x.disposedBatches > 0 {
 		x.AvgDaysToDisposal = round(float64(x.disposalSeconds)/float64(x.disposedBatches)/86400, 2)
 	}
-	den := math.Max(1, n)
-	x.Score = round(100*(0.40*x.DisposalRate+0.30*x.OnTimeRate+
-		0.15*(1-math.Min(1, float64(x.Discrepancies)/den))+
-		0.15*(1-math.Min(1, float64(x.OverdueAlerts)/den))), 2)
+	x.Score = round(math.Max(0, 100-
+		20*float64(x.OverdueAlerts)-
+		10*float64(x.Discrepancies)-
+		5*(1-x.DisposalRate)-
+		5*(1-x.OnTimeRate)), 2)
+}
+
+// better reports whether a ranks before b: higher score, then fewer
+// overdue alerts, then fewer discrepancies, then name.
+func better(a, b *AssessRow) bool {
+	switch {
+	case a.Score != b.Score:
+		return a.Score > b.Score
+	case a.OverdueAlerts != b.OverdueAlerts:
+		return a.OverdueAlerts < b.OverdueAlerts
+	case a.Discrepancies != b.Discrepancies:
+		return a.Discrepancies < b.Discrepancies
+	}
+	return a.Name < b.Name
+}
+
+// eachWasteIn calls fn with every batch of list.
+func eachWasteIn(r *proj.Snapshot, list proj.List, fn func(w *Waste)) error {
+	it, err := r.Iter(list, []byte{0xff})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		w, err := loadWasteAt(r, it.Seq())
+		if err != nil {
+			return err
+		}
+		fn(w)
+	}
+	return it.Err()
 }

@@ -9,8 +9,9 @@ import (
 )
 
 // A small hand-built district: gen has two batches (100 kg disposed, 50 kg
-// rejected), the hospital one medical batch left stored past 48 h, gen2
-// nothing. Figures below are computed by hand.
+// rejected, still inside its one-year storage limit), the hospital one
+// medical batch left stored past 48 h, gen2 nothing. Figures below are
+// computed by hand.
 func TestAssessmentFiguresByHand(t *testing.T) {
 	f := newFixture(t)
 	w1 := f.waste(f.gen, "900-214-08", 100)
@@ -43,12 +44,14 @@ func TestAssessmentFiguresByHand(t *testing.T) {
 	assert.EqualValues(t, 2, g.Batches)
 	assert.Equal(t, KgToGrams(150), g.GeneratedKg)
 	assert.Equal(t, KgToGrams(100), g.DisposedKg)
-	assert.InDelta(t, 0.6667, g.DisposalRate, 1e-9)
+	assert.Equal(t, KgToGrams(100), g.DueKg, "the rejected 50 kg is inside its storage limit")
+	assert.EqualValues(t, 1, g.DueBatches)
+	assert.Equal(t, 1.0, g.DisposalRate)
 	assert.EqualValues(t, 1, g.Discrepancies)
 	assert.Equal(t, 1.0, g.OnTimeRate)
 	assert.InDelta(t, 2.04, g.AvgDaysToDisposal, 0.01) // generated 1 h before t0, disposed at t0+48h
-	// 100·(0.4·0.6667 + 0.3·1 + 0.15·(1−1/2) + 0.15·1) = 79.17
-	assert.InDelta(t, 79.17, g.Score, 0.01)
+	// 100 − 20·0 − 10·1 − 5·(1−1) − 5·(1−1) = 90
+	assert.InDelta(t, 90.0, g.Score, 0.01)
 
 	h := rows[f.hosp.Party]
 	assert.Equal(t, KgToGrams(8), h.MedicalGeneratedKg)
@@ -56,12 +59,13 @@ func TestAssessmentFiguresByHand(t *testing.T) {
 	assert.Equal(t, 0.0, h.OnTimeRate, "the medical batch is still stored past 48 h")
 	assert.EqualValues(t, 1, h.OverdueAlerts)
 	assert.EqualValues(t, 1, h.OpenAlerts)
-	// 100·(0 + 0 + 0.15 + 0.15·0) = 15
-	assert.InDelta(t, 15.0, h.Score, 0.01)
+	// 100 − 20·1 − 10·0 − 5·(1−0) − 5·(1−0) = 70
+	assert.InDelta(t, 70.0, h.Score, 0.01)
 
 	e := rows[f.gen2.Party]
 	assert.Equal(t, 100.0, e.Score, "nothing generated: nothing wrong")
 	assert.Equal(t, 1, e.Rank)
+	assert.Equal(t, 2, g.Rank)
 	assert.Equal(t, 3, h.Rank)
 	assert.Equal(t, KgToGrams(158), a.District.GeneratedKg)
 

@@ -81,7 +81,7 @@ func isNumber(s string) bool {
 
 // assessFirst orders the leading columns of AssessmentCSV; the other fields
 // of a row follow, alphabetically.
-var assessFirst = []string{"group", "key", "party", "party_id", "name", "street", "generated_kg", "medical_generated_kg",
+var assessFirst = []string{"group", "key", "party", "party_id", "name", "street", "generated_kg", "medical_generated_kg", "due_kg", "due_batches",
 	"disposed_kg", "disposal_rate", "medical_disposal_rate", "on_time_rate", "overdue_alerts", "open_alerts",
 	"discrepancies", "avg_days_to_disposal", "score", "rank"}
 
