@@ -81,9 +81,10 @@ func periodOf(r *http.Request, now time.Time) (period, error) {
 	return p, nil
 }
 
-// assess asks the Service for the assessment of p grouped by by.
-func (h *Handler) assess(ctx context.Context, who ledger.Principal, p period, by string) (*ledger.Assessment, error) {
-	return h.svc.Assessment(ctx, who, ledger.AssessQuery{From: p.From, To: p.To, GroupBy: by})
+// assess asks the Service for the assessment of p grouped by by, its rows
+// in the order sort names (ledger.AssessQuery.Sort; "" is rank order).
+func (h *Handler) assess(ctx context.Context, who ledger.Principal, p period, by, sort string) (*ledger.Assessment, error) {
+	return h.svc.Assessment(ctx, who, ledger.AssessQuery{From: p.From, To: p.To, GroupBy: by, Sort: sort})
 }
 
 // monthly is one month's district totals from the assessment of that month.

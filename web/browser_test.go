@@ -531,7 +531,7 @@ func checkRanking(t *testing.T, f *fixture, insp *browserSession) {
 			continue
 		}
 		// 南关's two batches (12.5 + 30 kg), both disposed, one received with
-		// a discrepancy, none late: 100 × (0.40 + 0.30 + 0.15 × (1 − 1/2) + 0.15) = 92.5.
+		// a discrepancy, none late: 100 − 10 × 1 = 90.
 		var nanguan *ledger.AssessRow
 		for i := range a.Rows {
 			if a.Rows[i].Group == "南关" {
@@ -539,8 +539,35 @@ func checkRanking(t *testing.T, f *fixture, insp *browserSession) {
 			}
 		}
 		if nanguan == nil || nanguan.Batches != 2 || nanguan.DisposalRate != 1 || nanguan.Discrepancies != 1 ||
-			nanguan.OverdueAlerts != 0 || nanguan.Score != 92.5 {
+			nanguan.OverdueAlerts != 0 || nanguan.Score != 90 {
 			t.Fatalf("南关's assessment: %+v", nanguan)
 		}
+	}
+	// Worst first, and every column heading sorts its column.
+	insp.click("#worst-first")
+	insp.waitJS(`location.search.includes("sort=-rank")`)
+	ranks := eval[[]int](insp, `Array.from(document.querySelectorAll("#rank-party tbody tr[data-group] td.rank-no")).map(td => +td.textContent)`)
+	for i := 1; i < len(ranks); i++ {
+		if ranks[i-1] < ranks[i] {
+			t.Fatalf("worst first: ranks %v", ranks)
+		}
+	}
+	heads := eval[int](insp, `document.querySelectorAll("#rank-party thead th a.sort").length`)
+	if heads != 12 {
+		t.Fatalf("%d sortable column headings, want 12", heads)
+	}
+	insp.click(`#rank-party thead th:nth-child(7) a`) // 超期预警
+	insp.waitJS(`location.search.includes("sort=overdue_alerts")`)
+	od := eval[[]int](insp, `Array.from(document.querySelectorAll("#rank-party tbody tr[data-group] td.overdue_alerts")).map(td => +td.textContent)`)
+	for i := 1; i < len(od); i++ {
+		if od[i-1] > od[i] {
+			t.Fatalf("sorted by overdue alerts: %v", od)
+		}
+	}
+	if s := insp.text(`#rank-party thead th[aria-sort="ascending"]`); !strings.Contains(s, "超期预警") {
+		t.Fatalf("sorted heading %q", s)
+	}
+	if f := insp.text("#formula"); strings.Contains(f, "ledger.") || strings.Contains(f, "/api/") || !strings.Contains(f, "75.83") {
+		t.Fatalf("the formula names code or lacks the worked example: %q", f)
 	}
 }

@@ -60,7 +60,7 @@ func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 		d.Year = now.In(shanghai).Year()
 		// The Service scopes the assessment to the caller: its own row, ranked
 		// among all generators. The inventory still shows if it fails.
-		if a, err := h.assess(r.Context(), st.p, yearToDate(now), ledger.GroupByParty); err != nil {
+		if a, err := h.assess(r.Context(), st.p, yearToDate(now), ledger.GroupByParty, ""); err != nil {
 			h.lg.Warn("web: own assessment", "party", st.p.Party, "err", err)
 		} else {
 			for i := range a.Rows {

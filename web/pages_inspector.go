@@ -86,7 +86,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Months = monthChart(months, st.lang)
-	a, err := h.assess(ctx, st.p, per, ledger.GroupByStreet)
+	a, err := h.assess(ctx, st.p, per, ledger.GroupByStreet, "")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -120,6 +120,9 @@ type rankingData struct {
 	Streets *ledger.Assessment // nil for a generator
 	Parties *ledger.Assessment
 	Own     bool // a generator: the Service answers with its own rows only
+	// Sort orders both tables (?sort=, ledger.AssessQuery.Sort): a column's
+	// JSON name, "-" first for descending; "" is rank order.
+	Sort string
 }
 
 // preset is a quick period link on the ranking page.
@@ -130,7 +133,8 @@ type preset struct {
 }
 
 // rankingPage ranks streets and parties (考核) over ?from=&to= (default this
-// year up to today) with Service.Assessment. A generator sees its own rows.
+// year up to today) with Service.Assessment, rows in ?sort= order (each
+// column heading links to its sort). A generator sees its own rows.
 func (h *Handler) rankingPage(w http.ResponseWriter, r *http.Request) {
 	st, ok := h.need(w, r, ledger.RoleInspector, ledger.RoleAdmin, ledger.RoleGenerator)
 	if !ok {
@@ -142,14 +146,14 @@ func (h *Handler) rankingPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	d := rankingData{Period: per, Own: !st.p.SeesAll()}
+	d := rankingData{Period: per, Own: !st.p.SeesAll(), Sort: r.URL.Query().Get("sort")}
 	if !d.Own { // streets are for inspectors and admins
-		if d.Streets, err = h.assess(r.Context(), st.p, per, ledger.GroupByStreet); err != nil {
+		if d.Streets, err = h.assess(r.Context(), st.p, per, ledger.GroupByStreet, d.Sort); err != nil {
 			h.fail(w, r, err)
 			return
 		}
 	}
-	if d.Parties, err = h.assess(r.Context(), st.p, per, ledger.GroupByParty); err != nil {
+	if d.Parties, err = h.assess(r.Context(), st.p, per, ledger.GroupByParty, d.Sort); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -181,7 +185,7 @@ func (h *Handler) rankingCSV(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("by") == ledger.GroupByStreet {
 		by = ledger.GroupByStreet
 	}
-	a, err := h.assess(r.Context(), st.p, per, by)
+	a, err := h.assess(r.Context(), st.p, per, by, r.URL.Query().Get("sort"))
 	if err != nil {
 		h.fail(w, r, err)
 		return

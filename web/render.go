@@ -275,6 +275,48 @@ type rankTable struct {
 	A  *ledger.Assessment
 }
 
+// rankColumns are the ranking table's columns: the JSON name the column
+// sorts by and its heading's message. "group" is the party or street name.
+var rankColumns = []struct{ Key, Msg string }{
+	{"rank", "rank.rank"}, {"name", "group"}, {"score", "rank.score"}, {"disposal_rate", "rank.rate"},
+	{"medical_disposal_rate", "rank.med"}, {"on_time_rate", "rank.ontime"}, {"overdue_alerts", "rank.overdue"},
+	{"open_alerts", "rank.alerts"}, {"discrepancies", "rank.disc"}, {"avg_days_to_disposal", "rank.days"},
+	{"generated_kg", "rank.gen"}, {"due_kg", "rank.due"},
+}
+
+// sortLink is one column heading of the ranking table.
+type sortLink struct {
+	Label, Href string
+	Aria        string // aria-sort: ascending, descending or none
+	Mark        string // ▲, ▼ or ""
+}
+
+// Headings are the table's column headings, each a link that sorts by its
+// column: ascending first, the other way when it is the current order.
+func (t rankTable) Headings(first, last, current string) []sortLink {
+	var out []sortLink
+	for _, c := range rankColumns {
+		label := t.V.T(c.Msg)
+		if c.Msg == "group" {
+			label = t.V.T("rank.col." + t.By)
+		}
+		l := sortLink{Label: label, Aria: "none"}
+		next := c.Key
+		switch current {
+		case c.Key:
+			next, l.Aria, l.Mark = "-"+c.Key, "ascending", "▲"
+		case "-" + c.Key:
+			l.Aria, l.Mark = "descending", "▼"
+		}
+		if current == "" && c.Key == "rank" {
+			next, l.Aria, l.Mark = "-rank", "ascending", "▲"
+		}
+		l.Href = "/ranking?" + url.Values{"from": {first}, "to": {last}, "sort": {next}}.Encode() + "#rank-" + t.By
+		out = append(out, l)
+	}
+	return out
+}
+
 func init() {
 	funcs["rankArgs"] = func(v *view, by string, a *ledger.Assessment) rankTable { return rankTable{v, by, a} }
 }
