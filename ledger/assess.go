@@ -114,7 +114,7 @@ func (s *Service) Assessment(ctx context.Context, p Principal, q AssessQuery) (*
 		q.Sort = "rank"
 	}
 	if _, ok := assessSort[strings.TrimPrefix(q.Sort, "-")]; !ok {
-		f.add("sort", "must be one of %s, each optionally prefixed with -", strings.Join(AssessSortKeys, ", "))
+		f.add("sort", Text{"应为以下列名之一（可加前缀 - 表示倒序）：%s", "must be one of %s, each optionally prefixed with -"}, strings.Join(AssessSortKeys, ", "))
 	}
 	if q.From.IsZero() || q.To.IsZero() {
 		f.add("from", Text{"必须填写起止日期", "from and to are required (RFC 3339 or YYYY-MM-DD)"})
