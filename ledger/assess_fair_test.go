@@ -62,7 +62,7 @@ func TestAssessmentWorkedExample(t *testing.T) {
 	assert.Equal(t, KgToGrams(150), h.DueKg, "C is not due yet")
 	assert.EqualValues(t, 2, h.DueBatches)
 	assert.Equal(t, KgToGrams(100), h.DisposedKg)
-	assert.Equal(t, 0.6667, h.DisposalRate)       // 100 / 150
+	assert.Equal(t, 0.6667, h.DisposalRate)        // 100 / 150
 	assert.Equal(t, 0.6667, h.MedicalDisposalRate) // all medical
 	assert.Equal(t, 0.5, h.OnTimeRate)             // 1 − 1 late / 2 due
 	assert.EqualValues(t, 1, h.OverdueAlerts)
