@@ -154,7 +154,7 @@ func TestAlertSweepTerminatesAfterMassCancel(t *testing.T) {
 			defer wg.Done()
 			for i := g; i < len(ws); i += 5 {
 				w, err := f.s.RegisterWaste(f.ctx, f.hosp, WasteInput{Code: "841-001-01", Form: "solid", Quantity: 1000,
-					Container: Container{"周转箱", 1}, GeneratedAt: f.clock.Now()})
+					Container: Container{Type: "周转箱", Count: 1}, GeneratedAt: f.clock.Now()})
 				assert.NoError(t, err)
 				ws[i] = w
 			}

@@ -87,7 +87,7 @@ func TestBatchIdFromAnyNewIDCarriesItsSeq(t *testing.T) {
 	var ws []*Waste
 	for i := 0; i < 2; i++ {
 		w, err := s.RegisterWaste(ctx, gen, WasteInput{Code: "900-041-49", Form: "liquid", Quantity: KgToGrams(1),
-			Container: Container{"铁桶", 1}, GeneratedAt: s.Now().Add(-time.Hour), Storage: "暂存间"})
+			Container: Container{Type: "铁桶", Count: 1}, GeneratedAt: s.Now().Add(-time.Hour), Storage: "暂存间"})
 		require.NoError(t, err)
 		ws = append(ws, w)
 	}

@@ -105,7 +105,7 @@ func (d *benchDistrict) register(b *testing.B, n, workers int, gen func(i int) t
 				}
 				code := d.codes[(i/len(d.gens))%(len(d.codes)-1)] // every generator uses every non-medical code
 				_, err := d.s.RegisterWaste(context.Background(), d.gens[i%len(d.gens)], WasteInput{Code: code, Form: "solid",
-					Quantity: Grams(1000 + i%50000), Container: Container{"桶", 1}, GeneratedAt: gen(i), Storage: "暂存间"})
+					Quantity: Grams(1000 + i%50000), Container: Container{Type: "桶", Count: 1}, GeneratedAt: gen(i), Storage: "暂存间"})
 				if err != nil {
 					errs <- err
 					return

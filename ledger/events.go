@@ -213,8 +213,9 @@ type WasteRegisteredData struct {
 
 // ContainerData is how a batch is packed, in event data.
 type ContainerData struct {
-	Type  string `json:"type"`
-	Count int    `json:"count"`
+	Type    string  `json:"type"`
+	Count   int     `json:"count"`
+	VolumeL float64 `json:"volume_l,omitempty"`
 }
 
 // IdentificationData is an identification report, in event data.

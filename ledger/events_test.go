@@ -84,7 +84,7 @@ func goldenStory(t *testing.T) [][]byte {
 	require.NoError(t, s.RevokeToken(ctx, f.admin, tok))
 
 	w, err := s.RegisterWaste(ctx, f.gen, WasteInput{Code: "900-041-49", Name: "废包装桶", Form: "liquid", Quantity: KgToGrams(12.5),
-		Container: Container{"铁桶", 2}, GeneratedAt: f.clock.Now().Add(-time.Hour), Storage: "危废暂存间"}) // named, not the catalogue's name
+		Container: Container{Type: "铁桶", Count: 2}, GeneratedAt: f.clock.Now().Add(-time.Hour), Storage: "危废暂存间"}) // named, not the catalogue's name
 	require.NoError(t, err)
 	name, reason := "废矿物油与含矿物油废物", "称重有误"
 	kg := KgToGrams(12.25)

@@ -74,7 +74,7 @@ func newFixtureWith(t testing.TB, cfg Config) *fixture {
 func (f *fixture) waste(p Principal, code string, kg float64) *Waste {
 	f.t.Helper()
 	w, err := f.s.RegisterWaste(f.ctx, p, WasteInput{Code: code, Form: "liquid", Quantity: KgToGrams(kg),
-		Container: Container{"铁桶", 2}, GeneratedAt: f.clock.Now().Add(-time.Hour), Storage: "危废暂存间"})
+		Container: Container{Type: "铁桶", Count: 2}, GeneratedAt: f.clock.Now().Add(-time.Hour), Storage: "危废暂存间"})
 	require.NoError(f.t, err)
 	return w
 }

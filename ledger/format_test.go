@@ -28,7 +28,7 @@ func TestOpenRebuildsOlderProjections(t *testing.T) {
 		Street: "南关", Address: "郑州", Contact: Contact{"张", "1"}})
 	require.NoError(t, err)
 	w, err := s.RegisterWaste(ctx, Principal{Party: p.ID, Roles: p.Roles}, WasteInput{Code: "900-041-49", Form: "solid",
-		Quantity: KgToGrams(3), Container: Container{"桶", 1}, GeneratedAt: s.Now().Add(-time.Hour), Storage: "暂存间"})
+		Quantity: KgToGrams(3), Container: Container{Type: "桶", Count: 1}, GeneratedAt: s.Now().Add(-time.Hour), Storage: "暂存间"})
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 

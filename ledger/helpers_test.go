@@ -30,7 +30,7 @@ func (f *fixture) refused(fn func() error) error {
 func (f *fixture) wasteAt(p Principal, code string, kg float64, gen time.Time) *Waste {
 	f.t.Helper()
 	w, err := f.s.RegisterWaste(f.ctx, p, WasteInput{Code: code, Form: "solid", Quantity: KgToGrams(kg),
-		Container: Container{"周转箱", 1}, GeneratedAt: gen, Storage: "暂存间"})
+		Container: Container{Type: "周转箱", Count: 1}, GeneratedAt: gen, Storage: "暂存间"})
 	require.NoError(f.t, err)
 	return w
 }

@@ -82,7 +82,7 @@ func runRandomCommands(t *testing.T, seed uint64, steps int) {
 			kg := float64(rng.IntN(400000)) / 1000
 			var w *Waste
 			w, err = f.s.RegisterWaste(f.ctx, g, WasteInput{Code: code, Form: pick([]string{"solid", "liquid", "semi_solid"}),
-				Quantity: KgToGrams(kg), Container: Container{"桶", 1 + rng.IntN(3)}, GeneratedAt: f.clock.Now().Add(-time.Duration(rng.IntN(48)) * time.Hour)})
+				Quantity: KgToGrams(kg), Container: Container{Type: "桶", Count: 1 + rng.IntN(3)}, GeneratedAt: f.clock.Now().Add(-time.Duration(rng.IntN(48)) * time.Hour)})
 			if err == nil {
 				wastes = append(wastes, w.ID)
 			}

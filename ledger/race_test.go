@@ -104,7 +104,7 @@ func TestRaceMixedWriters(t *testing.T) {
 			defer wg.Done()
 			for range per {
 				w, err := f.s.RegisterWaste(f.ctx, g, WasteInput{Code: "900-041-49", Form: "solid", Quantity: 1000,
-					Container: Container{"桶", 1}, GeneratedAt: t0.Add(-time.Hour)})
+					Container: Container{Type: "桶", Count: 1}, GeneratedAt: t0.Add(-time.Hour)})
 				if !assert.NoError(t, err) {
 					return
 				}

@@ -264,7 +264,7 @@ func TestWatchFaultMakesReadOnly(t *testing.T) {
 				case <-time.After(time.Millisecond): // under the 999 labels a code has per day
 				}
 				_, err := s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041-49", Form: "liquid", Quantity: KgToGrams(1),
-					Container: Container{"铁桶", 1}, GeneratedAt: f.clock.Now().Add(-time.Hour), Storage: "A"})
+					Container: Container{Type: "铁桶", Count: 1}, GeneratedAt: f.clock.Now().Add(-time.Hour), Storage: "A"})
 				if err != nil && !errors.Is(err, ErrReadOnly) {
 					t.Errorf("write: %v", err)
 					return

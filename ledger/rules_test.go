@@ -42,7 +42,7 @@ func TestRuleWasteCodeUnknownOrMalformed(t *testing.T) {
 	for _, code := range []string{"900-041", "HW49", "900-041-4x", "9000414", "abc", "", "900-041-41", "999-999-49"} {
 		err := f.refused(func() error {
 			_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: code, Form: "solid", Quantity: 1000,
-				Container: Container{"桶", 1}, GeneratedAt: t0.Add(-time.Hour)})
+				Container: Container{Type: "桶", Count: 1}, GeneratedAt: t0.Add(-time.Hour)})
 			return err
 		})
 		requireField(t, err, "code")
@@ -73,7 +73,7 @@ func TestRuleMedical831RecordedAs841(t *testing.T) {
 	}
 	// 831-006-01 is not one of the five.
 	err := f.refused(func() error {
-		_, err := f.s.RegisterWaste(f.ctx, f.hosp, WasteInput{Code: "831-006-01", Form: "solid", Quantity: 1, Container: Container{"箱", 1}, GeneratedAt: t0})
+		_, err := f.s.RegisterWaste(f.ctx, f.hosp, WasteInput{Code: "831-006-01", Form: "solid", Quantity: 1, Container: Container{Type: "箱", Count: 1}, GeneratedAt: t0})
 		return err
 	})
 	requireField(t, err, "code")
@@ -138,7 +138,7 @@ func TestRuleLabelSerialLimit(t *testing.T) {
 	}
 	err := f.refused(func() error {
 		_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041-49", Form: "solid", Quantity: KgToGrams(1),
-			Container: Container{"桶", 1}, GeneratedAt: day, Storage: "暂存间"})
+			Container: Container{Type: "桶", Count: 1}, GeneratedAt: day, Storage: "暂存间"})
 		return err
 	})
 	require.ErrorIs(t, err, ErrRuleViolation)
@@ -799,7 +799,7 @@ func TestRuleTokenRevoke(t *testing.T) {
 
 func TestRuleIdempotency(t *testing.T) {
 	f := newFixture(t)
-	in := WasteInput{Code: "900-214-08", Form: "liquid", Quantity: KgToGrams(5), Container: Container{"桶", 1}, GeneratedAt: t0.Add(-time.Hour)}
+	in := WasteInput{Code: "900-214-08", Form: "liquid", Quantity: KgToGrams(5), Container: Container{Type: "桶", Count: 1}, GeneratedAt: t0.Add(-time.Hour)}
 	ctx := WithIdempotency(f.ctx, "key-1", "hash-a")
 	w1, err := f.s.RegisterWaste(ctx, f.gen, in)
 	require.NoError(t, err)

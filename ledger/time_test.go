@@ -15,7 +15,7 @@ func TestTimeOccurredAtFuture(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	now := f.clock.Now()
-	in := WasteInput{Code: "900-214-08", Form: "liquid", Quantity: 1000, Container: Container{"桶", 1}, GeneratedAt: now.Add(-time.Hour)}
+	in := WasteInput{Code: "900-214-08", Form: "liquid", Quantity: 1000, Container: Container{Type: "桶", Count: 1}, GeneratedAt: now.Add(-time.Hour)}
 
 	in.OccurredAt = ptime(now.Add(5*time.Minute + time.Second))
 	err := f.refused(func() error { _, err := f.s.RegisterWaste(f.ctx, f.gen, in); return err })
@@ -130,18 +130,18 @@ func TestTimeGeneratedAtFuture(t *testing.T) {
 	for _, g := range []time.Time{now.Add(6 * time.Minute), now.Add(24 * time.Hour)} {
 		err := f.refused(func() error {
 			_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-214-08", Form: "liquid", Quantity: 1000,
-				Container: Container{"桶", 1}, GeneratedAt: g})
+				Container: Container{Type: "桶", Count: 1}, GeneratedAt: g})
 			return err
 		})
 		requireField(t, err, "generated_at")
 	}
 	// Long ago is fine (paper records), but not before 2000.
 	_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-214-08", Form: "liquid", Quantity: 1000,
-		Container: Container{"桶", 1}, GeneratedAt: now.AddDate(0, -1, 0)})
+		Container: Container{Type: "桶", Count: 1}, GeneratedAt: now.AddDate(0, -1, 0)})
 	require.NoError(t, err)
 	err = f.refused(func() error {
 		_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-214-08", Form: "liquid", Quantity: 1000,
-			Container: Container{"桶", 1}, GeneratedAt: time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC)})
+			Container: Container{Type: "桶", Count: 1}, GeneratedAt: time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC)})
 		return err
 	})
 	requireField(t, err, "generated_at")

@@ -244,23 +244,23 @@ func TestCommandValidationNamesField(t *testing.T) {
 		run   func() error
 	}{
 		{"code", func() error {
-			_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041", Form: "solid", Quantity: 1000, Container: Container{"桶", 1}, GeneratedAt: t0})
+			_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041", Form: "solid", Quantity: 1000, Container: Container{Type: "桶", Count: 1}, GeneratedAt: t0})
 			return err
 		}},
 		{"form", func() error {
-			_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041-49", Form: "plasma", Quantity: 1000, Container: Container{"桶", 1}, GeneratedAt: t0})
+			_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041-49", Form: "plasma", Quantity: 1000, Container: Container{Type: "桶", Count: 1}, GeneratedAt: t0})
 			return err
 		}},
 		{"quantity_kg", func() error {
-			_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041-49", Form: "solid", Quantity: 0, Container: Container{"桶", 1}, GeneratedAt: t0})
+			_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041-49", Form: "solid", Quantity: 0, Container: Container{Type: "桶", Count: 1}, GeneratedAt: t0})
 			return err
 		}},
 		{"container.count", func() error {
-			_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041-49", Form: "solid", Quantity: 1, Container: Container{"桶", 0}, GeneratedAt: t0})
+			_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041-49", Form: "solid", Quantity: 1, Container: Container{Type: "桶", Count: 0}, GeneratedAt: t0})
 			return err
 		}},
 		{"generated_at", func() error {
-			_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041-49", Form: "solid", Quantity: 1, Container: Container{"桶", 1}})
+			_, err := f.s.RegisterWaste(f.ctx, f.gen, WasteInput{Code: "900-041-49", Form: "solid", Quantity: 1, Container: Container{Type: "桶", Count: 1}})
 			return err
 		}},
 		{"reason", func() error {
@@ -341,7 +341,7 @@ func TestCommandWrongRoleForbidden(t *testing.T) {
 	m := f.manifest(f.gen, f.recv, []Principal{f.car1}, w)
 	for name, run := range map[string]func() error{
 		"register by carrier": func() error {
-			_, err := f.s.RegisterWaste(f.ctx, f.car1, WasteInput{Code: "900-041-49", Form: "solid", Quantity: 1, Container: Container{"桶", 1}, GeneratedAt: t0})
+			_, err := f.s.RegisterWaste(f.ctx, f.car1, WasteInput{Code: "900-041-49", Form: "solid", Quantity: 1, Container: Container{Type: "桶", Count: 1}, GeneratedAt: t0})
 			return err
 		},
 		"manifest by receiver": func() error {

@@ -104,6 +104,10 @@ const (
 type Container struct {
 	Type  string `json:"type" validate:"required,text=100"` // e.g. 周转箱, 吨桶, 铁桶
 	Count int    `json:"count" validate:"between=1 10000"`
+	// VolumeL is one container's volume in litres, when declared: the
+	// label's size follows it (HJ 1276-2022: up to 50 L 100 × 100 mm, up to
+	// 450 L 150 × 150 mm, larger 200 × 200 mm).
+	VolumeL float64 `json:"volume_l,omitempty" validate:"between=0 100000"`
 }
 
 // Identification is the report of the identification testing (危险废物鉴别,

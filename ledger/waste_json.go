@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"encoding/json"
 	"strconv"
 	"time"
 
@@ -52,6 +53,13 @@ func (w WasteRegisteredData) AppendEventJSON(b []byte) ([]byte, bool) {
 	b = append(append(b, `,"quantity_kg":`...), kg...)
 	str(`,"container":{"type":`, w.Container.Type)
 	b = strconv.AppendInt(append(b, `,"count":`...), int64(w.Container.Count), 10)
+	if v := w.Container.VolumeL; v != 0 {
+		fv, err := json.Marshal(v)
+		if err != nil {
+			return b, false
+		}
+		b = append(append(b, `,"volume_l":`...), fv...)
+	}
 	b = append(b, '}')
 	tm(`,"generated_at":`, w.GeneratedAt)
 	str(`,"storage":`, w.Storage)

@@ -27,7 +27,7 @@ func TestWasteJSONEqualsEncodingJSON(t *testing.T) {
 	}
 	for i := 0; i < 2000; i++ {
 		w := WasteRegisteredData{ID: pick(), Label: pick(), Generator: pick(), GeneratorName: pick(), Street: pick(), Code: pick(),
-			Category: pick(), CatalogEdition: pick(), Name: pick(), MainComponents: pick(), Form: pick(), Quantity: Grams(r.Int64N(1e9)), Container: ContainerData{pick(), r.IntN(1000)},
+			Category: pick(), CatalogEdition: pick(), Name: pick(), MainComponents: pick(), Form: pick(), Quantity: Grams(r.Int64N(1e9)), Container: ContainerData{pick(), r.IntN(1000), []float64{0, 20, 0.5, r.Float64() * 1e5}[r.IntN(4)]},
 			GeneratedAt: tm(), Storage: pick(), Status: pick(), Medical: r.IntN(2) == 0, StorageDeadline: tm(),
 			StorageWarnAt: tm(), RegisteredAt: tm(), LastOccurredAt: tm(), Seq: r.Uint64()}
 		if r.IntN(2) == 0 {

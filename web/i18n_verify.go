@@ -1,12 +1,19 @@
 package web
 
-// The messages of the printable manifest link and the public verification
-// page (pages_verify.go, static/verify.js).
+// The messages of the printable manifest link, the public verification
+// page (pages_verify.go, static/verify.js) and the label's size and
+// medical-waste sign.
 func init() {
 	for k, v := range map[string][2]string{
 		"mdet.pdf":   {"打印联单（PDF）", "Print the manifest (PDF)"},
 		"mdet.print": {"打印本页", "Print this page"},
 		"err.nopdf":  {"本服务器未配置打印字体，无法生成 PDF 联单。", "This server has no font to print PDF manifests with."},
+
+		"label.medsign":   {"医疗废物警示标志（HJ 421）", "Medical waste warning sign (HJ 421)"},
+		"label.copy":      {"第 %d / %d 张", "label %d of %d"},
+		"reg.cvolume":     {"单个容器容积（升，可选）", "Volume of one container (litres, optional)"},
+		"reg.cvolumehelp": {"决定标签尺寸，如 20、200、1000", "Sets the label size, e.g. 20, 200, 1000"},
+		"err.litres":      {"请填写升数，如 200", "Enter litres, e.g. 200"},
 
 		"ver.title":      {"联单核验", "Verify a manifest"},
 		"ver.intro":      {"本页不需登录：浏览器自行用 SHA-256 重新计算每个事件的哈希和包含证明，与账本签名检查点的根哈希比对。只显示单位名称，不显示个人信息。", "No sign-in needed: your browser recomputes each event's hash and inclusion proof with SHA-256 and compares them with the root of the ledger's signed checkpoint. Only party names are shown, no personal data."},

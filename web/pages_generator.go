@@ -76,6 +76,7 @@ func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 // wasteForm is the registration form as typed, kept to re-show on errors.
 type wasteForm struct {
 	Code, Name, MainComponents, Form, Quantity, ContainerType, ContainerCount, GeneratedAt, Storage string
+	ContainerVolume                                                                                 string // litres, optional
 	IdentNumber, IdentBy, IdentAt                                                                   string
 	Hazards                                                                                         []string
 }
@@ -124,7 +125,7 @@ func (h *Handler) newWaste(w http.ResponseWriter, r *http.Request) {
 	}
 	f := wasteForm{Code: r.PostFormValue("code"), Name: r.PostFormValue("name"), MainComponents: r.PostFormValue("main_components"),
 		Form: r.PostFormValue("form"), Quantity: r.PostFormValue("quantity_kg"), ContainerType: r.PostFormValue("container_type"),
-		ContainerCount: r.PostFormValue("container_count"), GeneratedAt: r.PostFormValue("generated_at"),
+		ContainerCount: r.PostFormValue("container_count"), ContainerVolume: r.PostFormValue("container_volume_l"), GeneratedAt: r.PostFormValue("generated_at"),
 		Storage: r.PostFormValue("storage"), Hazards: r.PostForm["hazards"],
 		IdentNumber: r.PostFormValue("ident_number"), IdentBy: r.PostFormValue("ident_by"), IdentAt: r.PostFormValue("ident_at")}
 	errs := map[string]string{}
@@ -154,6 +155,13 @@ func (h *Handler) newWaste(w http.ResponseWriter, r *http.Request) {
 		errs["container.count"] = translate(st.lang, "err.count")
 	} else {
 		in.Container.Count = n
+	}
+	if v := strings.TrimSpace(f.ContainerVolume); v != "" {
+		if l, err := strconv.ParseFloat(v, 64); err != nil {
+			errs["container.volume_l"] = translate(st.lang, "err.litres")
+		} else {
+			in.Container.VolumeL = l
+		}
 	}
 	if t, err := time.ParseInLocation(dateTimeLocal, f.GeneratedAt, shanghai); err != nil {
 		errs["generated_at"] = translate(st.lang, "err.datetime")

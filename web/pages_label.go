@@ -14,6 +14,33 @@ type label struct {
 	Code     catalog.Code
 	Category catalog.Category
 	Unit     *ledger.Party
+	// Size is the label's side in millimetres (labelSize), Copies how many
+	// labels the container carries.
+	Size, Copies int
+}
+
+// labelSize is the side in millimetres of the label for a container of
+// volume litres, and how many labels it carries (HJ 1276-2022): up to
+// 50 L (or undeclared) 100 × 100, up to 450 L 150 × 150, larger 200 × 200
+// on two sides.
+func labelSize(volume float64) (side, copies int) {
+	switch {
+	case volume <= 50:
+		return 100, 1
+	case volume <= 450:
+		return 150, 1
+	default:
+		return 200, 2
+	}
+}
+
+// Each numbers the labels the container carries, from 1.
+func (l label) Each() []int {
+	n := make([]int, l.Copies)
+	for i := range n {
+		n[i] = i + 1
+	}
+	return n
 }
 
 type labelsData struct {
@@ -29,6 +56,7 @@ func (h *Handler) loadLabel(r *http.Request, st *state, id string) (label, error
 		return label{}, err
 	}
 	l := label{W: x}
+	l.Size, l.Copies = labelSize(x.Container.VolumeL)
 	e := h.svc.BatchEdition(x)
 	l.Code, _ = e.Lookup(x.Code)
 	l.Category, _ = e.Category(x.Category)
