@@ -138,15 +138,16 @@ func TestOpenAPIEnums(t *testing.T) {
 		return out
 	}
 	for name, want := range map[string][]string{
-		"Role":           ledger.RoleNames(),
-		"WasteStatus":    ledger.WasteStatuses,
-		"AlertKind":      ledger.AlertKinds,
-		"ErrorCode":      httpx.Codes,
-		"ManifestStatus": ledger.ManifestStatuses,
-		"ManifestKind":   ledger.ManifestKinds,
-		"WasteForm":      ledger.WasteForms,
-		"AlertStatus":    ledger.AlertStatuses,
-		"Hazard":         catalog.Hazards,
+		"Role":             ledger.RoleNames(),
+		"WasteStatus":      ledger.WasteStatuses,
+		"AlertKind":        ledger.AlertKinds,
+		"ErrorCode":        httpx.Codes,
+		"ManifestStatus":   ledger.ManifestStatuses,
+		"ManifestKind":     ledger.ManifestKinds,
+		"CorrectionStatus": ledger.CorrectionStatuses,
+		"WasteForm":        ledger.WasteForms,
+		"AlertStatus":      ledger.AlertStatuses,
+		"Hazard":           catalog.Hazards,
 	} {
 		assert.Equal(t, want, enum(name), name)
 	}

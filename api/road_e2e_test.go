@@ -196,3 +196,84 @@ func TestMedicalDisposalEndToEnd(t *testing.T) {
 	ts.must(http.StatusOK, "GET", "/api/v1/alerts?kind=disposal_overdue&status=resolved", d.insp.token, nil, &al)
 	require.Len(t, al.Items, 1)
 }
+
+// A correction asked by the receiver after receipt: the generator and the
+// carrier approve and it is applied; inspectors see it.
+func TestCorrectionApproveEndToEnd(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	w := ts.waste(d.gen, "900-214-08", 10)
+	m := ts.ship(ts.manifest(d.gen, d.recv, []actor{d.car1}, w), d.car1, d.recv, nil)
+	path := "/api/v1/manifests/" + m.ID + "/corrections"
+	body := map[string]any{"reason": "过磅单抄错", "changes": map[string]any{
+		"lines": []any{map[string]any{"waste_id": w.ID, "quantity_kg": 12.5, "received_kg": 12.4}}}}
+
+	// A party not named on the manifest may not ask, nor may it decide.
+	ts.refused(http.StatusNotFound, "not_found", "POST", path, d.gen2.token, body)
+	ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", path, d.insp.token, body)
+	ts.refused(http.StatusBadRequest, "validation_failed", "POST", path, d.recv.token, map[string]any{"reason": "x", "changes": map[string]any{}})
+
+	var k ledger.Correction
+	ts.must(http.StatusCreated, "POST", path, d.recv.token, body, &k)
+	assert.Equal(t, ledger.CorrectionPending, k.Status)
+	assert.ElementsMatch(t, []string{d.gen.id, d.car1.id}, k.Awaiting)
+	ts.refused(http.StatusNotFound, "not_found", "POST", "/api/v1/corrections/"+k.ID+"/approve", d.gen2.token, map[string]any{})
+	ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", "/api/v1/corrections/"+k.ID+"/approve", d.recv.token, map[string]any{})
+	// Inspectors see it pending.
+	var l CorrectionList
+	ts.must(http.StatusOK, "GET", "/api/v1/corrections?status=pending", d.insp.token, nil, &l)
+	require.Len(t, l.Items, 1)
+
+	ts.must(http.StatusOK, "POST", "/api/v1/corrections/"+k.ID+"/approve", d.gen.token, map[string]any{}, &k)
+	assert.Equal(t, ledger.CorrectionPending, k.Status)
+	ts.must(http.StatusOK, "POST", "/api/v1/corrections/"+k.ID+"/approve", d.car1.token, map[string]any{}, &k)
+	assert.Equal(t, ledger.CorrectionApplied, k.Status)
+	require.NotNil(t, k.Applied)
+	assert.Equal(t, ledger.KgToGrams(10), k.Applied.Lines[0].Before.Quantity)
+	assert.Equal(t, ledger.KgToGrams(12.5), k.Applied.Lines[0].After.Quantity)
+
+	var got ledger.Waste
+	ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+w.ID, d.gen.token, nil, &got)
+	assert.Equal(t, ledger.KgToGrams(12.5), got.Quantity)
+	assert.Equal(t, ledger.KgToGrams(12.4), got.Received)
+	var mm ledger.Manifest
+	ts.must(http.StatusOK, "GET", "/api/v1/manifests/"+m.ID, d.car1.token, nil, &mm)
+	assert.Equal(t, ledger.KgToGrams(12.5), mm.Total)
+	assert.Equal(t, []string{k.ID}, mm.Corrections)
+	ts.must(http.StatusOK, "GET", path, d.insp.token, nil, &l)
+	require.Len(t, l.Items, 1)
+	assert.Equal(t, ledger.CorrectionApplied, l.Items[0].Status)
+	ts.must(http.StatusOK, "GET", "/api/v1/corrections?status=applied", d.insp.token, nil, &l)
+	require.Len(t, l.Items, 1)
+	subj := ts.traceSubjects(d.insp.token, w.ID)
+	assert.True(t, subj[k.ID], "the request is in the batch's trace")
+}
+
+// A correction refused by one party changes nothing.
+func TestCorrectionRefuseEndToEnd(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	w := ts.waste(d.gen, "900-214-08", 10)
+	m := ts.manifest(d.gen, d.recv, []actor{d.car1, d.car2}, w)
+	path := "/api/v1/manifests/" + m.ID + "/corrections"
+	body := map[string]any{"reason": "桶数填错", "changes": map[string]any{
+		"lines": []any{map[string]any{"waste_id": w.ID, "container": map[string]any{"type": "铁桶", "count": 3}}}}}
+	// Not before pickup.
+	ts.refused(http.StatusConflict, "invalid_transition", "POST", path, d.gen.token, body)
+	ts.must(http.StatusOK, "POST", "/api/v1/manifests/"+m.ID+"/pickup", d.car1.token, scanBody(m), nil)
+	var k ledger.Correction
+	ts.must(http.StatusCreated, "POST", path, d.gen.token, body, &k)
+	ts.refused(http.StatusConflict, "invalid_transition", "POST", path, d.car1.token, body) // one pending at a time
+	ts.must(http.StatusOK, "POST", "/api/v1/corrections/"+k.ID+"/approve", d.car2.token, map[string]any{}, &k)
+	ts.refused(http.StatusBadRequest, "validation_failed", "POST", "/api/v1/corrections/"+k.ID+"/refuse", d.recv.token, map[string]any{})
+	ts.must(http.StatusOK, "POST", "/api/v1/corrections/"+k.ID+"/refuse", d.recv.token, map[string]any{"reason": "到货后再核"}, &k)
+	assert.Equal(t, ledger.CorrectionRefused, k.Status)
+	assert.Equal(t, d.recv.id, k.RefusedBy)
+	ts.refused(http.StatusConflict, "invalid_transition", "POST", "/api/v1/corrections/"+k.ID+"/approve", d.car1.token, map[string]any{})
+	var got ledger.Waste
+	ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+w.ID, d.gen.token, nil, &got)
+	assert.Equal(t, 2, got.Container.Count)
+	var one ledger.Correction
+	ts.must(http.StatusOK, "GET", "/api/v1/corrections/"+k.ID, d.insp.token, nil, &one)
+	assert.Equal(t, "到货后再核", one.RefusalReason)
+}

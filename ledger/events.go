@@ -68,6 +68,21 @@ const (
 	// are all disposed of or rejected (ManifestClosedData). Subject: the
 	// manifest.
 	EvManifestClosed = "manifest.closed"
+	// EvCorrectionRequested: a party named on a manifest asks to correct
+	// it after pickup (CorrectionRequestedData). Subject: the correction.
+	EvCorrectionRequested = "correction.requested"
+	// EvCorrectionApproved: another party named on the manifest approves
+	// a pending correction (CorrectionApprovedData). Subject: the
+	// correction.
+	EvCorrectionApproved = "correction.approved"
+	// EvCorrectionRefused: another party named on the manifest refuses a
+	// pending correction, which ends it (CorrectionRefusedData). Subject:
+	// the correction.
+	EvCorrectionRefused = "correction.refused"
+	// EvManifestCorrected: hwledger applies a correction every other party
+	// approved, recording each value before and after
+	// (ManifestCorrectedData). Subject: the manifest.
+	EvManifestCorrected = "manifest.corrected"
 	// EvAlertRaised: hwledger raises an alert (AlertRaisedData). Subject:
 	// the alert.
 	EvAlertRaised = "alert.raised"
@@ -83,24 +98,28 @@ const (
 // apply function. Apply functions read only the event and the projections
 // before it, so replaying the log rebuilds every projection exactly.
 var eventTypes = map[string]eventType{
-	EvPartyRegistered:  on[PartyRegisteredData](applyPartyRegistered),
-	EvLicenseRenewed:   on[LicenseRenewedData](applyLicenseRenewed),
-	EvTokenCreated:     on[TokenCreatedData](applyTokenCreated),
-	EvTokenRevoked:     on[TokenRevokedData](applyTokenRevoked),
-	EvWasteRegistered:  on[WasteRegisteredData](applyWasteRegistered),
-	EvWasteCorrected:   on[WasteCorrectedData](applyWasteCorrected),
-	EvWasteDisposed:    on[WasteDisposedData](applyWasteDisposed),
-	EvManifestCreated:  on[ManifestCreatedData](applyManifestCreated),
-	EvManifestPickedUp: on[ManifestPickedUpData](applyPickedUp),
-	EvManifestHandover: on[ManifestHandedOverData](applyHandedOver),
-	EvManifestTrack:    on[ManifestPositionsData](applyPositions),
-	EvManifestDeliver:  on[ManifestDeliveredData](applyDeliver),
-	EvManifestReceived: on[ManifestReceivedData](applyReceive),
-	EvManifestCancel:   on[ManifestCancelledData](applyCancel),
-	EvManifestClosed:   on[ManifestClosedData](applyClosed),
-	EvAlertRaised:      on[AlertRaisedData](applyAlertRaised),
-	EvAlertResolved:    on[AlertResolvedData](applyAlertResolved),
-	EvAlertAcked:       on[AlertAcknowledgedData](applyAlertAcked),
+	EvPartyRegistered:     on[PartyRegisteredData](applyPartyRegistered),
+	EvLicenseRenewed:      on[LicenseRenewedData](applyLicenseRenewed),
+	EvTokenCreated:        on[TokenCreatedData](applyTokenCreated),
+	EvTokenRevoked:        on[TokenRevokedData](applyTokenRevoked),
+	EvWasteRegistered:     on[WasteRegisteredData](applyWasteRegistered),
+	EvWasteCorrected:      on[WasteCorrectedData](applyWasteCorrected),
+	EvWasteDisposed:       on[WasteDisposedData](applyWasteDisposed),
+	EvManifestCreated:     on[ManifestCreatedData](applyManifestCreated),
+	EvManifestPickedUp:    on[ManifestPickedUpData](applyPickedUp),
+	EvManifestHandover:    on[ManifestHandedOverData](applyHandedOver),
+	EvManifestTrack:       on[ManifestPositionsData](applyPositions),
+	EvManifestDeliver:     on[ManifestDeliveredData](applyDeliver),
+	EvManifestReceived:    on[ManifestReceivedData](applyReceive),
+	EvManifestCancel:      on[ManifestCancelledData](applyCancel),
+	EvManifestClosed:      on[ManifestClosedData](applyClosed),
+	EvCorrectionRequested: on[CorrectionRequestedData](applyCorrectionRequested),
+	EvCorrectionApproved:  on[CorrectionApprovedData](applyCorrectionApproved),
+	EvCorrectionRefused:   on[CorrectionRefusedData](applyCorrectionRefused),
+	EvManifestCorrected:   on[ManifestCorrectedData](applyManifestCorrected),
+	EvAlertRaised:         on[AlertRaisedData](applyAlertRaised),
+	EvAlertResolved:       on[AlertResolvedData](applyAlertResolved),
+	EvAlertAcked:          on[AlertAcknowledgedData](applyAlertAcked),
 }
 
 // eventType is one row of eventTypes.
@@ -351,6 +370,94 @@ type ManifestCancelledData struct {
 // ManifestClosedData is the data of manifest.closed.
 type ManifestClosedData struct {
 	Number string `json:"number"`
+}
+
+// CorrectionRequestedData is the data of correction.requested: the
+// manifest, the parties whose approval it awaits (every other party named
+// on it), why, and the changes asked for. The requester is the actor.
+type CorrectionRequestedData struct {
+	ID       string                `json:"id"`
+	Manifest string                `json:"manifest"`
+	Number   string                `json:"number"`
+	Parties  []string              `json:"parties"`
+	Awaiting []string              `json:"awaiting"`
+	Reason   string                `json:"reason"`
+	Changes  CorrectionChangesData `json:"changes"`
+}
+
+// CorrectionChangesData is what a correction changes: declared or
+// received quantities, codes and containers of batches, and the times of
+// custody steps.
+type CorrectionChangesData struct {
+	Lines []LineChangeData `json:"lines,omitempty"`
+	Steps []StepChangeData `json:"steps,omitempty"`
+}
+
+// LineChangeData is the change asked for one batch; nil fields stay.
+type LineChangeData struct {
+	WasteID   string         `json:"waste_id"`
+	Quantity  *Grams         `json:"quantity_kg,omitempty"`
+	Received  *Grams         `json:"received_kg,omitempty"`
+	Code      *string        `json:"code,omitempty"`
+	Container *ContainerData `json:"container,omitempty"`
+}
+
+// StepChangeData is the corrected time of custody step Index (0-based,
+// in the manifest's custody order).
+type StepChangeData struct {
+	Index int       `json:"index"`
+	At    time.Time `json:"at"`
+}
+
+// CorrectionApprovedData is the data of correction.approved; the approver
+// is the actor.
+type CorrectionApprovedData struct {
+	Manifest string `json:"manifest"`
+}
+
+// CorrectionRefusedData is the data of correction.refused, with the
+// reason; the party refusing is the actor.
+type CorrectionRefusedData struct {
+	Manifest string `json:"manifest"`
+	Reason   string `json:"reason"`
+}
+
+// ManifestCorrectedData is the data of manifest.corrected: the correction
+// applied, its reason, and each changed value before and after.
+// ReceiptYear is the calendar year (Shanghai) the manifest's receipt
+// counts in (0 before receipt), whose received total a corrected received
+// quantity changes.
+type ManifestCorrectedData struct {
+	Correction  string              `json:"correction"`
+	Reason      string              `json:"reason"`
+	Lines       []LineCorrectedData `json:"lines,omitempty"`
+	Steps       []StepCorrectedData `json:"steps,omitempty"`
+	ReceiptYear int                 `json:"receipt_year,omitempty"`
+}
+
+// LineCorrectedData is one batch's values before and after a correction.
+type LineCorrectedData struct {
+	WasteID string         `json:"waste_id"`
+	Before  LineValuesData `json:"before"`
+	After   LineValuesData `json:"after"`
+}
+
+// LineValuesData is what a correction may change of a batch on a
+// manifest. Received is 0 before receipt and for a rejected batch.
+type LineValuesData struct {
+	Quantity  Grams         `json:"quantity_kg"`
+	Received  Grams         `json:"received_kg"`
+	Code      string        `json:"code"`
+	Category  string        `json:"category"`
+	Container ContainerData `json:"container"`
+}
+
+// StepCorrectedData is one custody step's time before and after.
+type StepCorrectedData struct {
+	Index  int       `json:"index"`
+	Kind   string    `json:"kind"`
+	Before time.Time `json:"before"`
+	After  time.Time `json:"after"`
 }
 
 // AlertRaisedData is the data of alert.raised. Subject is the waste,

@@ -113,6 +113,20 @@ func goldenStory(t *testing.T) [][]byte {
 	_, err = s.AckAlert(ctx, f.insp, open[0].ID, AckInput{Note: "已核查"})
 	require.NoError(t, err)
 
+	// A correction of the closed manifest, refused, then asked again and
+	// approved by every other party.
+	fix := CorrectionInput{Reason: "容器数量填错", Changes: CorrectionChanges{Lines: []LineChange{{WasteID: w.ID, Container: &Container{"铁桶", 3}}}}}
+	k, err := s.RequestCorrection(ctx, f.recv, m.ID, fix)
+	require.NoError(t, err)
+	_, err = s.RefuseCorrection(ctx, f.gen, k.ID, DecisionInput{Reason: "未见交接单"})
+	require.NoError(t, err)
+	k, err = s.RequestCorrection(ctx, f.recv, m.ID, fix)
+	require.NoError(t, err)
+	for _, p := range []Principal{f.gen, f.car1, f.car2} {
+		_, err = s.ApproveCorrection(ctx, p, k.ID, DecisionInput{})
+		require.NoError(t, err)
+	}
+
 	var out [][]byte
 	seen := map[string]bool{}
 	require.NoError(t, s.Log().Events(0, int(f.size()), func(_ uint64, b []byte) error {

@@ -256,6 +256,10 @@ type Manifest struct {
 	Lines          []ReceiptLine `json:"lines,omitempty"`
 	Discrepancy    bool          `json:"discrepancy"`
 	CancelReason   string        `json:"cancel_reason,omitempty"`
+	// Corrections are the ids of the manifest's correction requests,
+	// oldest first; PendingCorrection the one awaiting approval, if any.
+	Corrections       []string `json:"corrections,omitempty"`
+	PendingCorrection string   `json:"pending_correction,omitempty"`
 	CreatedAt      time.Time     `json:"created_at"`
 	PickedUpAt     *time.Time    `json:"picked_up_at,omitempty"`
 	DeliveredAt    *time.Time    `json:"delivered_at,omitempty"`

@@ -112,6 +112,12 @@ func (h *Handler) routes() error {
 	m.HandleFunc("POST /manifests/new", h.newManifest)
 	m.HandleFunc("POST /manifests/{id}/cancel", h.cancelManifest)
 
+	// Everyone named on a manifest: corrections after pickup.
+	m.HandleFunc("GET /manifests/{id}/correct", h.correctPage)
+	m.HandleFunc("POST /manifests/{id}/correct", h.requestCorrection)
+	m.HandleFunc("POST /corrections/{id}/{decision}", h.decideCorrection)
+	m.HandleFunc("GET /corrections", h.correctionsPage)
+
 	// Everyone on a manifest.
 	m.HandleFunc("GET /manifests", h.manifestList)
 	m.HandleFunc("GET /manifests/{id}", h.manifestPage) // and /manifests/{id}.pdf

@@ -206,12 +206,26 @@ type manifestData struct {
 	M *ledger.Manifest
 	// Refused lists the batches the viewer refused on this manifest and
 	// still holds: it may file their return or redirect.
-	Refused    []string
-	Lines      []manifestLine
-	Names      names
-	CanScan    bool // a carrier's next step is a scan (pickup, handover, deliver)
-	CanReceive bool
-	CanCancel  bool
+	Refused []string
+	Lines   []manifestLine
+	Names   names
+	// Corrections are the manifest's correction requests, oldest first;
+	// CanCorrect: the viewer may ask for one now.
+	Corrections []*ledger.Correction
+	CanCorrect  bool
+	CanScan     bool // a carrier's next step is a scan (pickup, handover, deliver)
+	CanReceive  bool
+	CanCancel   bool
+}
+
+// LabelOf is the label of the manifest's batch id ("" if not on it).
+func (d manifestData) LabelOf(id string) string {
+	for i, x := range d.M.WasteIDs {
+		if x == id && i < len(d.M.Labels) {
+			return d.M.Labels[i]
+		}
+	}
+	return ""
 }
 
 // loadManifestLines loads the batches of m visible to the party.
@@ -268,7 +282,14 @@ func (h *Handler) manifestPage(w http.ResponseWriter, r *http.Request) {
 			refused = append(refused, l.W.ID)
 		}
 	}
-	d := manifestData{M: m, Lines: lines, Names: n, Refused: refused,
+	ks, err := h.svc.ManifestCorrections(r.Context(), st.p, m.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	afterPickup := m.Status != ledger.ManifestSubmitted && m.Status != ledger.ManifestCancelled
+	d := manifestData{M: m, Lines: lines, Names: n, Refused: refused, Corrections: ks,
+		CanCorrect: afterPickup && m.OnManifest(st.p.Party) && m.PendingCorrection == "",
 		CanScan:    scanAction(m, st.p.Party) != "",
 		CanReceive: m.Status == ledger.ManifestDelivered && m.Receiver == st.p.Party,
 		CanCancel:  m.Status == ledger.ManifestSubmitted && m.Generator == st.p.Party}

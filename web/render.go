@@ -121,6 +121,7 @@ func navFor(p ledger.Principal, path string) []navItem {
 	if p.SeesAll() {
 		add("/dashboard", "nav.dashboard")
 		add("/ranking", "nav.ranking")
+		add("/corrections", "nav.corrections")
 	}
 	if p.Has(ledger.RoleGenerator) {
 		add("/wastes", "nav.inventory")

@@ -176,3 +176,101 @@ func TestRedirectForm(t *testing.T) {
 		t.Fatalf("redirect manifest %+v %v", m, err)
 	}
 }
+
+// A receiver asks to correct the received weight on the correction page;
+// the generator approves on the manifest page, the carrier too, and the
+// change is applied. A second request is refused by the generator.
+func TestCorrectionForms(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	gen, car, rx := f.principal(t, "gen"), f.principal(t, "carrier"), f.principal(t, "receiver")
+	w, err := f.svc.RegisterWaste(ctx, gen, ledger.WasteInput{Code: "900-214-08", Form: "liquid", Quantity: 20000,
+		Container: ledger.Container{Type: "铁桶", Count: 1}, GeneratedAt: f.svc.Now().Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.svc.CreateManifest(ctx, gen, ledger.ManifestInput{WasteIDs: []string{w.ID}, Carriers: []string{car.Party},
+		Receiver: rx.Party, PlannedPickupAt: f.svc.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = f.svc.Pickup(ctx, car, m.ID, ledger.CustodyInput{Labels: m.Labels, VehiclePlate: "豫A12345", Driver: "赵师傅"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = f.svc.Deliver(ctx, car, m.ID, ledger.DeliverInput{}); err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	if _, err = f.svc.Receive(ctx, rx, m.ID, ledger.ReceiveInput{Lines: []ledger.ReceiveLine{{WasteID: w.ID, Received: 20000,
+		ContainerCount: 1, Accepted: &yes}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	c := client(t)
+	csrf := signIn(t, f, c, f.tokens["receiver"])
+	_, body := page(t, f, c, "/manifests/"+m.ID)
+	if !strings.Contains(body, `id="correct-link"`) {
+		t.Fatal("no correction link on the manifest page")
+	}
+	code, body := page(t, f, c, "/manifests/"+m.ID+"/correct")
+	if code != 200 || !strings.Contains(body, "received_"+w.ID) {
+		t.Fatalf("correction page %d", code)
+	}
+	before := f.svc.Log().Size()
+	code, _, _ = post(t, f, c, "/manifests/"+m.ID+"/correct", url.Values{"csrf": {csrf}, "reason": {"复核"}})
+	if code != http.StatusBadRequest || f.svc.Log().Size() != before {
+		t.Fatalf("a correction without changes: %d", code)
+	}
+	code, loc, body := post(t, f, c, "/manifests/"+m.ID+"/correct", url.Values{"csrf": {csrf}, "reason": {"地磅复核"},
+		"received_" + w.ID: {"19.6"}})
+	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/manifests/"+m.ID) {
+		t.Fatalf("request: %d %s\n%s", code, loc, body)
+	}
+
+	g := client(t)
+	gcsrf := signIn(t, f, g, f.tokens["gen"])
+	_, body = page(t, f, g, "/manifests/"+m.ID)
+	if !strings.Contains(body, "approve-correction") || !strings.Contains(body, "待同意") {
+		t.Fatal("the generator is not offered the decision")
+	}
+	ks, err := f.svc.ManifestCorrections(ctx, gen, m.ID)
+	if err != nil || len(ks) != 1 {
+		t.Fatal(ks, err)
+	}
+	if code, _, body = post(t, f, g, "/corrections/"+ks[0].ID+"/approve", url.Values{"csrf": {gcsrf}}); code != http.StatusSeeOther {
+		t.Fatalf("approve: %d\n%s", code, body)
+	}
+	cc := client(t)
+	ccsrf := signIn(t, f, cc, f.tokens["carrier"])
+	if code, _, body = post(t, f, cc, "/corrections/"+ks[0].ID+"/approve", url.Values{"csrf": {ccsrf}}); code != http.StatusSeeOther {
+		t.Fatalf("approve: %d\n%s", code, body)
+	}
+	got, err := f.svc.Waste(ctx, gen, w.ID)
+	if err != nil || got.Received != 19600 {
+		t.Fatalf("after approval: %+v %v", got, err)
+	}
+	_, body = page(t, f, g, "/manifests/"+m.ID)
+	if !strings.Contains(body, "已更正") || !strings.Contains(body, "20 → 19.6") {
+		t.Error("the manifest page does not show the applied correction")
+	}
+
+	// Asked again, refused by the generator with a reason.
+	if code, _, body = post(t, f, c, "/manifests/"+m.ID+"/correct", url.Values{"csrf": {csrf}, "reason": {"再次复核"},
+		"count_" + w.ID: {"2"}}); code != http.StatusSeeOther {
+		t.Fatalf("second request: %d\n%s", code, body)
+	}
+	ks, _ = f.svc.ManifestCorrections(ctx, gen, m.ID)
+	if code, _, _ = post(t, f, g, "/corrections/"+ks[1].ID+"/refuse", url.Values{"csrf": {gcsrf}, "reason": {"桶数无误"}}); code != http.StatusSeeOther {
+		t.Fatalf("refuse: %d", code)
+	}
+	if k, _ := f.svc.Correction(ctx, gen, ks[1].ID); k.Status != ledger.CorrectionRefused {
+		t.Fatalf("refused correction %+v", k)
+	}
+	// The inspector's list shows both.
+	i := client(t)
+	signIn(t, f, i, f.tokens["inspector"])
+	code, body = page(t, f, i, "/corrections")
+	if code != 200 || strings.Count(body, `href="/manifests/`+m.ID+`#corrections"`) != 2 {
+		t.Fatalf("inspector's corrections page %d", code)
+	}
+}

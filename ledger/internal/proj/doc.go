@@ -43,6 +43,7 @@
 //	mn/<yyyy><province><city>  the last manifest serial of that year and place,
 //	                           decimal, no leading zeros
 //	mo/<batch id>              the id of the open manifest the batch is on
+//	mc/<id>                    correction request: JSON (ledger.Correction)
 //	a/<id>                     alert: JSON (ledger.Alert)
 //	ac/<kind>/<subject>        the id of the open alert of that kind about subject
 //	dl/<be64 h><be64 s>        deadline block: the deadlines in unix hour h of
@@ -85,4 +86,6 @@
 //	as/<status>/, aa/          alerts in a status, every alert
 //	ak/<kind>/, at/<street>/   alerts of a kind, of a street
 //	ap/<party>/                alerts a party sees
+//	cs/<status>/               correction requests in a status
+//	cp/<party>/                correction requests of the manifests a party is on
 package proj

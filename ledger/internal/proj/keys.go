@@ -21,6 +21,7 @@ const (
 	prefixTrack      = "mt/"              // mt/<id>/<be64 n>: GPS point n of a manifest
 	prefixManifestNo = "mn/"              // mn/<year><province><city>: last manifest serial
 	prefixOpenMan    = "mo/"              // mo/<batch id>: id of the open manifest holding it
+	prefixCorrection = "mc/"              // mc/<id>: correction request record
 	prefixAlert      = "a/"               // a/<id>: alert record
 	prefixAlertCond  = "ac/"              // ac/<kind>/<subject>: id of the open alert
 	prefixDeadline   = "dl/"              // dl/<be64 hour><be64 seq>>deadlineBits>: deadline block
@@ -48,6 +49,8 @@ const (
 	listAlertKind      = "ak/" // ak/<kind>/: alerts of a kind
 	listAlertStreet    = "at/" // at/<street>/: alerts of a street
 	listAlertParty     = "ap/" // ap/<party>/: alerts a party sees
+	listCorrStatus     = "cs/" // cs/<status>/: corrections in a status
+	listCorrParty      = "cp/" // cp/<party>/: corrections of manifests a party is on
 	partyRole          = "pr/" // x/pr/<role>/<id>: one key per party and role (not a list)
 )
 
@@ -90,6 +93,9 @@ func ManifestNoKey(yearProvinceCity string) []byte {
 // OpenManifestKey is the key holding the id of the open manifest batch
 // id is on.
 func OpenManifestKey(batch string) []byte { return []byte(prefixOpenMan + batch) }
+
+// CorrectionKey is the key of correction request id's record.
+func CorrectionKey(id string) []byte { return []byte(prefixCorrection + id) }
 
 // AlertKey is the key of alert id's record.
 func AlertKey(id string) []byte { return []byte(prefixAlert + id) }

@@ -78,6 +78,13 @@ func AlertsInStreet(street string) List { return List(listAlertStreet + street +
 // AlertsOfParty lists the alerts party sees.
 func AlertsOfParty(party string) List { return List(listAlertParty + party + "/") }
 
+// CorrectionsInStatus lists the correction requests in status.
+func CorrectionsInStatus(status string) List { return List(listCorrStatus + status + "/") }
+
+// CorrectionsOfParty lists the correction requests of the manifests party
+// is on.
+func CorrectionsOfParty(party string) List { return List(listCorrParty + party + "/") }
+
 // CodeLists returns the WastesOfCode lists of category that hold entries,
 // found by skipping from code to code.
 func (r *Snapshot) CodeLists(category string) []List {
