@@ -91,9 +91,9 @@ type Correction struct {
 	RefusalReason string `json:"refusal_reason,omitempty"`
 	// Applied holds each value before and after, once applied.
 	Applied     *CorrectionChange `json:"applied,omitempty"`
-	RequestedAt time.Time          `json:"requested_at"`
-	DecidedAt   *time.Time         `json:"decided_at,omitempty"`
-	EventIndex  uint64             `json:"event_index"`
+	RequestedAt time.Time         `json:"requested_at"`
+	DecidedAt   *time.Time        `json:"decided_at,omitempty"`
+	EventIndex  uint64            `json:"event_index"`
 	// AppliedIndex is the index of the manifest.corrected event.
 	AppliedIndex uint64 `json:"applied_index,omitempty"`
 	Seq          uint64 `json:"seq"`

@@ -117,7 +117,10 @@ func TestCorrectionRefused(t *testing.T) {
 	require.NoError(t, err)
 	err = f.refused(func() error { _, err := f.s.RefuseCorrection(f.ctx, f.recv, k.ID, DecisionInput{}); return err })
 	requireField(t, err, "reason")
-	err = f.refused(func() error { _, err := f.s.RefuseCorrection(f.ctx, f.gen2, k.ID, DecisionInput{Reason: "x"}); return err })
+	err = f.refused(func() error {
+		_, err := f.s.RefuseCorrection(f.ctx, f.gen2, k.ID, DecisionInput{Reason: "x"})
+		return err
+	})
 	assert.ErrorIs(t, err, ErrNotFound)
 	k, err = f.s.RefuseCorrection(f.ctx, f.recv, k.ID, DecisionInput{Reason: "未见过磅单"})
 	require.NoError(t, err)

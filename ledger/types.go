@@ -250,23 +250,23 @@ type Manifest struct {
 	TrackPoints     int           `json:"track_points"`
 	LastPositionAt  *time.Time    `json:"last_position_at,omitempty"`
 	// Deadlines in force (from the events that set them).
-	TransitDue     *time.Time    `json:"transit_due,omitempty"`
-	TrackGapDue    *time.Time    `json:"track_gap_due,omitempty"`
-	ReceiptDue     *time.Time    `json:"receipt_due,omitempty"`
-	Lines          []ReceiptLine `json:"lines,omitempty"`
-	Discrepancy    bool          `json:"discrepancy"`
-	CancelReason   string        `json:"cancel_reason,omitempty"`
+	TransitDue   *time.Time    `json:"transit_due,omitempty"`
+	TrackGapDue  *time.Time    `json:"track_gap_due,omitempty"`
+	ReceiptDue   *time.Time    `json:"receipt_due,omitempty"`
+	Lines        []ReceiptLine `json:"lines,omitempty"`
+	Discrepancy  bool          `json:"discrepancy"`
+	CancelReason string        `json:"cancel_reason,omitempty"`
 	// Corrections are the ids of the manifest's correction requests,
 	// oldest first; PendingCorrection the one awaiting approval, if any.
-	Corrections       []string `json:"corrections,omitempty"`
-	PendingCorrection string   `json:"pending_correction,omitempty"`
-	CreatedAt      time.Time     `json:"created_at"`
-	PickedUpAt     *time.Time    `json:"picked_up_at,omitempty"`
-	DeliveredAt    *time.Time    `json:"delivered_at,omitempty"`
-	ReceivedAt     *time.Time    `json:"received_at,omitempty"`
-	ClosedAt       *time.Time    `json:"closed_at,omitempty"`
-	LastOccurredAt time.Time     `json:"last_occurred_at"`
-	Seq            uint64        `json:"seq"`
+	Corrections       []string   `json:"corrections,omitempty"`
+	PendingCorrection string     `json:"pending_correction,omitempty"`
+	CreatedAt         time.Time  `json:"created_at"`
+	PickedUpAt        *time.Time `json:"picked_up_at,omitempty"`
+	DeliveredAt       *time.Time `json:"delivered_at,omitempty"`
+	ReceivedAt        *time.Time `json:"received_at,omitempty"`
+	ClosedAt          *time.Time `json:"closed_at,omitempty"`
+	LastOccurredAt    time.Time  `json:"last_occurred_at"`
+	Seq               uint64     `json:"seq"`
 }
 
 // OnManifest reports whether party is the generator, a carrier or the
