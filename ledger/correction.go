@@ -38,11 +38,11 @@ type CorrectionChanges struct {
 // Quantity is what was declared, Received what the receiver found (only
 // after receipt, for an accepted batch).
 type LineChange struct {
-	WasteID   string     `json:"waste_id" validate:"required"`
+	WasteID   string     `json:"waste_id" validate:"required,text=64"`
 	Quantity  *Grams     `json:"quantity_kg,omitempty" validate:"omitempty,gt=0,lte=100000"`
 	Received  *Grams     `json:"received_kg,omitempty" validate:"omitempty,gt=0,lte=100000"`
-	Code      *string    `json:"code,omitempty"`
-	Container *Container `json:"container,omitempty"`
+	Code      *string    `json:"code,omitempty" validate:"omitnil,text=20"`
+	Container *Container `json:"container,omitempty" validate:"omitnil"`
 }
 
 // StepChange is the corrected time of the manifest's custody step Index
@@ -55,14 +55,14 @@ type StepChange struct {
 // CorrectionInput requests a correction (POST /manifests/{id}/corrections).
 type CorrectionInput struct {
 	Changes    CorrectionChanges `json:"changes"`
-	Reason     string            `json:"reason" validate:"required,max=500"`
+	Reason     string            `json:"reason" validate:"required,note=500"`
 	OccurredAt *time.Time        `json:"occurred_at"`
 }
 
 // DecisionInput approves or refuses a correction; a refusal needs a
 // reason.
 type DecisionInput struct {
-	Reason     string     `json:"reason" validate:"max=500"`
+	Reason     string     `json:"reason" validate:"note=500"`
 	OccurredAt *time.Time `json:"occurred_at"`
 }
 
@@ -142,19 +142,19 @@ func (s *Service) RequestCorrection(ctx context.Context, p Principal, id string,
 	f := fieldErrors{}
 	checkTags(f, &in)
 	if len(in.Changes.Lines) == 0 && len(in.Changes.Steps) == 0 {
-		f.add("changes", "name at least one change: lines (quantity_kg, received_kg, code, container) or steps (index, at)")
+		f.add("changes", Text{"至少填写一项更正：批次（申报重量、实收重量、代码、容器）或交接时间", "name at least one change: lines (quantity_kg, received_kg, code, container) or steps (index, at)"})
 	}
 	for i, l := range in.Changes.Lines {
 		at := fmt.Sprintf("changes.lines[%d]", i)
 		if l.Quantity == nil && l.Received == nil && l.Code == nil && l.Container == nil {
-			f.add(at, "change at least one of quantity_kg, received_kg, code, container")
+			f.add(at, Text{"至少更正申报重量、实收重量、代码、容器中的一项", "change at least one of quantity_kg, received_kg, code, container"})
 		}
 		if l.Container != nil {
 			if strings.TrimSpace(l.Container.Type) == "" {
-				f.add(at+".container.type", "is required (e.g. 周转箱, 吨桶, 铁桶)")
+				f.add(at+".container.type", Text{"必填（如周转箱、吨桶、铁桶）", "is required (e.g. 周转箱, 吨桶, 铁桶)"})
 			}
 			if l.Container.Count < 1 || l.Container.Count > 10000 {
-				f.add(at+".container.count", "must be between 1 and 10000")
+				f.add(at+".container.count", Text{"应在 1 到 10000 之间", "must be between 1 and 10000"})
 			}
 		}
 	}
@@ -167,17 +167,17 @@ func (s *Service) RequestCorrection(ctx context.Context, p Principal, id string,
 			return nil, err
 		}
 		if !m.OnManifest(p.Party) {
-			return nil, ruleErr("only a party named on manifest %s may ask to correct it", m.Number)
+			return nil, ruleErr(Text{"只有联单 %s 上列明的单位可以申请更正", "only a party named on manifest %s may ask to correct it"}, m.Number)
 		}
 		switch m.Status {
 		case ManifestInTransit, ManifestDelivered, ManifestReceived, ManifestClosed:
 		case ManifestSubmitted:
-			return nil, fmt.Errorf("%w: manifest %s is not picked up yet: cancel and file it again, or correct the batch", ErrInvalidTransition, m.Number)
+			return nil, transitionErr(Text{"在提货前更正联单（请取消后重新填写，或更正批次）", "correct a manifest before pickup (cancel and file it again, or correct the batch)"}, m.Status)
 		default:
-			return nil, transitionErr("correct a manifest", m.Status)
+			return nil, transitionErr(Text{"更正联单", "correct a manifest"}, m.Status)
 		}
 		if m.PendingCorrection != "" {
-			return nil, fmt.Errorf("%w: correction %s of manifest %s is still pending", ErrInvalidTransition, m.PendingCorrection, m.Number)
+			return nil, transitionErr(Text{"在已有更正（" + m.PendingCorrection + "）待同意时再申请更正", "ask for a correction while correction " + m.PendingCorrection + " is pending"}, CorrectionPending)
 		}
 		changes, err := c.checkChanges(m, in.Changes)
 		if err != nil {
@@ -231,10 +231,10 @@ func (c *cmd) checkChanges(m *Manifest, ch CorrectionChanges) (CorrectionChanges
 	for i, l := range ch.Lines {
 		at := fmt.Sprintf("changes.lines[%d]", i)
 		if !contains(m.WasteIDs, l.WasteID) {
-			return out, invalid(at+".waste_id", "batch %s is not on manifest %s", l.WasteID, m.Number)
+			return out, invalid(at+".waste_id", Text{"批次 %s 不在联单 %s 上", "batch %s is not on manifest %s"}, l.WasteID, m.Number)
 		}
 		if seen[l.WasteID] {
-			return out, invalid(at+".waste_id", "batch %s is listed twice", l.WasteID)
+			return out, invalid(at+".waste_id", Text{"批次 %s 重复列出", "batch %s is listed twice"}, l.WasteID)
 		}
 		seen[l.WasteID] = true
 		w, err := loadWaste(c.tx, l.WasteID)
@@ -245,20 +245,22 @@ func (c *cmd) checkChanges(m *Manifest, ch CorrectionChanges) (CorrectionChanges
 		if l.Received != nil {
 			line := receiptLine(m, w.ID)
 			if line == nil || !line.Accepted {
-				return out, invalid(at+".received_kg", "batch %s has no accepted receipt to correct", w.Label)
+				return out, invalid(at+".received_kg", Text{"批次 %s 没有可更正的接收记录（未接收或被拒收）", "batch %s has no accepted receipt to correct"}, w.Label)
 			}
 		}
 		if l.Code != nil {
 			code, err := c.s.BatchEdition(w).Lookup(*l.Code)
 			if err != nil {
-				return out, invalid(at+".code", "%s", err.Error())
+				f := fieldErrors{}
+				f.put(at+".code", codeProblem(err, *l.Code))
+				return out, f.err()
 			}
 			if code.Medical != w.Medical {
-				return out, invalid(at+".code", "%s is %s medical waste: a correction keeps a batch medical or not", code.Code, map[bool]string{true: "", false: "not"}[code.Medical])
+				return out, invalid(at+".code", Text{"更正不能改变批次是否属于医疗废物：%s 与原代码不同", "a correction keeps a batch medical or not: %s differs"}, code.Code)
 			}
 			if recvLic != nil {
-				if prob := licenseProblem(recvLic, code.Code, orNow(m.PickedUpAt, c.now)); prob != "" {
-					return out, ruleErr("the receiver's %s", prob)
+				if prob := licenseProblem(recvLic, code.Code, orNow(m.PickedUpAt, c.now)); prob != (Text{}) {
+					return out, ruleErr(Text{"接收单位的%s", "the receiver's %s"}, prob)
 				}
 			}
 			cc := code.Code
@@ -274,14 +276,14 @@ func (c *cmd) checkChanges(m *Manifest, ch CorrectionChanges) (CorrectionChanges
 	for i, st := range ch.Steps {
 		at := fmt.Sprintf("changes.steps[%d]", i)
 		if st.Index >= len(m.Custody) {
-			return out, invalid(at+".index", "manifest %s has %d custody steps (0 to %d)", m.Number, len(m.Custody), len(m.Custody)-1)
+			return out, invalid(at+".index", Text{"联单 %s 有 %d 个交接步骤（0 到 %d）", "manifest %s has %d custody steps (0 to %d)"}, m.Number, len(m.Custody), len(m.Custody)-1)
 		}
 		if _, dup := steps[st.Index]; dup {
-			return out, invalid(at+".index", "step %d is listed twice", st.Index)
+			return out, invalid(at+".index", Text{"步骤 %d 重复列出", "step %d is listed twice"}, st.Index)
 		}
 		t := st.At.UTC().Truncate(time.Microsecond)
 		if t.After(c.now.Add(c.s.rules.MaxFutureOccurrence)) {
-			return out, invalid(at+".at", "must not be in the future")
+			return out, invalid(at+".at", Text{"不能晚于当前时间", "must not be in the future"})
 		}
 		steps[st.Index] = t
 		out.Steps = append(out.Steps, StepChangeData{Index: st.Index, At: t})
@@ -294,7 +296,7 @@ func (c *cmd) checkChanges(m *Manifest, ch CorrectionChanges) (CorrectionChanges
 			t = v
 		}
 		if t.Before(prev) {
-			return out, invalid("changes.steps", "the custody steps must stay in order: step %d (%s) would be before step %d", i, st.Kind, i-1)
+			return out, invalid("changes.steps", Text{"交接步骤须保持先后顺序：步骤 %d（%s）将早于步骤 %d", "the custody steps must stay in order: step %d (%s) would be before step %d"}, i, st.Kind, i-1)
 		}
 		prev = t
 	}
@@ -336,7 +338,7 @@ func (s *Service) decide(ctx context.Context, p Principal, id string, in Decisio
 	f := fieldErrors{}
 	checkTags(f, &in)
 	if !approve && in.Reason == "" {
-		f.add("reason", "say why the correction is refused")
+		f.add("reason", Text{"请说明拒绝的原因", "say why the correction is refused"})
 	}
 	if err := f.err(); err != nil {
 		return nil, err
@@ -350,13 +352,13 @@ func (s *Service) decide(ctx context.Context, p Principal, id string, in Decisio
 			return nil, notFound("correction", id)
 		}
 		if k.Status != CorrectionPending {
-			return nil, transitionErr("decide on a correction", k.Status)
+			return nil, transitionErr(Text{"同意或拒绝更正", "decide on a correction"}, k.Status)
 		}
 		if !contains(k.Awaiting, p.Party) {
 			if contains(k.Parties, p.Party) {
-				return nil, ruleErr("correction %s does not await your decision: you asked for it or have approved it", k.ID)
+				return nil, ruleErr(Text{"更正 %s 不需要本单位决定：本单位是申请方或已同意", "correction %s does not await your decision: you asked for it or have approved it"}, k.ID)
 			}
-			return nil, ruleErr("only a party named on manifest %s decides on its corrections", k.ManifestNumber)
+			return nil, ruleErr(Text{"只有联单 %s 上列明的单位可以决定其更正", "only a party named on manifest %s decides on its corrections"}, k.ManifestNumber)
 		}
 		m, err := loadManifest(c.tx, k.Manifest)
 		if err != nil {
@@ -474,7 +476,7 @@ func (s *Service) ManifestCorrections(ctx context.Context, p Principal, id strin
 // admins: all; others: those of manifests they are on), newest first.
 func (s *Service) Corrections(ctx context.Context, p Principal, f CorrectionFilter, pg Page) (List[*Correction], error) {
 	if f.Status != "" && !contains(CorrectionStatuses, f.Status) {
-		return List[*Correction]{}, invalid("status", "must be one of %s", strings.Join(CorrectionStatuses, ", "))
+		return List[*Correction]{}, invalid("status", Text{"应为以下之一：%s", "must be one of %s"}, strings.Join(CorrectionStatuses, ", "))
 	}
 	if !p.SeesAll() {
 		if f.Party != "" && f.Party != p.Party {

@@ -94,7 +94,8 @@ type TextLimit struct {
 // Inputs are the input types of the Service methods that record
 // something: every text field reachable from them needs a text or note tag.
 var Inputs = []any{PartyInput{}, License{}, WasteInput{}, WasteCorrection{}, DisposeInput{}, ManifestInput{},
-	CustodyInput{}, PositionsInput{}, DeliverInput{}, ReceiveInput{}, CancelInput{}, AckInput{}}
+	CustodyInput{}, PositionsInput{}, DeliverInput{}, ReceiveInput{}, CancelInput{}, AckInput{}, CorrectionInput{},
+	DecisionInput{}}
 
 // TextLimits lists every text field reachable from Inputs (a string, a
 // *string or a list of strings) by the name of the struct type holding it

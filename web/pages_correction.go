@@ -126,7 +126,7 @@ func (h *Handler) requestCorrection(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/manifests/"+d.M.ID+"#corrections", http.StatusSeeOther)
 			return
 		}
-		status, key, detail, fields := classify(err)
+		status, key, detail, fields := classify(st.lang, err)
 		if status == http.StatusInternalServerError || status == http.StatusUnauthorized || status == http.StatusNotFound {
 			h.fail(w, r, err)
 			return
