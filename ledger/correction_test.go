@@ -22,7 +22,7 @@ func TestCorrectionApproved(t *testing.T) {
 	pickedUp := m.Custody[0].At
 	in := CorrectionInput{Reason: "过磅单抄错", Changes: CorrectionChanges{
 		Lines: []LineChange{{WasteID: w.ID, Quantity: gramsPtr(12), Received: gramsPtr(11.5), Code: &code,
-			Container: &Container{"铁桶", 3}}},
+			Container: &Container{Type: "铁桶", Count: 3}}},
 		Steps: []StepChange{{Index: 0, At: pickedUp.Add(-10 * time.Minute)}}}}
 
 	// Not before pickup, not by a party off the manifest, not out of order.

@@ -115,7 +115,7 @@ func goldenStory(t *testing.T) [][]byte {
 
 	// A correction of the closed manifest, refused, then asked again and
 	// approved by every other party.
-	fix := CorrectionInput{Reason: "容器数量填错", Changes: CorrectionChanges{Lines: []LineChange{{WasteID: w.ID, Container: &Container{"铁桶", 3}}}}}
+	fix := CorrectionInput{Reason: "容器数量填错", Changes: CorrectionChanges{Lines: []LineChange{{WasteID: w.ID, Container: &Container{Type: "铁桶", Count: 3}}}}}
 	k, err := s.RequestCorrection(ctx, f.recv, m.ID, fix)
 	require.NoError(t, err)
 	_, err = s.RefuseCorrection(ctx, f.gen, k.ID, DecisionInput{Reason: "未见交接单"})

@@ -113,7 +113,7 @@ func (h *Handler) requestCorrection(w http.ResponseWriter, r *http.Request) {
 				d.Fields["count_"+id] = translate(st.lang, "err.count")
 			}
 			if n != row.W.Container.Count {
-				l.Container = &ledger.Container{Type: row.W.Container.Type, Count: n}
+				l.Container = &ledger.Container{Type: row.W.Container.Type, Count: n, VolumeL: row.W.Container.VolumeL}
 			}
 		}
 		if l.Quantity != nil || l.Received != nil || l.Code != nil || l.Container != nil {
