@@ -57,9 +57,10 @@ func (s *Service) RunBackground(ctx context.Context, b Background) {
 			if _, ro := s.ReadOnly(); ro {
 				continue
 			}
-			if _, err := s.log.Verify(chain.VerifyOptions{}); err != nil {
-				s.integrityFault("the hourly verification of the whole chain", err)
-			}
+			s.checkChain("full", func() (uint64, error) {
+				rep, err := s.log.Verify(chain.VerifyOptions{})
+				return rep.Size, err
+			})
 		}
 	}
 }
@@ -79,9 +80,10 @@ func (s *Service) watch(w *chain.Watcher) {
 	if _, ro := s.ReadOnly(); ro {
 		return
 	}
-	if err := w.Check(s.log); err != nil {
-		s.integrityFault("the integrity watch of new events", err)
-	}
+	s.checkChain("watch", func() (uint64, error) {
+		err := w.Check(s.log)
+		return w.Checked(), err
+	})
 }
 
 // integrityFault puts the Service in read-only mode for what check found:

@@ -50,6 +50,8 @@ type Service struct {
 	// watcher is where the integrity watch starts: the start-up check's
 	// verified point, else nil (the empty log).
 	watcher *chain.Watcher
+	// integrity records the latest integrity checks (integrity.go).
+	integrity integrityState
 
 	clockMu sync.RWMutex
 	base    func() time.Time

@@ -138,11 +138,13 @@ func (h *Handler) routes() error {
 	m.HandleFunc("POST /alerts/{id}/ack", h.ackAlert)
 	m.HandleFunc("GET /ranking", h.rankingPage)
 	m.HandleFunc("GET /ranking.csv", h.rankingCSV)
+	m.HandleFunc("GET /parties/{id}", h.partyPage)
 	m.HandleFunc("GET /trace", h.traceFind)
 	m.HandleFunc("GET /trace/{id}", h.tracePage)
 	m.HandleFunc("GET /ledger", h.ledgerPage)
 	m.HandleFunc("GET /ledger/checkpoint", h.checkpointDownload)
 	m.HandleFunc("POST /ledger/check", h.checkpointCheck)
+	m.HandleFunc("POST /ledger/verify", h.verifyNow)
 	return nil
 }
 

@@ -82,21 +82,7 @@ func districtMap(parties []*ledger.Party, loads []load, lang string) template.HT
 	}
 	pr := newProjection(pts, 640)
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="map" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, pr.w, pr.h,
-		html.EscapeString(translate(lang, "map.title")))
-	fmt.Fprintf(&b, `<rect class="land" x="0" y="0" width="%.0f" height="%.0f"/>`, pr.w, pr.h)
-	step := 0.01 // grid spacing in degrees, wider on large maps
-	if pr.maxLon-pr.minLon > 0.08 {
-		step = 0.02
-	}
-	for lat := math.Ceil(pr.minLat/step) * step; lat <= pr.maxLat; lat += step {
-		_, y := pr.xy(ledger.Location{Lat: lat, Lon: pr.minLon})
-		fmt.Fprintf(&b, `<line class="grid" x1="0" x2="%.0f" y1="%.1f" y2="%.1f"/><text class="axis" x="2" y="%.1f">%.2f°N</text>`, pr.w, y, y, y-2, lat)
-	}
-	for lon := math.Ceil(pr.minLon/step) * step; lon <= pr.maxLon; lon += step {
-		x, _ := pr.xy(ledger.Location{Lat: pr.minLat, Lon: lon})
-		fmt.Fprintf(&b, `<line class="grid" y1="0" y2="%.0f" x1="%.1f" x2="%.1f"/><text class="axis" y="%.0f" x="%.1f">%.2f°E</text>`, pr.h, x, x, pr.h-4, x+2, lon)
-	}
+	mapFrame(&b, pr, translate(lang, "map.title"))
 	for _, l := range loads {
 		if l.From != nil && l.To != nil {
 			x1, y1 := pr.xy(*l.From)
@@ -131,6 +117,25 @@ func districtMap(parties []*ledger.Party, loads []load, lang string) template.HT
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// mapFrame opens the SVG of a map drawn with pr: the land and a grid of
+// degrees, labelled.
+func mapFrame(b *strings.Builder, pr projection, title string) {
+	fmt.Fprintf(b, `<svg class="map" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, pr.w, pr.h, html.EscapeString(title))
+	fmt.Fprintf(b, `<rect class="land" x="0" y="0" width="%.0f" height="%.0f"/>`, pr.w, pr.h)
+	step := 0.01 // grid spacing in degrees, wider on large maps
+	if pr.maxLon-pr.minLon > 0.08 {
+		step = 0.02
+	}
+	for lat := math.Ceil(pr.minLat/step) * step; lat <= pr.maxLat; lat += step {
+		_, y := pr.xy(ledger.Location{Lat: lat, Lon: pr.minLon})
+		fmt.Fprintf(b, `<line class="grid" x1="0" x2="%.0f" y1="%.1f" y2="%.1f"/><text class="axis" x="2" y="%.1f">%.2f°N</text>`, pr.w, y, y, y-2, lat)
+	}
+	for lon := math.Ceil(pr.minLon/step) * step; lon <= pr.maxLon; lon += step {
+		x, _ := pr.xy(ledger.Location{Lat: pr.minLat, Lon: lon})
+		fmt.Fprintf(b, `<line class="grid" y1="0" y2="%.0f" x1="%.1f" x2="%.1f"/><text class="axis" y="%.0f" x="%.1f">%.2f°E</text>`, pr.h, x, x, pr.h-4, x+2, lon)
+	}
 }
 
 // shortName keeps map labels readable: at most 10 characters.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/chain"
 )
 
@@ -22,15 +23,22 @@ type ledgerData struct {
 	OK      bool
 	Saved   chain.Checkpoint
 	Message string
+	// The server's own checks of the chain: the latest of each kind, and
+	// whether this viewer may ask for one (inspectors and admins).
+	Integrity ledger.IntegrityStatus
+	CanVerify bool
+	// Verified is the answer to the one-click server check, when asked.
+	Verified *ledger.IntegrityCheck
 }
 
 // ledgerPage shows the current signed checkpoint, its download, the
 // verifier key and the form to check a saved checkpoint.
 func (h *Handler) ledgerPage(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.need(w, r); !ok {
+	st, ok := h.need(w, r)
+	if !ok {
 		return
 	}
-	d, err := h.ledgerData()
+	d, err := h.ledgerData(st.p)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -38,7 +46,33 @@ func (h *Handler) ledgerPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "ledger", "ledger.title", d)
 }
 
-func (h *Handler) ledgerData() (ledgerData, error) {
+// verifyNow runs the server's verification of the whole chain (inspectors
+// and admins; at most one a minute, ledger.OnDemandEvery) and shows its
+// result on the ledger page.
+func (h *Handler) verifyNow(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.need(w, r, ledger.RoleInspector, ledger.RoleAdmin)
+	if !ok {
+		return
+	}
+	c, err := h.svc.VerifyNow(r.Context(), st.p)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d, err := h.ledgerData(st.p)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Verified = &c
+	status := http.StatusOK
+	if !c.OK {
+		status = http.StatusConflict
+	}
+	h.render(w, r, status, "ledger", "ledger.title", d)
+}
+
+func (h *Handler) ledgerData(p ledger.Principal) (ledgerData, error) {
 	l := h.svc.Log()
 	size, root, signed := l.Head()
 	if signed == nil {
@@ -48,15 +82,16 @@ func (h *Handler) ledgerData() (ledgerData, error) {
 		}
 	}
 	return ledgerData{Size: size, Root: base64.StdEncoding.EncodeToString(root), Checkpoint: string(signed),
-		Key: l.Key().VerifierKey, Origin: l.Origin()}, nil
+		Key: l.Key().VerifierKey, Origin: l.Origin(), Integrity: h.svc.Integrity(), CanVerify: p.SeesAll()}, nil
 }
 
 // checkpointDownload serves the current signed checkpoint as a file to keep.
 func (h *Handler) checkpointDownload(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.need(w, r); !ok {
+	st, ok := h.need(w, r)
+	if !ok {
 		return
 	}
-	d, err := h.ledgerData()
+	d, err := h.ledgerData(st.p)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -90,7 +125,7 @@ func (h *Handler) checkpointCheck(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, err := h.ledgerData()
+	d, err := h.ledgerData(st.p)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -105,8 +140,9 @@ func (h *Handler) checkpointCheck(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	saved = bytes.ReplaceAll(saved, []byte("\r\n"), []byte("\n"))
-	if len(bytes.TrimSpace(saved)) == 0 {
-		h.renderError(w, r, http.StatusBadRequest, "ledger.nofile")
+	if len(bytes.TrimSpace(saved)) == 0 { // the page again, with the message by the form
+		d.Checked, d.Message = true, translate(st.lang, "ledger.nofile")
+		h.render(w, r, http.StatusUnprocessableEntity, "ledger", "ledger.title", d)
 		return
 	}
 	d.Checked = true

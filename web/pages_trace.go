@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/hwledger/hwledger/ledger"
@@ -26,6 +28,9 @@ type tracedEvent struct {
 	Proof    int    // hashes in the inclusion proof
 	Verified bool
 	Problem  string
+	// AlertKind is the kind of an alert event (alert.raised, .resolved,
+	// .acknowledged), so the page names it.
+	AlertKind string
 }
 
 type traceData struct {
@@ -38,6 +43,13 @@ type traceData struct {
 	Query        string
 	SignatureErr string
 	Witnesses    *witnessView // nil when the server has no witnesses
+	// A manifest's batches, and its GPS track drawn on the district map.
+	Batches []*ledger.Waste
+	Track   template.HTML
+	// A search that found no label, manifest or id: the parties whose
+	// name holds it (Searched is the text; none found when Parties is empty).
+	Searched string
+	Parties  []*ledger.Party
 }
 
 // witnessView is what the trace page says of the witnesses: the published
@@ -90,7 +102,34 @@ func (h *Handler) traceFind(w http.ResponseWriter, r *http.Request) {
 			page.Cursor = l.NextCursor
 		}
 	}
-	http.Redirect(w, r, "/trace/"+url.PathEscape(q), http.StatusSeeOther)
+	if _, err := h.svc.Waste(ctx, st.p, q); err == nil {
+		http.Redirect(w, r, "/trace/"+url.PathEscape(q), http.StatusSeeOther)
+		return
+	}
+	if _, err := h.svc.Manifest(ctx, st.p, q); err == nil {
+		http.Redirect(w, r, "/trace/"+url.PathEscape(q), http.StatusSeeOther)
+		return
+	}
+	// A party's name (or part of it): one match opens the party, several
+	// are listed, none says so, on the search page.
+	n, err := h.partyNames(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d := traceData{Query: q, Searched: q}
+	low := strings.ToLower(q)
+	for _, p := range n {
+		if strings.Contains(strings.ToLower(p.Name), low) || p.CreditCode == q {
+			d.Parties = append(d.Parties, p)
+		}
+	}
+	if len(d.Parties) == 1 {
+		http.Redirect(w, r, "/parties/"+url.PathEscape(d.Parties[0].ID), http.StatusSeeOther)
+		return
+	}
+	slices.SortFunc(d.Parties, func(a, b *ledger.Party) int { return strings.Compare(a.Name, b.Name) })
+	h.render(w, r, http.StatusOK, "trace", "trace.title", d)
 }
 
 // tracePage shows every event about a batch or manifest, each with its
@@ -121,6 +160,14 @@ func (h *Handler) tracePage(w http.ResponseWriter, r *http.Request) {
 	d.Events, d.AllVerified = verifyTrace(t, cp, d.SignatureOK)
 	if h.opts.Witnesses != nil {
 		d.Witnesses = h.witnessView(t)
+	}
+	if m := t.Manifest; m != nil {
+		for _, id := range m.WasteIDs {
+			if x, err := h.svc.Waste(r.Context(), st.p, id); err == nil {
+				d.Batches = append(d.Batches, x)
+			}
+		}
+		d.Track = trackMap(m, n, st.lang)
 	}
 	h.render(w, r, http.StatusOK, "trace", "trace.title", d)
 }
@@ -169,6 +216,14 @@ func verifyTrace(t *ledger.Trace, cp chain.Checkpoint, cpOK bool) ([]tracedEvent
 			e.Problem = "undecodable event: " + err.Error()
 		} else {
 			e.Event = ev
+			if strings.HasPrefix(ev.Type, "alert.") {
+				var k struct {
+					Kind string `json:"kind"`
+				}
+				if json.Unmarshal(ev.Data, &k) == nil {
+					e.AlertKind = k.Kind
+				}
+			}
 			var buf bytes.Buffer
 			if json.Indent(&buf, ev.Data, "", "  ") == nil {
 				e.Data = buf.String()
