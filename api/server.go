@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/hwledger/hwledger/internal/manifestpdf"
 	"github.com/hwledger/hwledger/ledger"
+	"github.com/hwledger/hwledger/mirror"
 	"github.com/hwledger/hwledger/witness"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -54,6 +56,10 @@ type Config struct {
 	// Otherwise this server answers /metrics to an admin's or an
 	// inspector's token.
 	MetricsElsewhere bool
+	// Mirror, if set, says the server serves a mirror's copy of another
+	// ledger (hwledger mirror): every write answers 503 read_only, and
+	// /healthz reports the mirror's position.
+	Mirror *mirror.Mirror
 }
 
 // hsts is the Strict-Transport-Security value sent when Config.Secure.
@@ -294,6 +300,10 @@ func (s *Server) refuseWhenReadOnly(next echo.HandlerFunc) echo.HandlerFunc {
 		if st, ro := s.svc.ReadOnly(); ro {
 			return st.Err()
 		}
+		if s.cfg.Mirror != nil {
+			return fmt.Errorf("%w: this server is a mirror of %s and records nothing of its own; send changes to the primary",
+				ledger.ErrReadOnly, s.cfg.Mirror.Status().Primary)
+		}
 		return next(c)
 	}
 }
@@ -304,6 +314,8 @@ type health struct {
 	LedgerSize uint64     `json:"ledger_size"`
 	Reason     string     `json:"reason,omitempty"` // why it is read-only
 	Since      *time.Time `json:"since,omitempty"`
+	// Mirror is where a mirror stands (Config.Mirror).
+	Mirror *mirror.Status `json:"mirror,omitempty"`
 }
 
 // healthz answers 200 {"status":"ok","ledger_size":N}, or 503 with status
@@ -311,6 +323,10 @@ type health struct {
 // authentication.
 func (s *Server) healthz(c echo.Context) error {
 	h := health{Status: "ok", LedgerSize: s.svc.Log().Size()}
+	if s.cfg.Mirror != nil {
+		st := s.cfg.Mirror.Status()
+		h.Mirror, h.LedgerSize = &st, st.Size
+	}
 	if st, ro := s.svc.ReadOnly(); ro {
 		h.Status, h.Reason, h.Since = "read_only", st.Reason, &st.Since
 		return c.JSON(http.StatusServiceUnavailable, h)

@@ -74,4 +74,8 @@ type Config struct {
 	OnCommit func(events int)
 	// MaxBatch passes through to the chain writer (0: default).
 	MaxBatch int
+	// Follow makes the ledger a mirror of the ledger whose note verifier
+	// key it is (see import.go and chain's follower mode). A data
+	// directory that pins such a key opens as a mirror without it.
+	Follow string
 }

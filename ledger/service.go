@@ -95,7 +95,7 @@ func Open(cfg Config) (*Service, error) {
 	l, err := chain.Open(chain.Options{
 		Dir: cfg.Dir, InMemory: cfg.InMemory, ReadOnly: cfg.ReadOnly, Origin: origin,
 		Clock: s.Now, NewID: s.newID, Logger: s.lg, MaxBatch: cfg.MaxBatch, Key: cfg.Key,
-		AfterCommit: s.afterCommit, BeforeClose: s.recordStateDigest,
+		AfterCommit: s.afterCommit, BeforeClose: s.recordStateDigest, Follow: cfg.Follow,
 	})
 	if err != nil {
 		return nil, err

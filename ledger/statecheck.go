@@ -111,7 +111,7 @@ func (s *Service) CheckAtStart() error {
 // storedDigest reads DIR/state.digest; usable says it was signed with the
 // ledger's key for exactly the stored log, in this projection format.
 func (s *Service) storedDigest() (stateDigest, bool) {
-	if s.dir == "" {
+	if s.dir == "" || s.log.Follower() {
 		return stateDigest{}, false
 	}
 	b, err := os.ReadFile(filepath.Join(s.dir, stateDigestFile))
@@ -159,8 +159,8 @@ func (s *Service) compareDigest(d stateDigest) error {
 // it (chain.Options.BeforeClose): only for a state that was checked or
 // rebuilt from the log, and never after a fault.
 func (s *Service) recordStateDigest() error {
-	if s.dir == "" || !s.stateChecked.Load() || s.readOnly.Load() != nil {
-		return nil
+	if s.dir == "" || !s.stateChecked.Load() || s.readOnly.Load() != nil || s.log.Follower() {
+		return nil // a mirror holds no key to sign it: its start replays
 	}
 	size, root, _ := s.log.Head()
 	dg, err := proj.Digest(s.log)

@@ -56,6 +56,11 @@ type Options struct {
 	// (the domain records a digest of its state there). Its error is
 	// Close's.
 	BeforeClose func() error
+	// Follow, when set, is the note verifier key ("name+hash+base64") of
+	// another log that this one follows (a mirror): see follow.go. A
+	// directory that holds a followed log's pinned key (Dir/primary.pub)
+	// and no signing key opens as a follower without it.
+	Follow string
 }
 
 // Errors returned by Log.
@@ -92,6 +97,14 @@ type Log struct {
 	root  []byte
 	cp    []byte // latest signed checkpoint
 	bytes int64  // not persisted; bytes appended since open (metrics)
+	// cpSize and cpRoot are what cp says. They equal size and root except
+	// in a follower, whose checkpoint may cover a prefix of the log.
+	cpSize uint64
+	cpRoot []byte
+
+	// follower is set when the log follows another (see follow.go): it has
+	// no signing key and appends only copied events.
+	follower bool
 }
 
 var rangeFactory = &compact.RangeFactory{Hash: hashChildren}
@@ -136,6 +149,14 @@ func Open(opts Options) (*Log, error) {
 	l := &Log{opts: opts, queue: make(chan *request, 4096), stop: make(chan struct{}), tiles: newTileCache(tileCacheBytes)}
 
 	switch {
+	case opts.Follow != "" || (!opts.InMemory && opts.Key == nil && isFollowerDir(opts.Dir)):
+		k, err := followKey(opts)
+		if err != nil {
+			return nil, err
+		}
+		l.key, l.follower = k, true
+		// A follower's checkpoints are the followed log's.
+		l.opts.Origin = k.Verifier.Name()
 	case opts.Key != nil:
 		l.key = *opts.Key
 	case opts.InMemory:
@@ -230,9 +251,19 @@ func (l *Log) load() error {
 			return err
 		}
 		l.size, l.last, l.rng, l.root = size, last, rng, root
+		l.cpSize, l.cpRoot = size, root
 		if item, err := txn.Get(keyCheckpoint); err == nil {
-			l.cp, err = item.ValueCopy(nil)
-			return err
+			if l.cp, err = item.ValueCopy(nil); err != nil {
+				return err
+			}
+			if l.follower {
+				// Verify reports a checkpoint that does not hold; here it
+				// only says which prefix the follower's checkpoint covers.
+				if c, err := parseNoteText(l.cp); err == nil && c.Size <= size {
+					l.cpSize, l.cpRoot = c.Size, c.Root
+				}
+			}
+			return nil
 		} else if !errors.Is(err, badger.ErrKeyNotFound) {
 			return err
 		}
@@ -284,21 +315,44 @@ func (l *Log) Size() uint64 {
 	return l.size
 }
 
-// Head returns the size, root and latest signed checkpoint, all consistent.
+// Head returns the latest signed checkpoint with the size and root it
+// signs, all consistent. It covers the whole log, except in a follower,
+// where it may cover a prefix (see follow.go).
 func (l *Log) Head() (size uint64, root []byte, signed []byte) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	return l.size, l.root, l.cp
+	return l.cpSize, l.cpRoot, l.cp
 }
 
 // Checkpoint returns the latest signed checkpoint, signing one for the
-// empty log if nothing was committed yet.
+// empty log if nothing was committed yet. A follower that holds no
+// checkpoint yet answers ErrNoCheckpoint.
 func (l *Log) Checkpoint() ([]byte, error) {
 	size, root, cp := l.Head()
 	if cp != nil {
 		return cp, nil
 	}
+	if l.follower {
+		return nil, ErrNoCheckpoint
+	}
 	return l.sign(size, root)
+}
+
+// Range returns a copy of the compact range of the committed log: the
+// Merkle tree's right edge, from which the root of any extension is
+// computed (a mirror checks what it copies with it).
+func (l *Log) Range() *compact.Range {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return cloneRange(l.rng)
+}
+
+// Last returns the leaf hash of the last committed event (nil when the log
+// is empty): the prev of the next event is its hex.
+func (l *Log) Last() []byte {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return append([]byte(nil), l.last...)
 }
 
 func (l *Log) gcLoop() {

@@ -27,8 +27,8 @@ func needsRecovery(err error) bool {
 }
 
 // CopyRecovered copies the data directory dir (its store and checkpoint
-// key) into dst, an empty directory, and lets Badger recover the copy as a
-// restart would: what was committed (acknowledged) is kept, a commit the
+// key, or a follower's pinned key) into dst, an empty directory, and lets
+// Badger recover the copy as a restart would: what was committed (acknowledged) is kept, a commit the
 // crash interrupted is dropped. dir is only read, under a shared lock, so a
 // server cannot start on it meanwhile; holes in Badger's preallocated files
 // stay holes in the copy. Open dst with ReadOnly afterwards.
@@ -42,7 +42,7 @@ func CopyRecovered(dir, dst string) error {
 	if err := os.MkdirAll(filepath.Join(dst, "store"), 0o700); err != nil {
 		return err
 	}
-	for _, name := range []string{signerKeyFile, verifierKeyFile} {
+	for _, name := range []string{signerKeyFile, verifierKeyFile, FollowKeyFile} {
 		if err := copyFile(filepath.Join(dir, name), filepath.Join(dst, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}

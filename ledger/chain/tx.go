@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"golang.org/x/mod/sumdb/note"
 )
 
 // Command is a unit of work for the writer: it reads current state through
@@ -29,6 +31,14 @@ type Tx struct {
 	hashes  [][]byte
 	encoded [][]byte
 	newID   func() string
+	// follower and verifier: the log follows another (follow.go), whose
+	// checkpoints verifier checks. checkpoint (size cpSize, root cpRoot)
+	// is the one SetCheckpoint stores.
+	follower   bool
+	verifier   note.Verifier
+	checkpoint []byte
+	cpSize     uint64
+	cpRoot     []byte
 	// memo is the last value read from below the command's own writes
 	// (Peek then Extend reads once).
 	memo struct {
@@ -169,6 +179,9 @@ func (tx *Tx) Scan(prefix []byte, fn func(key, val []byte) error) error {
 // recorded_at and prev filled in. The event is durable only once Submit
 // returns without error.
 func (tx *Tx) Append(d Draft) (*Event, error) {
+	if tx.follower {
+		return nil, ErrFollower
+	}
 	if d.Type == "" {
 		return nil, errors.New("event type is required")
 	}

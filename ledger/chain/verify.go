@@ -53,8 +53,10 @@ type Report struct {
 
 // Verify re-derives every leaf hash, every prev link and index, every stored
 // tree node, the root, and the signature of the stored checkpoint, which
-// must cover exactly the stored log. It reads one snapshot and writes
-// nothing. It returns a *Fault naming the first bad index and what is wrong.
+// must cover exactly the stored log (in a follower: the whole log or a
+// prefix of it, see follow.go; Report.Checkpoint says which). It reads one
+// snapshot and writes nothing. It returns a *Fault naming the first bad
+// index and what is wrong.
 func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 	var trusted *Checkpoint
 	if opts.Trusted != nil {
@@ -69,9 +71,17 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 	}
 	var rep Report
 	err := l.db.View(func(txn *badger.Txn) error {
+		cp, err := storedCheckpoint(txn, l.key)
+		if err != nil {
+			return err
+		}
+		var prefix uint64
+		if cp != nil && l.follower {
+			prefix = cp.Size
+		}
 		p := startPipeline(txn)
 		defer p.stop()
-		tree := startTree(trusted)
+		tree := startTree(trusted, prefix)
 		defer tree.stop()
 
 		prevHex := []byte(ZeroPrev)
@@ -141,11 +151,20 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 		if err := checkHead(txn, i, prevHex); err != nil {
 			return err
 		}
-		cp, err := storedCheckpoint(txn, l.key)
-		if err != nil {
-			return err
-		}
-		if cp != nil {
+		if cp != nil && l.follower && cp.Size < i {
+			// The follower copied the first events of its next checkpoint.
+			cpRoot := tree.prefixRoot
+			if cp.Size == 0 {
+				cpRoot = rootOfEmpty()
+			}
+			if cp.Origin != l.opts.Origin || !bytes.Equal(cp.Root, cpRoot) {
+				if cp.Origin != l.opts.Origin {
+					return &Fault{-1, fmt.Sprintf("the stored checkpoint is for log %q, this log is %q", cp.Origin, l.opts.Origin)}
+				}
+				return &Fault{-1, fmt.Sprintf("signed checkpoint (size %d, root %x) does not match the first %d stored events (root %x)", cp.Size, cp.Root, cp.Size, cpRoot)}
+			}
+			rep.Checkpoint = *cp
+		} else if cp != nil {
 			if cp.Origin != l.opts.Origin || cp.Size != i || !bytes.Equal(cp.Root, root) {
 				if cp.Origin != l.opts.Origin {
 					return &Fault{-1, fmt.Sprintf("the stored checkpoint is for log %q, this log is %q", cp.Origin, l.opts.Origin)}
@@ -153,7 +172,9 @@ func (l *Log) Verify(opts VerifyOptions) (Report, error) {
 				return &Fault{-1, fmt.Sprintf("signed checkpoint (size %d) does not match the stored log (size %d, root %x)", cp.Size, i, root)}
 			}
 			rep.Checkpoint = *cp
-		} else if i > 0 {
+		} else if i > 0 && !l.follower {
+			// (A follower that has copied the first events of its first
+			// checkpoint holds none yet.)
 			return &Fault{-1, "no signed checkpoint is stored"}
 		}
 		if trusted != nil {

@@ -13,7 +13,11 @@ type tree struct {
 	rng         *compact.Range
 	trusted     *Checkpoint
 	trustedRoot []byte
-	want        []byte
+	// prefix, when not 0, is a size whose root is kept in prefixRoot (a
+	// follower's checkpoint may cover a prefix of the log).
+	prefix     uint64
+	prefixRoot []byte
+	want       []byte
 
 	in    chan *chunk
 	early chan error // the first fault, as soon as it is found
@@ -22,8 +26,8 @@ type tree struct {
 	ran   bool // finish has collected done
 }
 
-func startTree(trusted *Checkpoint) *tree {
-	t := &tree{rng: rangeFactory.NewEmptyRange(0), trusted: trusted,
+func startTree(trusted *Checkpoint, prefix uint64) *tree {
+	t := &tree{rng: rangeFactory.NewEmptyRange(0), trusted: trusted, prefix: prefix,
 		in: make(chan *chunk, chunksAhead), early: make(chan error, 1), done: make(chan error, 1)}
 	go func() {
 		var err error
@@ -60,6 +64,13 @@ func (t *tree) check(c *chunk, n int) error {
 				return err
 			}
 			t.trustedRoot = root
+		}
+		if i+1 == t.prefix {
+			root, err := t.rng.GetRootHash(nil)
+			if err != nil {
+				return err
+			}
+			t.prefixRoot = root
 		}
 	}
 	return nil

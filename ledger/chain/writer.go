@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"runtime"
@@ -146,8 +147,13 @@ type pending struct {
 	encoded [][]byte
 	acks    []ack
 	root    []byte
-	signed  []byte
-	done    chan error
+	// signed is the checkpoint the batch stores (signed here, or in a
+	// follower the latest one a command set), of size cpSize and root
+	// cpRoot; nil when it stores none.
+	signed []byte
+	cpSize uint64
+	cpRoot []byte
+	done   chan error
 }
 
 type ack struct {
@@ -223,11 +229,15 @@ func (w *committer) run(reqs []*request) {
 		clear(writes)
 		// The command reads its own writes first, then the batch's.
 		tx := &Tx{view: &view{layers: p.view.layers, base: p.view.base, baseSize: p.view.baseSize},
-			now: p.now, writes: writes, order: order[:0], next: p.next, prev: p.prev, newID: l.opts.NewID}
+			now: p.now, writes: writes, order: order[:0], next: p.next, prev: p.prev, newID: l.opts.NewID,
+			follower: l.follower, verifier: l.key.Verifier}
 		err := safeRun(req.cmd, tx)
 		order = tx.order
 		if err == nil && tx.bytes > l.opts.MaxBatchBytes {
 			err = ErrTooLarge
+		}
+		if err == nil && tx.checkpoint != nil {
+			err = p.checkCheckpoint(tx)
 		}
 		if err != nil {
 			req.done <- result{err: err}
@@ -271,6 +281,9 @@ func (p *pending) absorb(tx *Tx) {
 		nodes := make([]byte, 0, 64)
 		_ = p.rng.Append(h, func(id compact.NodeID, hash []byte) { nodes = append(nodes, hash...) })
 		p.writes[string(eventKey(e.Index))] = encodeEntry(nodes, tx.encoded[i])
+	}
+	if tx.checkpoint != nil {
+		p.signed, p.cpSize, p.cpRoot = tx.checkpoint, tx.cpSize, tx.cpRoot
 	}
 	p.events = append(p.events, tx.events...)
 	p.encoded = append(p.encoded, tx.encoded...)
@@ -335,9 +348,14 @@ func (w *committer) prepare(p *pending) (*badger.Txn, error) {
 	p.root = root
 	if len(p.events) > 0 {
 		p.writes[string(keyHead)] = encodeHead(p.next, p.prev)
-		if p.signed, err = w.l.sign(p.next, root); err != nil {
-			return nil, err
+		if !w.l.follower {
+			if p.signed, err = w.l.sign(p.next, root); err != nil {
+				return nil, err
+			}
+			p.cpSize, p.cpRoot = p.next, root
 		}
+	}
+	if p.signed != nil {
 		p.writes[string(keyCheckpoint)] = p.signed
 	}
 	txn := w.next
@@ -376,9 +394,12 @@ func (w *committer) finish(err error) bool {
 	w.base.Discard()
 	w.base, w.baseSize = l.db.NewTransaction(false), p.next
 	w.recent = append([]map[string][]byte{p.writes}, w.recent[:min(len(w.recent), recentBatches-1)]...)
-	if len(p.events) > 0 {
+	if len(p.events) > 0 || p.signed != nil {
 		l.mu.Lock()
-		l.size, l.last, l.rng, l.root, l.cp = p.next, p.prev, p.rng, p.root, p.signed
+		l.size, l.last, l.rng, l.root = p.next, p.prev, p.rng, p.root
+		if p.signed != nil {
+			l.cp, l.cpSize, l.cpRoot = p.signed, p.cpSize, p.cpRoot
+		}
 		for _, b := range p.encoded {
 			l.bytes += int64(len(b))
 		}
@@ -407,6 +428,30 @@ func (w *committer) fail(p *pending, err error) {
 	for _, a := range p.acks {
 		a.req.done <- result{err: err}
 	}
+}
+
+// checkCheckpoint checks that the checkpoint tx set (SetCheckpoint) is
+// for the log as tx leaves it: its size, and its root, that of the batch's
+// tree extended with tx's events.
+func (p *pending) checkCheckpoint(tx *Tx) error {
+	if tx.cpSize != tx.next {
+		return fmt.Errorf("%w: the checkpoint has %d events, the command left the log with %d", ErrCopy, tx.cpSize, tx.next)
+	}
+	r := cloneRange(p.rng)
+	for _, h := range tx.hashes {
+		if err := r.Append(h, nil); err != nil {
+			return err
+		}
+	}
+	root, err := rootOf(r)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(root, tx.cpRoot) {
+		return fmt.Errorf("%w: the checkpoint of %d events has root %x, the log's first %d events hash to %x",
+			ErrCopy, tx.cpSize, tx.cpRoot, tx.cpSize, root)
+	}
+	return nil
 }
 
 // sign returns a signed checkpoint note for the tree of the given size.
