@@ -83,6 +83,26 @@ func LoadOrCreateKey(dir, name string, create bool) (Key, error) {
 	return KeyFromPrivate(string(bytes.TrimSpace(sk)))
 }
 
+// SaveKey makes skey (a note private key) the checkpoint key of the data
+// directory dir, which must not hold one: a directory that continues a log
+// whose key it is (hwledger restore --key). It returns the key.
+func SaveKey(dir, skey string) (Key, error) {
+	k, err := KeyFromPrivate(strings.TrimSpace(skey))
+	if err != nil {
+		return Key{}, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return Key{}, err
+	}
+	if err := writeFileSync(filepath.Join(dir, signerKeyFile), []byte(strings.TrimSpace(skey)+"\n"), 0o600); err != nil {
+		return Key{}, err
+	}
+	if err := writeFileSync(filepath.Join(dir, verifierKeyFile), []byte(k.VerifierKey+"\n"), 0o644); err != nil {
+		return Key{}, err
+	}
+	return k, nil
+}
+
 // Key is a checkpoint signing key with its public half.
 type Key struct {
 	Signer   note.Signer
