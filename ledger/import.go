@@ -2,7 +2,9 @@ package ledger
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/hwledger/hwledger/ledger/chain"
 )
@@ -25,9 +27,28 @@ func (s *Service) Follower() bool { return s.log.Follower() }
 // everything or nothing is appended. events must fit one transaction
 // (chain.ErrTooLarge otherwise): callers send a few hundred at a time.
 func (s *Service) Import(ctx context.Context, events [][]byte, checkpoint []byte) error {
-	_, err := s.log.Submit(ctx, func(tx *chain.Tx) error {
-		for _, b := range events {
-			e, err := tx.AppendRaw(b)
+	return s.StartImport(ctx, events, checkpoint)()
+}
+
+// StartImport queues Import's command and returns once it is queued;
+// wait returns its error. Imports one goroutine starts are applied in the
+// order it started them (chain.Log.Enqueue), so a copier keeps a few in
+// flight; if one fails, the next ones fail too (their first event is no
+// longer the next one) and nothing out of order is appended.
+func (s *Service) StartImport(ctx context.Context, events [][]byte, checkpoint []byte) (wait func() error) {
+	// Decoding the events and their data is most of the work and needs
+	// nothing of the ledger: it is done here, beside the writer.
+	decoded := make([]*chain.Event, len(events))
+	for i, b := range events {
+		e, err := decodeCopy(b)
+		if err != nil {
+			return func() error { return fmt.Errorf("%w: the %d-th event to import: %v", chain.ErrCopy, i+1, err) }
+		}
+		decoded[i] = e
+	}
+	w := s.log.Enqueue(ctx, func(tx *chain.Tx) error {
+		for i, b := range events {
+			e, err := tx.AppendCopy(b, decoded[i])
 			if err != nil {
 				return err
 			}
@@ -40,5 +61,24 @@ func (s *Service) Import(ctx context.Context, events [][]byte, checkpoint []byte
 		}
 		return nil
 	})
-	return err
+	return func() error { _, err := w(); return err }
+}
+
+// decodeCopy decodes canonical event bytes and their data, whose value
+// (a pointer to the type's data struct) it keeps in Value for apply.
+func decodeCopy(b []byte) (*chain.Event, error) {
+	e, err := chain.Decode(b)
+	if err != nil {
+		return nil, err
+	}
+	t, ok := eventTypes[e.Type]
+	if !ok {
+		return nil, fmt.Errorf("event %d: unknown event type %q", e.Index, e.Type)
+	}
+	v := reflect.New(t.data).Interface()
+	if err := json.Unmarshal(e.Data, v); err != nil {
+		return nil, fmt.Errorf("event %d (%s): %w", e.Index, e.Type, err)
+	}
+	e.Value = v
+	return e, nil
 }

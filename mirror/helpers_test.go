@@ -23,8 +23,9 @@ type primary struct {
 	svc       *ledger.Service
 	api       http.Handler // the real server
 	srv       *httptest.Server
-	inspector string // an inspector's token
-	gen       ledger.Principal
+	inspector string             // an inspector's token
+	gen       ledger.Principal   // the first generator
+	gens      []ledger.Principal // every generator
 	// override, when set, answers instead of the real server (a primary
 	// that serves something forged).
 	mu       sync.Mutex
@@ -79,19 +80,19 @@ func startPrimary(t testing.TB) *primary {
 		require.NoError(t, svc.Import(ctx, events[i:min(len(events), i+256)], nil))
 	}
 	p := &primary{svc: svc}
-	var err error
 	for _, tk := range toks {
 		switch tk.Role {
 		case "inspector":
 			p.inspector = tk.Token
 		case "generator":
-			if p.gen.Party == "" {
-				p.gen, err = svc.Authenticate(tk.Token)
-				require.NoError(t, err)
-			}
+			g, err := svc.Authenticate(tk.Token)
+			require.NoError(t, err)
+			p.gens = append(p.gens, g)
 		}
 	}
 	require.NotEmpty(t, p.inspector)
+	require.NotEmpty(t, p.gens)
+	p.gen = p.gens[0]
 	srv, err := api.New(api.Config{Service: svc})
 	require.NoError(t, err)
 	h := srv.Handler()

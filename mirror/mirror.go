@@ -20,8 +20,9 @@ import (
 // bundle boundaries so that every bundle but the checkpoint's last is
 // read whole.
 const (
-	chunkEvents = 2 * chain.TileWidth
-	chunksAhead = 4 // chunks fetched and checked ahead of the import
+	chunkEvents     = 2 * chain.TileWidth
+	chunksAhead     = 4 // chunks fetched and checked ahead of the import
+	importsInFlight = 3 // imports queued to the writer at once
 )
 
 // Fault is something the primary served that does not hold: a checkpoint
@@ -213,22 +214,49 @@ func (m *Mirror) copyTo(ctx context.Context, from uint64, cp chain.Checkpoint, s
 			next = end
 		}
 	}()
+	// Imports in flight, oldest first: the writer applies the next chunk
+	// while it syncs the one before.
+	type started struct {
+		n    uint64
+		wait func() error
+	}
+	var inflight []started
 	var copied uint64
+	done := func() error {
+		err := inflight[0].wait()
+		if err == nil {
+			copied += inflight[0].n
+		} else if errors.Is(err, chain.ErrCopy) {
+			err = &Fault{err.Error()}
+		}
+		inflight = inflight[1:]
+		return err
+	}
+	defer func() {
+		for len(inflight) > 0 {
+			_ = done()
+		}
+	}()
+	next := from
 	for c := range chunks {
 		if c.err != nil {
 			return copied, c.err
 		}
 		var cpHere []byte
-		if log.Size()+uint64(len(c.events)) == cp.Size {
+		if next += uint64(len(c.events)); next == cp.Size {
 			cpHere = signed
 		}
-		if err := m.svc.Import(ctx, c.events, cpHere); err != nil {
-			if errors.Is(err, chain.ErrCopy) {
-				return copied, &Fault{err.Error()}
+		inflight = append(inflight, started{uint64(len(c.events)), m.svc.StartImport(ctx, c.events, cpHere)})
+		if len(inflight) >= importsInFlight {
+			if err := done(); err != nil {
+				return copied, err
 			}
+		}
+	}
+	for len(inflight) > 0 {
+		if err := done(); err != nil {
 			return copied, err
 		}
-		copied += uint64(len(c.events))
 	}
 	return copied, nil
 }

@@ -117,6 +117,13 @@ func (tx *Tx) AppendRaw(b []byte) (*Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: event %d: %v", ErrCopy, tx.next, err)
 	}
+	return tx.AppendCopy(b, e)
+}
+
+// AppendCopy is AppendRaw for an event the caller has decoded already,
+// outside the writer: e must be what Decode(b) returned (so b is
+// canonical); AppendCopy checks its index and prev and appends b.
+func (tx *Tx) AppendCopy(b []byte, e *Event) (*Event, error) {
 	if e.Index != tx.next {
 		return nil, fmt.Errorf("%w: event %d says it is event %d", ErrCopy, tx.next, e.Index)
 	}

@@ -28,22 +28,33 @@ type result struct {
 // command is queued, Submit waits for its outcome even if ctx ends, so a
 // caller never mistakes a committed command for a lost one.
 func (l *Log) Submit(ctx context.Context, cmd Command) ([]*Event, error) {
+	return l.Enqueue(ctx, cmd)()
+}
+
+// Enqueue queues cmd like Submit but returns once it is queued; wait
+// returns its outcome, as Submit would. Commands one goroutine enqueues
+// run in the order it enqueued them, so a copier can keep several in
+// flight (the writer commits one batch while it runs the next).
+func (l *Log) Enqueue(ctx context.Context, cmd Command) (wait func() ([]*Event, error)) {
+	failed := func(err error) func() ([]*Event, error) { return func() ([]*Event, error) { return nil, err } }
 	if l.opts.ReadOnly {
-		return nil, ErrReadOnly
+		return failed(ErrReadOnly)
 	}
 	if err := l.Sealed(); err != nil {
-		return nil, err
+		return failed(err)
 	}
 	req := &request{cmd: cmd, done: make(chan result, 1)}
 	select {
 	case <-l.stop:
-		return nil, ErrClosed
+		return failed(ErrClosed)
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return failed(ctx.Err())
 	case l.queue <- req:
 	}
-	r := <-req.done
-	return r.events, r.err
+	return func() ([]*Event, error) {
+		r := <-req.done
+		return r.events, r.err
+	}
 }
 
 // writer is the only goroutine that writes the store. It pipelines group
