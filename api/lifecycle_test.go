@@ -37,6 +37,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	ts.must(http.StatusOK, "POST", id+"/positions", d.car1.token, map[string]any{"points": []map[string]any{
 		{"lat": 34.74, "lon": 113.69, "at": ts.clock.Now().Format(time.RFC3339)}}}, nil)
 	ts.must(http.StatusOK, "POST", id+"/handover", d.car2.token, scanBody(m), m)
+	ts.clock.Advance(30 * time.Minute) // the road to the receiver
 	ts.must(http.StatusOK, "POST", id+"/deliver", d.car2.token, map[string]any{"location": map[string]any{"lat": 34.70, "lon": 113.75}}, m)
 	assert.Equal(t, ledger.ManifestDelivered, m.Status)
 	ts.must(http.StatusOK, "POST", id+"/receive", d.recv.token, map[string]any{"lines": []map[string]any{

@@ -26,6 +26,11 @@ type Rules struct {
 	CapacityRefuse      float64       `json:"capacity_refuse"`        // 1.20 of annual capacity
 	CapacityWarn        float64       `json:"capacity_warn"`          // 1.00
 	MaxFutureOccurrence time.Duration `json:"max_future_occurrence"`  // 5 minutes
+	// A delivery is refused less than DeliveryMinDistance metres from where
+	// the load was taken over (unless the receiver is that close), or
+	// sooner than that distance allows at DeliveryMaxSpeed km/h.
+	DeliveryMinDistance float64 `json:"delivery_min_distance"` // 200 m
+	DeliveryMaxSpeed    float64 `json:"delivery_max_speed"`    // 120 km/h
 }
 
 // DefaultRules returns the defaults of docs/domain.md.
@@ -47,6 +52,8 @@ func DefaultRules() Rules {
 		CapacityRefuse:      1.20,
 		CapacityWarn:        1.00,
 		MaxFutureOccurrence: 5 * time.Minute,
+		DeliveryMinDistance: 200,
+		DeliveryMaxSpeed:    120,
 	}
 }
 

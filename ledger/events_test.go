@@ -101,6 +101,7 @@ func goldenStory(t *testing.T) [][]byte {
 	_, err = s.Positions(ctx, f.car1, m.ID, PositionsInput{Points: []TrackPoint{{34.76, 113.69, f.clock.Now().Add(-time.Minute)}}})
 	require.NoError(t, err) // closes the gap: the alert is resolved
 	f.handover(m, f.car2)
+	f.clock.Advance(25 * time.Minute) // the road to the receiver
 	_, err = s.Deliver(ctx, f.car2, m.ID, DeliverInput{Location: &Location{34.8, 113.7}})
 	require.NoError(t, err)
 	f.receiveAll(m, f.recv, true)

@@ -32,6 +32,7 @@ func TestLifecycleEndsInClosedManifest(t *testing.T) {
 	require.ErrorIs(t, err, ErrRuleViolation, "first carrier must hand over before delivering")
 	m, err = f.s.Handover(f.ctx, f.car2, m.ID, scan(m))
 	require.NoError(t, err)
+	f.clock.Advance(30 * time.Minute) // the road to the receiver
 	m, err = f.s.Deliver(f.ctx, f.car2, m.ID, DeliverInput{Location: &Location{34.70, 113.75}})
 	require.NoError(t, err)
 	assert.Equal(t, ManifestDelivered, m.Status)

@@ -196,7 +196,8 @@ func (s *Service) Positions(ctx context.Context, p Principal, id string, in Posi
 	})
 }
 
-// Deliver records arrival at the receiver by the last carrier.
+// Deliver records arrival at the receiver by the last carrier. A delivery
+// implausible in place or time is refused (checkDelivery).
 func (s *Service) Deliver(ctx context.Context, p Principal, id string, in DeliverInput) (*Manifest, error) {
 	if !p.Has(RoleTransporter) {
 		return nil, fmt.Errorf("%w: only a transporter delivers", ErrForbidden)
@@ -214,6 +215,9 @@ func (s *Service) Deliver(ctx context.Context, p Principal, id string, in Delive
 		}
 		occurred, err := c.occurred(in.OccurredAt, m.LastOccurredAt)
 		if err != nil {
+			return nil, err
+		}
+		if err := c.checkDelivery(m, in.Location, occurred); err != nil {
 			return nil, err
 		}
 		due := s.cal.AddWorkdays(occurred, s.rules.ReceiptWorkdays)

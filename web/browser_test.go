@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/hwledger/hwledger/ledger"
 )
@@ -196,6 +197,24 @@ func (s *browserSession) screenshot(name string) {
 	}
 }
 
+// travel is the phone's half of fixture.drive: its clock runs d ahead from
+// the next page on (as the ledger's does after drive) and it is at lat, lon.
+func (s *browserSession) travel(d time.Duration, lat, lon float64) {
+	s.t.Helper()
+	shift := fmt.Sprintf(`(() => { const off = %d, D = Date;
+		class S extends D { constructor(...a) { super(...(a.length ? a : [D.now() + off])); } static now() { return D.now() + off; } }
+		window.Date = S; })()`, d.Milliseconds())
+	acc := 15.0
+	s.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: shift}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{
+			Latitude: &lat, Longitude: &lon, Accuracy: &acc})
+		return err
+	}))
+}
+
 func (s *browserSession) signIn(token, wantPath string) {
 	s.t.Helper()
 	s.open("/signin")
@@ -367,6 +386,10 @@ func TestBrowserStory(t *testing.T) {
 	if st := car.text("#manifest-status"); !strings.Contains(st, "运输中") {
 		t.Fatalf("after pickup the manifest is %q", st)
 	}
+	// The road to the receiver takes half an hour; the phone is at its gate.
+	f.drive(t)
+	car.travel(30*time.Minute, 34.6790, 113.7260)
+	car.open("/manifests/" + manifestID + "/scan")
 	// Offline: the delivery is queued, then sent when the network is back.
 	car.waitJS(`document.querySelector("#send") && !document.querySelector("#geo").textContent.includes("…")`)
 	car.do(chromedp.Evaluate[chromedp.Void](`window.__realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError("offline"))`))

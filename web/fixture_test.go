@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/ident"
@@ -18,6 +19,16 @@ type fixture struct {
 	srv    *httptest.Server
 	tokens map[string]string // by key: gen, gen2, carrier, receiver, medrecv, inspector
 	ids    map[string]string // party ids by the same keys
+}
+
+// drive moves the ledger's clock on by the half hour the road from a
+// pickup to the receiver takes: a delivery at once would be refused as
+// implausible (docs/domain.md, "Delivery").
+func (f *fixture) drive(t testing.TB) {
+	t.Helper()
+	if err := f.svc.AdvanceClock(t.Context(), 30*time.Minute); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func credit(t testing.TB, n int) string {

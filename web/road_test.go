@@ -68,6 +68,7 @@ func (f *fixture) refusedBatch(t *testing.T) (*ledger.Waste, *ledger.Manifest) {
 	if _, err = f.svc.Pickup(ctx, car, m.ID, scan); err != nil {
 		t.Fatal(err)
 	}
+	f.drive(t)
 	if _, err = f.svc.Deliver(ctx, car, m.ID, ledger.DeliverInput{}); err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +120,7 @@ func TestReturnForm(t *testing.T) {
 	if _, err := f.svc.Pickup(t.Context(), car, m2.ID, ledger.CustodyInput{Labels: m2.Labels, VehiclePlate: "豫A12345", Driver: "赵师傅"}); err != nil {
 		t.Fatal(err)
 	}
+	f.drive(t)
 	if _, err := f.svc.Deliver(t.Context(), car, m2.ID, ledger.DeliverInput{}); err != nil {
 		t.Fatal(err)
 	}

@@ -94,6 +94,7 @@ func TestScanStepsAreTheAPIs(t *testing.T) {
 	}
 
 	// Delivery through the API, replayed through the web.
+	f.drive(t)
 	deliver := []byte(`{"location": {"lat": 34.679, "lon": 113.726}}`)
 	first = viaAPI("deliver", "scan-2", deliver)
 	require.Equal(t, http.StatusOK, first.status, "%v", first.body)

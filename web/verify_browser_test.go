@@ -77,6 +77,7 @@ func deliveredManifest(t *testing.T, f *fixture) *ledger.Manifest {
 	if m, err = f.svc.Pickup(ctx, who("carrier"), m.ID, ledger.CustodyInput{Labels: m.Labels, VehiclePlate: "豫A·D1234", Driver: "赵大勇"}); err != nil {
 		t.Fatal(err)
 	}
+	f.drive(t)
 	if m, err = f.svc.Deliver(ctx, who("carrier"), m.ID, ledger.DeliverInput{}); err != nil {
 		t.Fatal(err)
 	}
