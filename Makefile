@@ -62,7 +62,7 @@ bench: ## run the benchmarks, print a table and write bench.json
 	$(GO) run ./cmd/hwledger bench --out bench.json
 
 screenshots: deps ## regenerate the screenshots in testdata/screenshots (shown in the README)
-	UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run TestBrowserStory ./web/
+	UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestBrowser(Story|VerifyPage|LabelSizes)' ./web/
 
 testdata: ## regenerate the tampered ledgers under testdata/
 	$(GO) run ./ledger/internal/mktestdata -out testdata/ledgers

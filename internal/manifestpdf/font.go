@@ -19,7 +19,7 @@ const DefaultFontPath = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 // be embedded. It is safe for concurrent use: Render only reads it.
 type Font struct {
 	Path string
-	ttf  []byte
+	sfnt *sfnt
 }
 
 // LoadFont reads the TrueType font (.ttf) or the first face of a TrueType
@@ -38,7 +38,11 @@ func LoadFont(path string) (*Font, error) {
 	if err != nil {
 		return nil, fmt.Errorf("manifestpdf: font %s: %w", path, err)
 	}
-	return &Font{Path: path, ttf: ttf}, nil
+	sf, err := parseSfnt(ttf)
+	if err != nil {
+		return nil, fmt.Errorf("manifestpdf: font %s: %w", path, err)
+	}
+	return &Font{Path: path, sfnt: sf}, nil
 }
 
 // sfnt versions.

@@ -5,16 +5,19 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 )
 
-// drawQR draws text as a QR code (error correction M, with its 4-module
-// quiet zone) of size mm at x, y: one filled rectangle per run of dark
-// modules, so it stays sharp at any print resolution.
-func drawQR(p *fpdf.Fpdf, text string, x, y, size float64) {
+// qrBitmap is text as a QR code (error correction M, with its 4-module
+// quiet zone): true for a dark module.
+func qrBitmap(text string) ([][]bool, error) {
 	q, err := qrcode.New(text, qrcode.Medium)
 	if err != nil {
-		p.SetError(err)
-		return
+		return nil, err
 	}
-	bm := q.Bitmap()
+	return q.Bitmap(), nil
+}
+
+// drawQR draws a QR bitmap of size mm at x, y: one filled rectangle per
+// run of dark modules, so it stays sharp at any print resolution.
+func drawQR(p *fpdf.Fpdf, bm [][]bool, x, y, size float64) {
 	mod := size / float64(len(bm))
 	p.SetFillColor(255, 255, 255)
 	p.Rect(x, y, size, size, "F")

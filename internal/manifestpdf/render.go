@@ -25,8 +25,41 @@ const (
 const fontName = "cjk"
 
 // Render writes the PDF of s with font f embedded (the glyphs it uses).
+// It lays the sheet out twice: first with a built-in font, only to learn
+// which characters it prints, then with f cut down to those (subset.go).
 func Render(s *Sheet, f *Font) ([]byte, error) {
+	qr, err := qrBitmap(s.VerifyURL)
+	if err != nil {
+		return nil, err
+	}
+	dry := &writer{s: s, runes: map[rune]bool{}}
+	if err := dry.layout(nil); err != nil {
+		return nil, err
+	}
+	runes := make([]rune, 0, len(dry.runes)+95)
+	for r := rune(0x20); r < 0x7F; r++ { // page numbers and the like
+		runes = append(runes, r)
+	}
+	for r := range dry.runes {
+		runes = append(runes, r)
+	}
+	w := &writer{s: s, qr: qr}
+	if err := w.layout(f.sfnt.subset(runes)); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := w.pdf.Output(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// layout lays the sheet out in a new document: with the TrueType font
+// ttf, or with a built-in font when ttf is nil (the dry run).
+func (w *writer) layout(ttf []byte) error {
+	s := w.s
 	pdf := fpdf.New("P", "mm", "A4", "")
+	w.pdf, w.pagePart = pdf, map[int]int{}
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetCreationDate(s.Printed)
@@ -36,11 +69,12 @@ func Render(s *Sheet, f *Font) ([]byte, error) {
 	pdf.SetCreator("hwledger", true)
 	pdf.SetLang("zh-CN")
 	pdf.AliasNbPages("{nb}")
-	pdf.AddUTF8FontFromBytes(fontName, "", f.ttf)
-	if pdf.Err() {
-		return nil, pdf.Error()
+	if ttf != nil {
+		pdf.AddUTF8FontFromBytes(fontName, "", ttf)
 	}
-	w := &writer{pdf: pdf, s: s, pagePart: map[int]int{}}
+	if pdf.Err() {
+		return pdf.Error()
+	}
 	pdf.SetFooterFunc(w.footer)
 	for i := range parts {
 		w.part = i
@@ -52,11 +86,30 @@ func Render(s *Sheet, f *Font) ([]byte, error) {
 		w.steps()
 		w.signatures()
 	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, err
+	if pdf.Err() {
+		return pdf.Error()
 	}
-	return buf.Bytes(), nil
+	return nil
+}
+
+// setFont sets the font size in points.
+func (w *writer) setFont(size float64) {
+	if w.runes != nil {
+		w.pdf.SetFont("Helvetica", "", size)
+		return
+	}
+	w.pdf.SetFont(fontName, "", size)
+}
+
+// cell prints text in a cell (fpdf's CellFormat); the dry run notes its
+// characters.
+func (w *writer) cell(width, h float64, text, border string, ln int, align string, fill bool, link int, url string) {
+	for _, r := range text {
+		if w.runes != nil {
+			w.runes[r] = true
+		}
+	}
+	w.pdf.CellFormat(width, h, text, border, ln, align, fill, link, url)
 }
 
 // writer lays out one sheet.
@@ -64,6 +117,9 @@ type writer struct {
 	pdf  *fpdf.Fpdf
 	s    *Sheet
 	part int // index into parts
+	// runes, in the dry run, collects every character printed.
+	runes map[rune]bool
+	qr    [][]bool // the QR code of the verification URL; nil in the dry run
 	// pagePart is the part of each page (by page number): fpdf draws a
 	// page's footer when the next page starts, after part has moved on.
 	pagePart map[int]int
@@ -73,7 +129,7 @@ type writer struct {
 func (w *writer) page() {
 	w.pdf.AddPage()
 	w.pagePart[w.pdf.PageNo()] = w.part
-	w.pdf.SetFont(fontName, "", 9)
+	w.setFont(9)
 	w.pdf.SetTextColor(0, 0, 0)
 }
 
@@ -84,9 +140,9 @@ func (w *writer) room(h float64, again func()) {
 		return
 	}
 	w.page()
-	w.pdf.SetFont(fontName, "", 8)
+	w.setFont(8)
 	w.pdf.SetTextColor(90, 90, 90)
-	w.pdf.CellFormat(bodyW, 5, fmt.Sprintf("%s（续） · %s %s", w.s.Manifest.Number, parts[w.part].No, parts[w.part].Name), "", 1, "L", false, 0, "")
+	w.cell(bodyW, 5, fmt.Sprintf("%s（续） · %s %s", w.s.Manifest.Number, parts[w.part].No, parts[w.part].Name), "", 1, "L", false, 0, "")
 	w.pdf.SetTextColor(0, 0, 0)
 	if again != nil {
 		again()
@@ -97,10 +153,10 @@ func (w *writer) footer() {
 	p := w.pdf
 	part := parts[w.pagePart[p.PageNo()]]
 	p.SetXY(margin, footerAt)
-	p.SetFont(fontName, "", 7)
+	w.setFont(7)
 	p.SetTextColor(90, 90, 90)
-	p.CellFormat(bodyW*0.7, 4, fmt.Sprintf("联单编号 %s · %s %s · 核验 %s", w.s.Manifest.Number, part.No, part.Name, w.s.VerifyURL), "", 0, "L", false, 0, "")
-	p.CellFormat(bodyW*0.3, 4, fmt.Sprintf("第 %d / {nb} 页 · 打印 %s", p.PageNo(), local(w.s.Printed)), "", 0, "R", false, 0, "")
+	w.cell(bodyW*0.7, 4, fmt.Sprintf("联单编号 %s · %s %s · 核验 %s", w.s.Manifest.Number, part.No, part.Name, w.s.VerifyURL), "", 0, "L", false, 0, "")
+	w.cell(bodyW*0.3, 4, fmt.Sprintf("第 %d / {nb} 页 · 打印 %s", p.PageNo(), local(w.s.Printed)), "", 0, "R", false, 0, "")
 	p.SetTextColor(0, 0, 0)
 }
 
@@ -108,18 +164,20 @@ func (w *writer) footer() {
 func (w *writer) header() {
 	p, m := w.pdf, w.s.Manifest
 	top := p.GetY()
-	drawQR(p, w.s.VerifyURL, pageW-margin-qrSize, top, qrSize)
-	p.SetFont(fontName, "", 7)
+	if w.qr != nil {
+		drawQR(p, w.qr, pageW-margin-qrSize, top, qrSize)
+	}
+	w.setFont(7)
 	p.SetXY(pageW-margin-qrSize, top+qrSize)
-	p.CellFormat(qrSize, 3.5, "扫码核验联单记录", "", 0, "C", false, 0, "")
+	w.cell(qrSize, 3.5, "扫码核验联单记录", "", 0, "C", false, 0, "")
 
 	textW := bodyW - qrSize - 4
 	p.SetXY(margin, top)
-	p.SetFont(fontName, "", 17)
-	p.CellFormat(textW, 9, "危险废物转移联单", "", 1, "L", false, 0, "")
-	p.SetFont(fontName, "", 11)
-	p.CellFormat(textW, 6, parts[w.part].No+" · "+parts[w.part].Name, "", 1, "L", false, 0, "")
-	p.SetFont(fontName, "", 9)
+	w.setFont(17)
+	w.cell(textW, 9, "危险废物转移联单", "", 1, "L", false, 0, "")
+	w.setFont(11)
+	w.cell(textW, 6, parts[w.part].No+" · "+parts[w.part].Name, "", 1, "L", false, 0, "")
+	w.setFont(9)
 	w.pairs(textW, [][2]string{
 		{"联单编号", m.Number},
 		{"状态", word(statusWords, m.Status)},
@@ -129,10 +187,10 @@ func (w *writer) header() {
 	})
 	if pe := w.s.Paper; pe != nil {
 		p.SetTextColor(170, 20, 20)
-		p.SetFont(fontName, "", 11)
-		p.CellFormat(textW, 6, "补录（据纸质联单录入）", "", 1, "L", false, 0, "")
+		w.setFont(11)
+		w.cell(textW, 6, "补录（据纸质联单录入）", "", 1, "L", false, 0, "")
 		p.SetTextColor(0, 0, 0)
-		p.SetFont(fontName, "", 9)
+		w.setFont(9)
 		w.pairs(textW, [][2]string{{"纸质联单编号", pe.Number}, {"补录原因", pe.Reason}})
 	}
 	if m.CancelReason != "" {
@@ -149,9 +207,9 @@ func (w *writer) section(title string) {
 	w.room(14, nil)
 	p.Ln(1.5)
 	p.SetFillColor(228, 236, 232)
-	p.SetFont(fontName, "", 10)
-	p.CellFormat(bodyW, 6, " "+title, "", 1, "L", true, 0, "")
-	p.SetFont(fontName, "", 9)
+	w.setFont(10)
+	w.cell(bodyW, 6, " "+title, "", 1, "L", true, 0, "")
+	w.setFont(9)
 	p.Ln(0.8)
 }
 
@@ -176,11 +234,11 @@ func (w *writer) pairs(width float64, kv [][2]string) {
 			cx := x + float64(j)*half
 			p.SetTextColor(95, 95, 95)
 			p.SetXY(cx, y)
-			p.CellFormat(labelW, lh, c[0], "", 0, "L", false, 0, "")
+			w.cell(labelW, lh, c[0], "", 0, "L", false, 0, "")
 			p.SetTextColor(0, 0, 0)
 			for k, line := range lines[j] {
 				p.SetXY(cx+labelW, y+float64(k)*lh)
-				p.CellFormat(half-labelW, lh, line, "", 0, "L", false, 0, "")
+				w.cell(half-labelW, lh, line, "", 0, "L", false, 0, "")
 			}
 		}
 		p.SetXY(x, y+h)
@@ -298,7 +356,7 @@ func (w *writer) row(cols []column, cells []string, head bool, again ...func()) 
 	if head {
 		size = 7
 	}
-	p.SetFont(fontName, "", size)
+	w.setFont(size)
 	n := 1
 	lines := make([][]string, len(cols))
 	for i, c := range cols {
@@ -308,7 +366,7 @@ func (w *writer) row(cols []column, cells []string, head bool, again ...func()) 
 	h := float64(n)*lh + 1.2
 	if len(again) > 0 {
 		w.room(h, again[0])
-		p.SetFont(fontName, "", size)
+		w.setFont(size)
 	}
 	x, y := margin, p.GetY()
 	if head {
@@ -318,12 +376,12 @@ func (w *writer) row(cols []column, cells []string, head bool, again ...func()) 
 		p.Rect(x, y, c.w, h, map[bool]string{true: "DF", false: "D"}[head])
 		for k, line := range lines[i] {
 			p.SetXY(x+0.7, y+0.6+float64(k)*lh)
-			p.CellFormat(c.w-1.4, lh, line, "", 0, "L", false, 0, "")
+			w.cell(c.w-1.4, lh, line, "", 0, "L", false, 0, "")
 		}
 		x += c.w
 	}
 	p.SetXY(margin, y+h)
-	p.SetFont(fontName, "", 9)
+	w.setFont(9)
 }
 
 // emergency draws the emergency measures.
@@ -335,7 +393,7 @@ func (w *writer) emergency() {
 	}
 	for _, line := range wrap(w.pdf, text, bodyW) {
 		w.room(4.6, nil)
-		w.pdf.CellFormat(bodyW, 4.6, line, "", 1, "L", false, 0, "")
+		w.cell(bodyW, 4.6, line, "", 1, "L", false, 0, "")
 	}
 }
 
@@ -356,7 +414,7 @@ func (w *writer) steps() {
 	}
 	if w.s.TrackPoints > 0 {
 		w.room(5, nil)
-		w.pdf.CellFormat(bodyW, 5, fmt.Sprintf("运输轨迹：%d 个定位点（见电子联单）", w.s.TrackPoints), "", 1, "L", false, 0, "")
+		w.cell(bodyW, 5, fmt.Sprintf("运输轨迹：%d 个定位点（见电子联单）", w.s.TrackPoints), "", 1, "L", false, 0, "")
 	}
 }
 
@@ -370,11 +428,11 @@ func (w *writer) signatures() {
 	for i, who := range []string{"移出人（签章）", "承运人（签章）", "接受人（签章）"} {
 		p.Rect(margin+float64(i)*third, y, third-2, 16, "D")
 		p.SetXY(margin+float64(i)*third+1, y+1)
-		p.SetFont(fontName, "", 8)
-		p.CellFormat(third-4, 4, who, "", 0, "L", false, 0, "")
+		w.setFont(8)
+		w.cell(third-4, 4, who, "", 0, "L", false, 0, "")
 	}
 	p.SetXY(margin, y+17)
-	p.SetFont(fontName, "", 9)
+	w.setFont(9)
 }
 
 // local writes t in Asia/Shanghai to the minute.
