@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"sort"
@@ -538,6 +539,30 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 	rSmall.waitFor(t, ledger.EvAlertAcked, ledger.AlertCapacity, capAlert.Subject)
 	n.advance(time.Hour) // an acknowledged condition is not raised again
 	n.one(insp, ledger.AlertDisposalOverdue, wC.ID, ledger.AlertAcknowledged)
+
+	// --- the generator's filings: transfers past the plan's forecast, and a
+	// key-supervision unit's monthly declaration not filed by the 15th. ---
+	year := n.ts.svc.Now().In(shanghai).Year()
+	var plan ledger.Plan
+	post(http.StatusCreated, "/api/v1/parties/"+d.gen.id+"/plans", d.gen, planBody(year, 1, "registered", 0.001, "900-041-49"), &plan)
+	wP := n.ts.waste(d.gen, "900-041-49", 5)
+	mP := n.ts.manifest(d.gen, d.recv, []actor{d.car1}, wP)
+	post(http.StatusOK, "/api/v1/manifests/"+mP.ID+"/pickup", d.car1, scanBody(mP), nil)
+	exceeded := fmt.Sprintf("%s-plan-%d-900-041-49", d.gen.id, year)
+	rGen.waitFor(t, ledger.EvAlertRaised, ledger.AlertPlanExceeded, exceeded)
+	assert.Equal(t, ledger.AlertOpen, n.one(insp, ledger.AlertPlanExceeded, exceeded, ledger.AlertOpen).Status)
+	post(http.StatusOK, "/api/v1/manifests/"+mP.ID+"/deliver", d.car1, map[string]any{}, nil) // no track gap
+	n.ts.must(http.StatusOK, "PUT", "/api/v1/parties/"+d.gen2.id+"/management-class", insp,
+		map[string]any{"class": "key", "reason": "重点行业"}, nil)
+	n.advance(45 * 24 * time.Hour)
+	var monthly *ledger.Alert
+	for _, a := range n.alerts(insp, "kind=declaration_overdue") {
+		if a.Party == d.gen2.id && len(a.Subject) == len(d.gen2.id+"-decl-2026-01") {
+			monthly = a
+		}
+	}
+	require.NotNil(t, monthly, "a monthly declaration of generator2 is overdue")
+	rGen2.waitFor(t, ledger.EvAlertRaised, ledger.AlertDeclarationOverdue, monthly.Subject)
 
 	// --- integrity: the background verification finds a tampered event. ---
 	// The watcher verifies only events appended since its last check, so a

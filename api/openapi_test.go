@@ -148,6 +148,7 @@ func TestOpenAPIEnums(t *testing.T) {
 		"WasteForm":        ledger.WasteForms,
 		"AlertStatus":      ledger.AlertStatuses,
 		"Hazard":           catalog.Hazards,
+		"ManagementClass":  ledger.ManagementClasses,
 	} {
 		assert.Equal(t, want, enum(name), name)
 	}

@@ -38,6 +38,7 @@ func (s *Server) routes() []route {
 	t = append(t, s.correctionRoutes()...)
 	t = append(t, s.alertRoutes()...)
 	t = append(t, s.assessmentRoutes()...)
+	t = append(t, s.filingRoutes()...)
 	t = append(t, s.ledgerRoutes()...)
 	t = append(t, s.tlogRoutes()...)
 	t = append(t, s.verifyRoutes()...)

@@ -174,8 +174,12 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	for {
 		n, err := exec(ctx, s, Principal{}, func(c *cmd) (int, error) { return c.sweep(200) })
 		total += n
-		if err != nil || n < 200 {
+		if err != nil {
 			return total, err
+		}
+		if n < 200 {
+			m, err := s.sweepCalendar(ctx)
+			return total + m, err
 		}
 	}
 }

@@ -22,6 +22,12 @@ const (
 	// AlertRejectionUnresolved: rejected batches have not left the
 	// receiver that refused them within the rejection limit.
 	AlertRejectionUnresolved = "rejection_unresolved"
+	// The generator's filings (HJ 1259-2022): no plan by 31 March, a
+	// year's transfers of a code past the plan's forecast, a declaration
+	// not filed by its deadline.
+	AlertPlanMissing        = "plan_missing"
+	AlertPlanExceeded       = "plan_exceeded"
+	AlertDeclarationOverdue = "declaration_overdue"
 )
 
 // What an alert is about (Alert.SubjectType).
@@ -175,6 +181,20 @@ var alertKinds = []AlertKind{
 		message: func(f alertFacts) Text {
 			return Text{fmt.Sprintf("%s（%s）被拒收后 %d 个工作日内未退回或转至其他接收单位", f.w.Name, f.w.Label, f.workdays),
 				fmt.Sprintf("%s (%s): rejected and not returned or redirected within %d working days", f.w.Name, f.w.Label, f.workdays)}
+		}},
+	{Kind: AlertPlanMissing, Title: Text{"未制定管理计划", "Management plan missing"}, Subject: SubjectParty,
+		StoppedBy: []string{EvPlanFiled},
+		message: func(f alertFacts) Text {
+			return Text{fmt.Sprintf("%s 未在 3 月 31 日前备案 %s 年危险废物管理计划", f.p.Name, f.detail.Zh),
+				fmt.Sprintf("%s: no management plan for %s filed by 31 March", f.p.Name, f.detail.En)}
+		}},
+	{Kind: AlertPlanExceeded, Title: Text{"超出管理计划", "Beyond the management plan"}, Subject: SubjectParty,
+		message: func(f alertFacts) Text { return f.detail }},
+	{Kind: AlertDeclarationOverdue, Title: Text{"申报逾期", "Declaration overdue"}, Subject: SubjectParty,
+		StoppedBy: []string{EvDeclarationFiled},
+		message: func(f alertFacts) Text {
+			return Text{fmt.Sprintf("%s 未按期申报 %s 危险废物产生、贮存、利用处置情况", f.p.Name, f.detail.Zh),
+				fmt.Sprintf("%s: the declaration for %s was not filed by its deadline", f.p.Name, f.detail.En)}
 		}},
 }
 

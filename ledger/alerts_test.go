@@ -437,6 +437,7 @@ func (f *fixture) expectedOpenAlerts(now time.Time) []string {
 			out = append(out, AlertDiscrepancy+"/"+m.ID)
 		}
 	}
+	out = append(out, f.expectedFilingAlerts(now)...)
 	rxs, err := f.s.Parties(f.ctx, PartyFilter{Role: RoleReceiver})
 	require.NoError(f.t, err)
 	for _, r := range rxs {
@@ -445,6 +446,67 @@ func (f *fixture) expectedOpenAlerts(now time.Time) []string {
 		}
 	}
 	sort.Strings(out)
+	return out
+}
+
+// expectedFilingAlerts is the calendar part of expectedOpenAlerts, from
+// the rule of docs/domain.md: a generator that started before a plan's
+// deadline (31 March) and filed no plan for the year has plan_missing;
+// one that started before a period ended owes that period's declaration
+// by its deadline if its class declares such periods (the last 12 months,
+// 4 quarters, 2 years are looked at).
+func (f *fixture) expectedFilingAlerts(now time.Time) []string {
+	f.t.Helper()
+	var out []string
+	gens, err := f.s.Parties(f.ctx, PartyFilter{Role: RoleGenerator})
+	require.NoError(f.t, err)
+	sh := now.In(time.FixedZone("CST", 8*3600))
+	for _, g := range gens {
+		start := g.CreatedAt
+		for _, w := range f.allWastes() {
+			if w.Generator == g.ID {
+				m := time.Date(w.GeneratedAt.In(sh.Location()).Year(), w.GeneratedAt.In(sh.Location()).Month(), 1, 0, 0, 0, 0, sh.Location())
+				if m.Before(start) {
+					start = m
+				}
+			}
+		}
+		for _, y := range []int{sh.Year(), sh.Year() - 1} {
+			due := time.Date(y, 4, 1, 0, 0, 0, 0, sh.Location())
+			plans, err := f.s.Plans(f.ctx, f.insp, g.ID, y)
+			require.NoError(f.t, err)
+			if !due.After(now) && start.Before(due) && len(plans) == 0 {
+				out = append(out, fmt.Sprintf("%s/%s-plan-%d", AlertPlanMissing, g.ID, y))
+			}
+		}
+		var periods []Period
+		for m, i := time.Date(sh.Year(), sh.Month(), 1, 0, 0, 0, 0, sh.Location()), 0; i < 14; m, i = m.AddDate(0, -1, 0), i+1 {
+			periods = append(periods, Period{PeriodMonth, m.Year(), int(m.Month())})
+		}
+		for q, y, i := (int(sh.Month())-1)/3+1, sh.Year(), 0; i < 6; i++ {
+			periods = append(periods, Period{PeriodQuarter, y, q})
+			if q--; q == 0 {
+				q, y = 4, y-1
+			}
+		}
+		periods = append(periods, Period{PeriodYear, sh.Year(), 0}, Period{PeriodYear, sh.Year() - 1, 0}, Period{PeriodYear, sh.Year() - 2, 0})
+		kinds := map[string][]string{ClassKey: {PeriodMonth, PeriodYear}, ClassSimplified: {PeriodQuarter, PeriodYear}, ClassRegistered: {PeriodYear}}
+		limit := map[string]int{PeriodMonth: 12, PeriodQuarter: 4, PeriodYear: 2}
+		seen := map[string]int{}
+		for _, p := range periods {
+			if p.Due().After(now) || !contains(kinds[g.ManagementClass], p.Kind) {
+				continue
+			}
+			if seen[p.Kind]++; seen[p.Kind] > limit[p.Kind] || !start.Before(p.End()) {
+				continue
+			}
+			ds, err := f.s.Declarations(f.ctx, f.insp, g.ID, p.String())
+			require.NoError(f.t, err)
+			if len(ds) == 0 {
+				out = append(out, fmt.Sprintf("%s/%s-decl-%s", AlertDeclarationOverdue, g.ID, p))
+			}
+		}
+	}
 	return out
 }
 

@@ -67,3 +67,20 @@ func RoleNames() []string {
 	}
 	return out
 }
+
+// Management classes of HJ 1259-2022 4.2 (管理类别), most demanding first.
+const (
+	ClassKey        = "key"        // 危险废物环境重点监管单位
+	ClassSimplified = "simplified" // 危险废物简化管理单位
+	ClassRegistered = "registered" // 危险废物登记管理单位
+)
+
+// ManagementClasses lists every management class, most demanding first.
+var ManagementClasses = []string{ClassKey, ClassSimplified, ClassRegistered}
+
+// ClassNames are the classes' names in the standard.
+var ClassNames = map[string]Text{
+	ClassKey:        {"危险废物环境重点监管单位", "key supervision"},
+	ClassSimplified: {"危险废物简化管理单位", "simplified management"},
+	ClassRegistered: {"危险废物登记管理单位", "registration management"},
+}

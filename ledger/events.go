@@ -26,6 +26,9 @@ const (
 	// EvLicenseRenewed: an admin records a receiver's new licence, which
 	// replaces the one in force (LicenseRenewedData). Subject: the party.
 	EvLicenseRenewed = "party.license_renewed"
+	// EvClassSet: an inspector sets a party's management class, with the
+	// reason (ClassSetData). Subject: the party.
+	EvClassSet = "party.class_set"
 	// EvTokenCreated: an admin issues a bearer token to a party; the data
 	// holds its SHA-256, never the token (TokenCreatedData). Subject: the
 	// token id.
@@ -83,6 +86,12 @@ const (
 	// approved, recording each value before and after
 	// (ManifestCorrectedData). Subject: the manifest.
 	EvManifestCorrected = "manifest.corrected"
+	// EvPlanFiled: a generator files a version of its management plan
+	// for a year (PlanFiledData). Subject: the plan.
+	EvPlanFiled = "plan.filed"
+	// EvDeclarationFiled: a generator files its declaration (申报) for a
+	// period (DeclarationFiledData). Subject: the declaration.
+	EvDeclarationFiled = "declaration.filed"
 	// EvAlertRaised: hwledger raises an alert (AlertRaisedData). Subject:
 	// the alert.
 	EvAlertRaised = "alert.raised"
@@ -120,6 +129,9 @@ var eventTypes = map[string]eventType{
 	EvAlertRaised:         on[AlertRaisedData](applyAlertRaised),
 	EvAlertResolved:       on[AlertResolvedData](applyAlertResolved),
 	EvAlertAcked:          on[AlertAcknowledgedData](applyAlertAcked),
+	EvClassSet:            on[ClassSetData](applyClassSet),
+	EvPlanFiled:           on[PlanFiledData](applyPlanFiled),
+	EvDeclarationFiled:    on[DeclarationFiledData](applyDeclarationFiled),
 }
 
 // eventType is one row of eventTypes.

@@ -108,6 +108,14 @@ func goldenStory(t *testing.T) [][]byte {
 	_, err = s.Dispose(ctx, f.recv, w.ID, DisposeInput{Method: "D10", Quantity: kg})
 	require.NoError(t, err) // the manifest closes
 
+	_, err = s.SetManagementClass(ctx, f.insp, f.gen.Party, ClassInput{Class: ClassSimplified, Reason: "区级重点行业"})
+	require.NoError(t, err)
+	f.filePlan(f.gen, 2026, 1.5, "900-041-49")
+	draft, err := s.DeclarationDraft(ctx, f.gen, f.gen.Party, "2026-02")
+	require.NoError(t, err)
+	_, err = s.FileDeclaration(ctx, f.gen, f.gen.Party, DeclarationInput{Period: "2026-02", Figures: draft.Figures, Note: "无异常"})
+	require.NoError(t, err)
+
 	require.NoError(t, s.RaiseIntegrity(ctx, "golden"))
 	open := f.alerts(AlertFilter{Kind: AlertIntegrity})
 	require.Len(t, open, 1)

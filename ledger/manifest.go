@@ -92,6 +92,11 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			if w.RejectedOn != "" && kind != ManifestTransfer && !contains(m.RejectedOn, w.RejectedOn) {
 				m.RejectedOn = append(m.RejectedOn, w.RejectedOn)
 			}
+			if kind == ManifestTransfer {
+				if err := planRefusal(c.tx, consignor.ID, occurred.In(workday.Shanghai).Year(), w.Code); err != nil {
+					return nil, err
+				}
+			}
 			m.WasteIDs = append(m.WasteIDs, w.ID)
 			m.Labels = append(m.Labels, w.Label)
 			m.Total += w.Quantity

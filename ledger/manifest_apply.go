@@ -108,6 +108,17 @@ func applyPickedUp(s proj.Store, e *chain.Event, d *ManifestPickedUpData) error 
 	}
 	return updateWastes(s, m, at, func(w *Waste) error {
 		w.Status = WasteInTransit
+		if m.Kind != ManifestReturn { // a return brings it back into its generator's storage
+			if err := proj.BumpMonth(s, at, w.Generator, w.Code, func(a *proj.MonthAgg) {
+				a.Left += int64(w.Quantity)
+				a.LeftBatches++
+			}); err != nil {
+				return err
+			}
+			if err := proj.BumpHanded(s, at, w.Generator, m.Receiver, w.Code, "", int64(w.Quantity), 1); err != nil {
+				return err
+			}
+		}
 		if w.RejectionDue != nil {
 			// Rejected batches leave the receiver that refused them.
 			if err := proj.DelDeadline(s, *w.RejectionDue, AlertRejectionUnresolved, w.ID, w.Seq); err != nil {
@@ -268,6 +279,14 @@ func applyReceive(s proj.Store, e *chain.Event, d *ManifestReceivedData) error {
 		}
 		switch {
 		case !l.Accepted:
+			if err := proj.BumpMonth(s, at, w.Generator, w.Code, func(a *proj.MonthAgg) { a.Returned += int64(w.Quantity) }); err != nil {
+				return err
+			}
+			if m.PickedUpAt != nil { // the receiver did not take it
+				if err := proj.BumpHanded(s, *m.PickedUpAt, w.Generator, m.Receiver, w.Code, "", -int64(w.Quantity), -1); err != nil {
+					return err
+				}
+			}
 			w.Status, w.ManifestID = WasteRejected, ""
 			w.RejectedBy, w.RejectedOn, w.RejectionDue = m.Receiver, m.ID, d.RejectionDue
 			if d.RejectionDue != nil {
@@ -342,4 +361,21 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// handedMethod moves a disposed batch's quantity, in what its generator
+// handed its receiver in the month of pickup, from "method not yet
+// reported" to the method the receiver used.
+func handedMethod(s proj.Store, w *Waste, method string) error {
+	m, err := loadManifest(s, w.ManifestID)
+	if err != nil {
+		return err
+	}
+	if m.PickedUpAt == nil {
+		return nil
+	}
+	if err := proj.BumpHanded(s, *m.PickedUpAt, w.Generator, m.Receiver, w.Code, "", -int64(w.Quantity), -1); err != nil {
+		return err
+	}
+	return proj.BumpHanded(s, *m.PickedUpAt, w.Generator, m.Receiver, w.Code, method, int64(w.Quantity), 1)
 }

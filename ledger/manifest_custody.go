@@ -119,6 +119,11 @@ func (s *Service) custody(ctx context.Context, p Principal, id string, in Custod
 		if err := c.stopManifestClocks(typ, m, occurred); err != nil {
 			return nil, err
 		}
+		if pickup {
+			if err := c.checkExceeded(m, occurred); err != nil {
+				return nil, err
+			}
+		}
 		return c.manifest(m.ID)
 	})
 }

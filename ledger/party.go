@@ -99,7 +99,11 @@ func (s *Service) RegisterParty(ctx context.Context, p Principal, in PartyInput)
 		if _, err := c.emit(EvPartyRegistered, d.ID, time.Time{}, d); err != nil {
 			return nil, err
 		}
-		return loadParty(c.tx, d.ID)
+		party, err := loadParty(c.tx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		return withClass(c.tx, party, c.now)
 	})
 }
 
@@ -197,9 +201,13 @@ func (s *Service) RenewLicense(ctx context.Context, p Principal, partyID string,
 // Party returns a party by id. Every authenticated party may read parties.
 func (s *Service) Party(ctx context.Context, id string) (*Party, error) {
 	var out *Party
+	now := s.Now()
 	err := s.view(func(r *proj.Snapshot) error {
 		p, err := loadParty(r, id)
-		out = p
+		if err != nil {
+			return err
+		}
+		out, err = withClass(r, p, now)
 		return err
 	})
 	return out, err
@@ -233,6 +241,9 @@ func (s *Service) Parties(ctx context.Context, f PartyFilter) ([]*Party, error) 
 			}
 			if f.Code != "" && (p.License == nil || licenseProblem(p.License, f.Code, today) != Text{}) {
 				return nil
+			}
+			if p, err = withClass(r, p, today); err != nil {
+				return err
 			}
 			out = append(out, p)
 			return nil

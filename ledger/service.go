@@ -32,6 +32,9 @@ type Service struct {
 	onCommit func(int)
 	// summaries caches the summaries of committed parties (id → proj.Summary).
 	summaries sync.Map
+	// calSettled holds the subjects of the calendar filings (calendar.go)
+	// found filed or already alerted: never looked at again.
+	calSettled sync.Map
 	// rebuilt is set when Open rebuilt projections of another format from
 	// the log.
 	rebuilt bool

@@ -66,8 +66,14 @@ type Party struct {
 	// Pending is what open manifests addressed to a receiver declare and it
 	// has not yet received (submitted, in transit, delivered): it counts
 	// against the licence capacity from the moment a manifest is filed.
-	Pending   Grams     `json:"pending_kg,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
+	Pending Grams `json:"pending_kg,omitempty"`
+	// ManagementClass is the class in force (HJ 1259 4.2: key, simplified
+	// or registered) of a generator or licence holder, computed when the
+	// party is read (class.go); never stored.
+	ManagementClass string `json:"management_class,omitempty"`
+	// ClassOverride is an inspector's decision of the class, if any.
+	ClassOverride *ClassOverride `json:"class_override,omitempty"`
+	CreatedAt     time.Time      `json:"created_at"`
 }
 
 // ReceivedIn is what a receiver accepted in calendar year (Shanghai): its

@@ -62,6 +62,12 @@ func applyWasteRegistered(s proj.Store, e *chain.Event, d *WasteRegisteredData) 
 	}); err != nil {
 		return err
 	}
+	if err := proj.BumpMonth(s, w.GeneratedAt, w.Generator, w.Code, func(a *proj.MonthAgg) {
+		a.Generated += int64(w.Quantity)
+		a.Batches++
+	}); err != nil {
+		return err
+	}
 	l, err := ident.ParseLabel(w.Label)
 	if err != nil {
 		return err
@@ -77,6 +83,13 @@ func applyWasteRegistered(s proj.Store, e *chain.Event, d *WasteRegisteredData) 
 func applyWasteCorrected(s proj.Store, e *chain.Event, d *WasteCorrectedData) error {
 	return updateWaste(s, e.Subject, func(w *Waste) error {
 		a := d.After
+		if a.Quantity != w.Quantity {
+			if err := proj.BumpMonth(s, w.GeneratedAt, w.Generator, w.Code, func(m *proj.MonthAgg) {
+				m.Generated += int64(a.Quantity - w.Quantity)
+			}); err != nil {
+				return err
+			}
+		}
 		w.Name, w.Form, w.Hazards, w.Quantity, w.Container, w.Storage = a.Name, a.Form, a.Hazards, a.Quantity, Container(a.Container), a.Storage
 		if a.MainComponents != "" {
 			w.MainComponents = a.MainComponents
@@ -91,6 +104,9 @@ func applyWasteDisposed(s proj.Store, e *chain.Event, d *WasteDisposedData) erro
 	return updateWaste(s, e.Subject, func(w *Waste) error {
 		at := e.OccurredAt
 		w.Status, w.Method, w.Disposed, w.DisposedAt, w.LastOccurredAt = WasteDisposed, d.Method, d.Quantity, &at, at
+		if err := handedMethod(s, w, d.Method); err != nil {
+			return err
+		}
 		if err := proj.BumpAgg(s, w.GeneratedAt, w.Generator, func(a *proj.DayAgg) {
 			a.Disposed += int64(w.Quantity)
 			if w.Medical {

@@ -233,6 +233,13 @@ func fieldByJSONName(t reflect.Type, k string) (reflect.StructField, bool) {
 		if n == "-" {
 			continue
 		}
+		if f.Anonymous && f.Tag.Get("json") == "" && f.Type.Kind() == reflect.Struct {
+			// An embedded struct's fields are the outer struct's.
+			if g, ok := fieldByJSONName(f.Type, k); ok {
+				return g, true
+			}
+			continue
+		}
 		if n == k {
 			return f, true
 		}

@@ -58,6 +58,20 @@
 //	                           (an int64)
 //	ag/<yyyymmdd>/<party>      day aggregate (DayAgg): its 11 fields in order,
 //	                           each a signed varint (encoding/binary.AppendVarint)
+//	gm/<party>/<yyyymm>/<code> monthly figures of a generator's batches of a
+//	                           code (MonthAgg): its 5 fields in order, each a
+//	                           signed varint
+//	go/<party>/<yyyymm>/<receiver>/<code>/<method>
+//	                           what the generator handed to a receiver in the
+//	                           month of pickup, by the method the receiver
+//	                           reported ("" until then): grams, batches, each
+//	                           a signed varint
+//	pn/<id>                    management plan: JSON (ledger.Plan)
+//	pv/<party>/<yyyy>/<be64 n> the id of version n of a party's plan for a year
+//	dn/<id>                    declaration: JSON (ledger.Declaration)
+//	dv/<party>/<period>/<be64 n>
+//	                           the id of version n of a party's declaration
+//	                           for a period (2026-10, 2026-Q3, 2026)
 //	i/<party>/<key>            idempotency record: JSON {"hash","result"}; a
 //	                           transport cache, not a projection, not replayed
 //	meta/projections           the projection format (Format), decimal; not

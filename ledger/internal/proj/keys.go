@@ -9,28 +9,34 @@ import (
 
 // The key map: every key prefix of the store (doc.go gives each value).
 const (
-	prefixChain      = "c/"               // the log (package chain); not a projection
-	prefixParty      = "p/"               // p/<id>: party record
-	prefixCredit     = "pc/"              // pc/<credit code>: party id
-	prefixSummary    = "ps/"              // ps/<id>: party summary
-	prefixToken      = "t/"               // t/<sha256 hex of token>: token record
-	prefixTokenID    = "tid/"             // tid/<token id>: sha256 hex of the token
-	prefixWaste      = "w/"               // w/<id>: batch record, once the batch changed
-	prefixLabel      = "wn/"              // wn/<generator>/<code digits>/<yyyymmdd>: label record
-	prefixManifest   = "m/"               // m/<id>: manifest record
-	prefixTrack      = "mt/"              // mt/<id>/<be64 n>: GPS point n of a manifest
-	prefixManifestNo = "mn/"              // mn/<year><province><city>: last manifest serial
-	prefixOpenMan    = "mo/"              // mo/<batch id>: id of the open manifest holding it
-	prefixCorrection = "mc/"              // mc/<id>: correction request record
-	prefixAlert      = "a/"               // a/<id>: alert record
-	prefixAlertCond  = "ac/"              // ac/<kind>/<subject>: id of the open alert
-	prefixDeadline   = "dl/"              // dl/<be64 hour><be64 seq>>deadlineBits>: deadline block
-	prefixTrace      = "ev/"              // ev/<subject>/<be64 index>: an event about a subject
-	prefixIndex      = "x/"               // x/<list><block>: posting block; x/pr/<role>/<id>: party by role
-	prefixCount      = "n/"               // n/<status>, n/overdue: number of batches
-	prefixAgg        = "ag/"              // ag/<yyyymmdd>/<party>: day aggregate
-	prefixIdem       = "i/"               // i/<party>/<key>: idempotency record; not a projection
-	keyFormat        = "meta/projections" // projection format; not a projection
+	prefixChain       = "c/"               // the log (package chain); not a projection
+	prefixParty       = "p/"               // p/<id>: party record
+	prefixCredit      = "pc/"              // pc/<credit code>: party id
+	prefixSummary     = "ps/"              // ps/<id>: party summary
+	prefixToken       = "t/"               // t/<sha256 hex of token>: token record
+	prefixTokenID     = "tid/"             // tid/<token id>: sha256 hex of the token
+	prefixWaste       = "w/"               // w/<id>: batch record, once the batch changed
+	prefixLabel       = "wn/"              // wn/<generator>/<code digits>/<yyyymmdd>: label record
+	prefixManifest    = "m/"               // m/<id>: manifest record
+	prefixTrack       = "mt/"              // mt/<id>/<be64 n>: GPS point n of a manifest
+	prefixManifestNo  = "mn/"              // mn/<year><province><city>: last manifest serial
+	prefixOpenMan     = "mo/"              // mo/<batch id>: id of the open manifest holding it
+	prefixCorrection  = "mc/"              // mc/<id>: correction request record
+	prefixAlert       = "a/"               // a/<id>: alert record
+	prefixAlertCond   = "ac/"              // ac/<kind>/<subject>: id of the open alert
+	prefixDeadline    = "dl/"              // dl/<be64 hour><be64 seq>>deadlineBits>: deadline block
+	prefixTrace       = "ev/"              // ev/<subject>/<be64 index>: an event about a subject
+	prefixIndex       = "x/"               // x/<list><block>: posting block; x/pr/<role>/<id>: party by role
+	prefixCount       = "n/"               // n/<status>, n/overdue: number of batches
+	prefixAgg         = "ag/"              // ag/<yyyymmdd>/<party>: day aggregate
+	prefixIdem        = "i/"               // i/<party>/<key>: idempotency record; not a projection
+	prefixMonth       = "gm/"              // gm/<party>/<yyyymm>/<code>: monthly figures
+	prefixHanded      = "go/"              // go/<party>/<yyyymm>/<receiver>/<code>/<method>: quantity handed over
+	prefixPlan        = "pn/"              // pn/<id>: management plan record
+	prefixPlanVersion = "pv/"              // pv/<party>/<yyyy>/<be64 n>: id of version n of a plan
+	prefixDeclaration = "dn/"              // dn/<id>: declaration record
+	prefixDeclVersion = "dv/"              // dv/<party>/<period>/<be64 n>: id of version n of a declaration
+	keyFormat         = "meta/projections" // projection format; not a projection
 )
 
 // List names: the index part of a list x/<name>/<value>/ (postings.go).
@@ -123,6 +129,17 @@ func labelKey(generator, digits, day string) []byte {
 // aggKey is the key of party's aggregate of a day (aggregate.go).
 func aggKey(day time.Time, party string) []byte {
 	return []byte(prefixAgg + day.In(workday.Shanghai).Format("20060102") + "/" + party)
+}
+
+// monthKey is the key of party's monthly figures of code (monthly.go).
+func monthKey(party, month, code string) []byte {
+	return []byte(prefixMonth + party + "/" + month + "/" + code)
+}
+
+// handedKey is the key of what party handed to receiver in month, of code,
+// by method (monthly.go).
+func handedKey(party, month, receiver, code, method string) []byte {
+	return []byte(prefixHanded + party + "/" + month + "/" + receiver + "/" + code + "/" + method)
 }
 
 // deadlineKey is the key of the deadline block holding at for subject seq

@@ -73,3 +73,16 @@ func eventOf(seq uint64, b []byte) (*chain.Event, error) {
 	}
 	return &chain.Event{Index: seq, Data: d}, nil
 }
+
+// RawEvent returns the canonical bytes of event seq as store s sees the
+// log (for what the data does not hold: the actor).
+func RawEvent(s Store, seq uint64) ([]byte, error) {
+	entry, ok, err := s.Get(chain.EventKey(seq))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("event %d: %w", seq, chain.ErrRange)
+	}
+	return chain.EntryEvent(entry)
+}
