@@ -101,3 +101,26 @@ func TestVerifyManifestPublic(t *testing.T) {
 	ts.must(http.StatusNotFound, "GET", "/api/v1/verify/manifests/"+m.WasteIDs[0], "", nil, nil)
 	ts.must(http.StatusNotFound, "GET", "/api/v1/verify/manifests/no-such-manifest", "", nil, nil)
 }
+
+// TestPublicEventWithholdsPeople: an event of a public type is withheld
+// when a person is named as its actor; without one its bytes are given.
+func TestPublicEventWithholdsPeople(t *testing.T) {
+	byMachine := `{"index":3,"type":"manifest.created","occurred_at":"2026-03-02T00:59:00Z","actor":{"party":"p1","role":"generator"},"data":{}}`
+	byPerson := `{"index":4,"type":"manifest.created","occurred_at":"2026-03-02T00:59:00Z","actor":{"party":"p1","role":"generator","person":{"id":"u1","name":"王建国"}},"data":{}}`
+	pickup := `{"index":5,"type":"manifest.picked_up","occurred_at":"2026-03-02T00:59:00Z","actor":{"party":"p2","role":"transporter"},"data":{"driver":"李四"}}`
+	for _, c := range []struct {
+		event    string
+		withheld bool
+	}{{byMachine, false}, {byPerson, true}, {pickup, true}} {
+		v, party, err := publicEvent(ledger.TraceEvent{Index: 1, Event: []byte(c.event)})
+		require.NoError(t, err)
+		assert.Equal(t, c.withheld, v.Withheld, c.event)
+		assert.NotEmpty(t, party)
+		if c.withheld {
+			assert.Empty(t, v.Event)
+		} else {
+			assert.Equal(t, c.event, v.Event)
+		}
+		assert.NotNil(t, v.InclusionProof)
+	}
+}

@@ -98,29 +98,41 @@ func (s *Server) verifyManifest(c echo.Context) error {
 		a.Manifest.Carriers = append(a.Manifest.Carriers, name(cr))
 	}
 	for _, te := range tr.Events {
-		var e struct {
-			Type       string                     `json:"type"`
-			OccurredAt time.Time                  `json:"occurred_at"`
-			Actor      map[string]json.RawMessage `json:"actor"`
-		}
-		if err := json.Unmarshal(te.Event, &e); err != nil {
+		v, party, err := publicEvent(te)
+		if err != nil {
 			return err
 		}
-		var party string
-		_ = json.Unmarshal(e.Actor["party"], &party)
-		_, person := e.Actor["person"]
-		v := VerifyEvent{Index: te.Index, Type: e.Type, OccurredAt: e.OccurredAt, Party: name(party), LeafHash: te.LeafHash,
-			InclusionProof: te.InclusionProof}
-		if v.InclusionProof == nil {
-			v.InclusionProof = [][]byte{}
-		}
-		if publicTypes[e.Type] && !person {
-			v.Event = string(te.Event)
-		} else {
-			v.Withheld = true
-		}
+		v.Party = name(party)
 		a.Events = append(a.Events, v)
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return ok(c, a)
+}
+
+// publicEvent is what the public sees of a trace event, and the id of the
+// party that acted: its bytes when its type is one of publicTypes and no
+// person is named as its actor, else only its hash (withheld).
+func publicEvent(te ledger.TraceEvent) (VerifyEvent, string, error) {
+	var e struct {
+		Type       string                     `json:"type"`
+		OccurredAt time.Time                  `json:"occurred_at"`
+		Actor      map[string]json.RawMessage `json:"actor"`
+	}
+	if err := json.Unmarshal(te.Event, &e); err != nil {
+		return VerifyEvent{}, "", err
+	}
+	var party string
+	if err := json.Unmarshal(e.Actor["party"], &party); err != nil {
+		return VerifyEvent{}, "", err
+	}
+	_, person := e.Actor["person"]
+	v := VerifyEvent{Index: te.Index, Type: e.Type, OccurredAt: e.OccurredAt, LeafHash: te.LeafHash,
+		InclusionProof: te.InclusionProof, Withheld: !publicTypes[e.Type] || person}
+	if v.InclusionProof == nil {
+		v.InclusionProof = [][]byte{}
+	}
+	if !v.Withheld {
+		v.Event = string(te.Event)
+	}
+	return v, party, nil
 }
