@@ -199,6 +199,7 @@ func TestCorrectionForms(t *testing.T) {
 	if _, err = f.svc.Pickup(ctx, car, m.ID, ledger.CustodyInput{Labels: m.Labels, VehiclePlate: "豫A12345", Driver: "赵师傅"}); err != nil {
 		t.Fatal(err)
 	}
+	f.drive(t)
 	if _, err = f.svc.Deliver(ctx, car, m.ID, ledger.DeliverInput{}); err != nil {
 		t.Fatal(err)
 	}

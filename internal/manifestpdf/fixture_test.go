@@ -118,6 +118,7 @@ func (d *district) manifest(t testing.TB, n int, status string) *ledger.Manifest
 	if status == ledger.ManifestInTransit {
 		return m
 	}
+	step(d.svc.AdvanceClock(ctx, 30*time.Minute)) // the road to the receiver
 	m, err = d.svc.Deliver(ctx, d.car2, m.ID, ledger.DeliverInput{Location: d.rcP.Location})
 	step(err)
 	if status == ledger.ManifestDelivered {
