@@ -315,3 +315,40 @@ func BenchmarkAssessment(b *testing.B) {
 	b.ReportMetric(float64(percentile(lat, 0.5).Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99-ms")
 }
+
+// BenchmarkClasses reports the class computation of every party of the
+// district (HWLEDGER_BENCH_BATCHES batches): one read of the monthly
+// figures.
+func BenchmarkClasses(b *testing.B) {
+	d := district(b, benchBatches())
+	lat := make([]time.Duration, 0, b.N)
+	for i := 0; i < b.N; i++ {
+		t := time.Now()
+		cs, err := d.s.Classes(context.Background(), d.insp)
+		if err != nil || len(cs) != len(d.gens) {
+			b.Fatal(len(cs), err)
+		}
+		lat = append(lat, time.Since(t))
+	}
+	b.ReportMetric(float64(percentile(lat, 0.5).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkDeclarationYear reports one party's yearly declaration draft
+// (table C.3) in the district of HWLEDGER_BENCH_BATCHES batches.
+func BenchmarkDeclarationYear(b *testing.B) {
+	d := district(b, benchBatches())
+	year := fmt.Sprint(d.clock.Now().Year())
+	lat := make([]time.Duration, 0, b.N)
+	for i := 0; i < b.N; i++ {
+		p := d.gens[i%len(d.gens)]
+		t := time.Now()
+		dr, err := d.s.DeclarationDraft(context.Background(), p, p.Party, year)
+		if err != nil || len(dr.Figures.Rows) == 0 {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t))
+	}
+	b.ReportMetric(float64(percentile(lat, 0.5).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99-ms")
+}

@@ -141,10 +141,14 @@ func (s *Service) FilePlan(ctx context.Context, p Principal, partyID string, in 
 		if err := c.resolve(AlertPlanMissing, planSubject(party.ID, in.Year), occurred); err != nil {
 			return nil, err
 		}
-		if err := c.recheckExceeded(party, in.Year, &in.Sections, occurred); err != nil {
+		pl, err := loadPlan(c.tx, d.ID)
+		if err != nil {
 			return nil, err
 		}
-		return loadPlan(c.tx, d.ID)
+		if err := c.recheckExceeded(party, in.Year, &in.Sections, pl, occurred); err != nil {
+			return nil, err
+		}
+		return pl, nil
 	})
 }
 
@@ -262,21 +266,17 @@ func (c *cmd) checkExceeded(m *Manifest, at time.Time) error {
 		if got <= forecast {
 			continue
 		}
-		f := alertFacts{p: gen, detail: Text{
-			Zh: fmt.Sprintf("%s %d 年 %s 已转移 %s t，超过管理计划（第 %d 版）预计转移量 %s t", gen.Name, year, w.Code, tonnesText(got), pl.Version, tonnesText(forecast)),
-			En: fmt.Sprintf("%s: %s transferred in %d is %s t, past the plan's (version %d) forecast of %s t", gen.Name, w.Code, year, tonnesText(got), pl.Version, tonnesText(forecast)),
-		}}
-		if err := c.raise(Alert{Kind: AlertPlanExceeded, Subject: exceededSubject(gen.ID, year, w.Code), Party: gen.ID,
-			Parties: []string{gen.ID}, Street: gen.Street}, f); err != nil {
+		if err := c.raiseExceeded(gen, pl, w.Code, got, forecast); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// recheckExceeded resolves the plan_exceeded alerts of party's year whose
-// code a newly filed plan forecasts enough for.
-func (c *cmd) recheckExceeded(party *Party, year int, sec *PlanSections, at time.Time) error {
+// recheckExceeded compares the year's transfers of each code a newly
+// filed plan lists with its forecast: past it, plan_exceeded is raised
+// (a plan filed after the transfers); within it, an open one is resolved.
+func (c *cmd) recheckExceeded(party *Party, year int, sec *PlanSections, pl *Plan, at time.Time) error {
 	seen := map[string]bool{}
 	for _, r := range sec.A7 {
 		if seen[r.Code] {
@@ -292,9 +292,23 @@ func (c *cmd) recheckExceeded(party *Party, year int, sec *PlanSections, at time
 			if err := c.resolve(AlertPlanExceeded, exceededSubject(party.ID, year, r.Code), at); err != nil {
 				return err
 			}
+			continue
+		}
+		if err := c.raiseExceeded(party, pl, r.Code, got, forecast); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// raiseExceeded opens plan_exceeded for code of party's plan pl.
+func (c *cmd) raiseExceeded(gen *Party, pl *Plan, code string, got, forecast Grams) error {
+	f := alertFacts{p: gen, detail: Text{
+		Zh: fmt.Sprintf("%s %d 年 %s 已转移 %s t，超过管理计划（第 %d 版）预计转移量 %s t", gen.Name, pl.Year, code, tonnesText(got), pl.Version, tonnesText(forecast)),
+		En: fmt.Sprintf("%s: %s transferred in %d is %s t, past the plan's (version %d) forecast of %s t", gen.Name, code, pl.Year, tonnesText(got), pl.Version, tonnesText(forecast)),
+	}}
+	return c.raise(Alert{Kind: AlertPlanExceeded, Subject: exceededSubject(gen.ID, pl.Year, code), Party: gen.ID,
+		Parties: []string{gen.ID}, Street: gen.Street}, f)
 }
 
 // tonnesText writes g as tonnes with up to 3 decimals.

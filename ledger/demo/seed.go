@@ -76,6 +76,9 @@ func Seed(ctx context.Context, s *ledger.Service, opts Options) ([]Token, error)
 	if err := reviewDiscrepancies(ctx, s, d.Inspector.P, now); err != nil {
 		return nil, err
 	}
+	if err := fileFilings(ctx, s, r, d, now); err != nil {
+		return nil, err
+	}
 	if _, err := s.Sweep(ctx); err != nil {
 		return nil, fmt.Errorf("demo: sweep: %w", err)
 	}
