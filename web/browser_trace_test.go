@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +58,18 @@ func traceStory(t *testing.T, f *fixture) (*ledger.Manifest, *ledger.Waste) {
 	if _, err := f.svc.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
+	admin, err := f.svc.Authenticate("admin-token-for-web-tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 { // five clinics in one block: one cluster on the map
+		if _, err := f.svc.RegisterParty(ctx, admin, ledger.PartyInput{Name: fmt.Sprintf("南关街道第%d诊所", i+1), CreditCode: credit(t, 200+i),
+			Roles: []ledger.Role{ledger.RoleGenerator}, Street: "南关", Address: "郑州市管城回族区南关街",
+			Location: &ledger.Location{Lat: 34.7560 + float64(i)*0.0002, Lon: 113.6700 + float64(i)*0.0002},
+			Contact: ledger.Contact{Name: "张医生", Phone: "1380371002" + fmt.Sprint(i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return m, med
 }
 
@@ -93,6 +106,36 @@ func TestBrowserTraceLedgerParty(t *testing.T) {
 			}
 		}
 
+		// The district map: the base layer, clusters, points that open their
+		// party, labels that do not overlap, the load at its last position.
+		insp.open("/dashboard")
+		if eval[string](insp, `document.querySelector("svg.map path.area.home title").textContent`) != "管城回族区" ||
+			eval[int](insp, `document.querySelectorAll("svg.map path.area").length`) < 3 {
+			t.Fatalf("%s: no base layer of the district and its neighbours", size.name)
+		}
+		cl := eval[string](insp, `(() => { const a = Array.from(document.querySelectorAll("svg.map a.cluster")).find(a => a.textContent.startsWith("5")); return a ? a.getAttribute("href") : "" })()`)
+		if cl == "" || eval[int](insp, `document.querySelectorAll("`+cl+` a[href^='/parties/']").length`) != 5 {
+			t.Fatalf("%s: the five clinics are not one cluster listed under the map (%q)", size.name, cl)
+		}
+		if n := eval[int](insp, `document.querySelectorAll("svg.map a.pt:not([href^='/parties/'])").length`); n != 0 {
+			t.Fatalf("%s: %d points open no party", size.name, n)
+		}
+		overlaps := eval[int](insp, `(() => { const r = Array.from(document.querySelectorAll("svg.map .pt-name")).map(t => t.getBBox()); let n = 0;
+			for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) { const a = r[i], b = r[j];
+				if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) n++ } return n })()`)
+		if overlaps != 0 {
+			t.Fatalf("%s: %d overlapping labels on the map", size.name, overlaps)
+		}
+		if n := eval[int](insp, `document.querySelectorAll("svg.map a[href='/manifests/`+m.ID+`'] g.truck").length`); n != 1 {
+			t.Fatalf("%s: the load in transit is not on the map", size.name)
+		}
+		noOverflow("dashboard")
+		insp.screenshot("29-dashboard-map-" + size.name)
+		insp.click("svg.map a.pt")
+		if !strings.HasPrefix(insp.path(), "/parties/") {
+			t.Fatalf("%s: a map point opened %s", size.name, insp.path())
+		}
+
 		// The manifest's trace: its batches, and its track on the map.
 		insp.open("/trace/" + m.ID)
 		if n := eval[int](insp, `document.querySelectorAll("#batches li a[href^='/trace/']").length`); n != 2 {
@@ -102,8 +145,9 @@ func TestBrowserTraceLedgerParty(t *testing.T) {
 		if len(strings.Fields(pts)) != 3 {
 			t.Fatalf("%s: track line %q, want 3 points", size.name, pts)
 		}
-		if eval[int](insp, `document.querySelectorAll("#track svg .truck").length`) != 1 {
-			t.Fatalf("%s: no truck at the track's last point", size.name)
+		at := eval[string](insp, `document.querySelector("#track svg .truck").getAttribute("transform")`)
+		if f := strings.Fields(pts); at != "translate("+strings.ReplaceAll(f[len(f)-1], ",", " ")+")" {
+			t.Fatalf("%s: the truck is at %q, the track ends at %q", size.name, at, f[len(f)-1])
 		}
 		noOverflow("manifest trace")
 		insp.screenshot("30-trace-manifest-" + size.name)

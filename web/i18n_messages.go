@@ -316,6 +316,7 @@ var messages = map[string][2]string{
 	"dash.ack":        {"确认", "Acknowledge"},
 	"dash.note":       {"处理意见", "Note"},
 	"map.title":       {"辖区地图", "District map"},
+	"map.cluster":     {"%d 家单位：", "%d parties:"},
 	"map.load":        {"运输中", "Load in transit"},
 	"chart.monthly":   {"每月产生量与其中已处置量", "Generated per month and how much of it is disposed"},
 	"chart.monthlyy":  {"%d 年每月产生量与其中已处置量", "Generated per month and how much of it is disposed, %d"},

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"html/template"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/hwledger/hwledger/ledger"
@@ -12,9 +14,12 @@ import (
 
 // The district map is an SVG drawn on the server from the parties'
 // coordinates: an equirectangular projection around Guancheng district
-// (34.70° N, 113.70° E) with a 0.01° grid, parties by role and the loads in
-// transit as a truck at their latest position on a dashed line from
-// generator to receiver. No tiles, so it works offline.
+// (34.70° N, 113.70° E) with a 0.01° grid over a base layer of the
+// district's boundary and its neighbours (basemap.go), parties by role,
+// each a link to its page, parties closer than clusterRadius drawn as one
+// numbered cluster (listed under the map), and the loads in transit as a
+// truck at their latest position on a dashed line from generator to
+// receiver, each a link to its manifest. No tiles, so it works offline.
 
 // load is a manifest in transit and where it is.
 type load struct {
@@ -90,12 +95,24 @@ func districtMap(parties []*ledger.Party, loads []load, lang string) template.HT
 			fmt.Fprintf(&b, `<line class="route" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, x1, y1, x2, y2)
 		}
 	}
-	for _, p := range parties {
-		if p.Location == nil {
+	clusters := clusterParties(parties, pr)
+	var placed []box
+	for i, c := range clusters {
+		if len(c.Members) > 1 {
+			var titles []string
+			for _, p := range c.Members {
+				titles = append(titles, p.Name)
+			}
+			fmt.Fprintf(&b, `<a class="cluster" href="#map-cluster-%d"><circle cx="%.1f" cy="%.1f" r="%.0f"/>`+
+				`<text class="cluster-n" x="%.1f" y="%.1f">%d</text><title>%s</title></a>`,
+				i+1, c.X, c.Y, 9+math.Min(8, float64(len(c.Members))), c.X, c.Y+4, len(c.Members),
+				html.EscapeString(strings.Join(titles, "、")))
 			continue
 		}
-		x, y := pr.xy(*p.Location)
+		p := c.Members[0]
+		x, y := c.X, c.Y
 		name := html.EscapeString(p.Name)
+		fmt.Fprintf(&b, `<a class="pt" href="/parties/%s">`, html.EscapeString(p.ID))
 		switch {
 		case p.HasRole(ledger.RoleReceiver):
 			fmt.Fprintf(&b, `<path class="pt-recv" d="M%.1f %.1fl8 14h-16z"><title>%s</title></path>`, x, y-9, name)
@@ -106,16 +123,39 @@ func districtMap(parties []*ledger.Party, loads []load, lang string) template.HT
 		default:
 			fmt.Fprintf(&b, `<circle class="pt-other" cx="%.1f" cy="%.1f" r="5"><title>%s</title></circle>`, x, y, name)
 		}
-		fmt.Fprintf(&b, `<text class="pt-name" x="%.1f" y="%.1f">%s</text>`, x+9, y+4, html.EscapeString(shortName(p.Name)))
+		label := shortName(p.Name)
+		lb := box{x + 9, y - 8, x + 9 + 11*float64(len([]rune(label))), y + 6}
+		if !lb.overlapsAny(placed) {
+			placed = append(placed, lb)
+			fmt.Fprintf(&b, `<text class="pt-name" x="%.1f" y="%.1f">%s</text>`, x+9, y+4, html.EscapeString(label))
+		}
+		b.WriteString(`</a>`)
 	}
 	for _, l := range loads {
 		x, y := pr.xy(l.At)
-		fmt.Fprintf(&b, `<g class="truck" transform="translate(%.1f %.1f)"><title>%s %s</title>`+
+		fmt.Fprintf(&b, `<a href="/manifests/%s"><g class="truck" transform="translate(%.1f %.1f)"><title>%s %s</title>`+
 			`<rect x="-11" y="-9" width="14" height="10" rx="1"/><path d="M3 -6h5l3 4v3h-8z"/>`+
-			`<circle cx="-6" cy="3" r="2.5"/><circle cx="7" cy="3" r="2.5"/></g>`,
-			x, y, html.EscapeString(translate(lang, "map.load")), html.EscapeString(l.M.Number))
+			`<circle cx="-6" cy="3" r="2.5"/><circle cx="7" cy="3" r="2.5"/></g></a>`,
+			html.EscapeString(l.M.ID), x, y, html.EscapeString(translate(lang, "map.load")), html.EscapeString(l.M.Number))
 	}
 	b.WriteString(`</svg>`)
+	var list strings.Builder
+	for i, c := range clusters {
+		if len(c.Members) < 2 {
+			continue
+		}
+		fmt.Fprintf(&list, `<li id="map-cluster-%d"><b>%s</b> `, i+1, html.EscapeString(translatef(lang, "map.cluster", len(c.Members))))
+		for j, p := range c.Members {
+			if j > 0 {
+				list.WriteString("、")
+			}
+			fmt.Fprintf(&list, `<a href="/parties/%s">%s</a>`, html.EscapeString(p.ID), html.EscapeString(p.Name))
+		}
+		list.WriteString(`</li>`)
+	}
+	if list.Len() > 0 {
+		fmt.Fprintf(&b, `<ol class="clusters small">%s</ol>`, list.String())
+	}
 	return template.HTML(b.String())
 }
 
@@ -124,6 +164,7 @@ func districtMap(parties []*ledger.Party, loads []load, lang string) template.HT
 func mapFrame(b *strings.Builder, pr projection, title string) {
 	fmt.Fprintf(b, `<svg class="map" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, pr.w, pr.h, html.EscapeString(title))
 	fmt.Fprintf(b, `<rect class="land" x="0" y="0" width="%.0f" height="%.0f"/>`, pr.w, pr.h)
+	drawBase(b, pr)
 	step := 0.01 // grid spacing in degrees, wider on large maps
 	if pr.maxLon-pr.minLon > 0.08 {
 		step = 0.02
@@ -136,6 +177,56 @@ func mapFrame(b *strings.Builder, pr projection, title string) {
 		x, _ := pr.xy(ledger.Location{Lat: pr.minLat, Lon: lon})
 		fmt.Fprintf(b, `<line class="grid" y1="0" y2="%.0f" x1="%.1f" x2="%.1f"/><text class="axis" y="%.0f" x="%.1f">%.2f°E</text>`, pr.h, x, x, pr.h-4, x+2, lon)
 	}
+}
+
+// cluster is a group of parties drawn as one point: those within
+// clusterRadius (SVG units) of its first member.
+type cluster struct {
+	X, Y    float64
+	Members []*ledger.Party
+}
+
+// clusterRadius is how close two parties are drawn as one cluster.
+const clusterRadius = 14
+
+// clusterParties groups the located parties, in name order, greedily:
+// each joins the first cluster whose centre is within clusterRadius.
+func clusterParties(parties []*ledger.Party, pr projection) []cluster {
+	sorted := make([]*ledger.Party, 0, len(parties))
+	for _, p := range parties {
+		if p.Location != nil {
+			sorted = append(sorted, p)
+		}
+	}
+	slices.SortFunc(sorted, func(a, b *ledger.Party) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) })
+	var out []cluster
+	for _, p := range sorted {
+		x, y := pr.xy(*p.Location)
+		joined := false
+		for i := range out {
+			if math.Hypot(out[i].X-x, out[i].Y-y) <= clusterRadius {
+				out[i].Members = append(out[i].Members, p)
+				joined = true
+				break
+			}
+		}
+		if !joined {
+			out = append(out, cluster{X: x, Y: y, Members: []*ledger.Party{p}})
+		}
+	}
+	return out
+}
+
+// box is a label's extent on the map.
+type box struct{ x1, y1, x2, y2 float64 }
+
+func (b box) overlapsAny(bs []box) bool {
+	for _, o := range bs {
+		if b.x1 < o.x2 && o.x1 < b.x2 && b.y1 < o.y2 && o.y1 < b.y2 {
+			return true
+		}
+	}
+	return false
 }
 
 // shortName keeps map labels readable: at most 10 characters.
