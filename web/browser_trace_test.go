@@ -66,7 +66,7 @@ func traceStory(t *testing.T, f *fixture) (*ledger.Manifest, *ledger.Waste) {
 		if _, err := f.svc.RegisterParty(ctx, admin, ledger.PartyInput{Name: fmt.Sprintf("南关街道第%d诊所", i+1), CreditCode: credit(t, 200+i),
 			Roles: []ledger.Role{ledger.RoleGenerator}, Street: "南关", Address: "郑州市管城回族区南关街",
 			Location: &ledger.Location{Lat: 34.7560 + float64(i)*0.0002, Lon: 113.6700 + float64(i)*0.0002},
-			Contact: ledger.Contact{Name: "张医生", Phone: "1380371002" + fmt.Sprint(i)}}); err != nil {
+			Contact:  ledger.Contact{Name: "张医生", Phone: "1380371002" + fmt.Sprint(i)}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -198,7 +198,9 @@ func clusterParties(parties []*ledger.Party, pr projection) []cluster {
 			sorted = append(sorted, p)
 		}
 	}
-	slices.SortFunc(sorted, func(a, b *ledger.Party) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) })
+	slices.SortFunc(sorted, func(a, b *ledger.Party) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	})
 	var out []cluster
 	for _, p := range sorted {
 		x, y := pr.xy(*p.Location)
