@@ -5,9 +5,10 @@ package web
 // medical-waste sign.
 func init() {
 	for k, v := range map[string][2]string{
-		"mdet.pdf":   {"打印联单（PDF）", "Print the manifest (PDF)"},
-		"mdet.print": {"打印本页", "Print this page"},
-		"err.nopdf":  {"本服务器未配置打印字体，无法生成 PDF 联单。", "This server has no font to print PDF manifests with."},
+		"mdet.pdf":    {"打印联单（PDF）", "Print the manifest (PDF)"},
+		"mdet.print":  {"打印本页", "Print this page"},
+		"mdet.verify": {"公开核验页", "Public verification page"},
+		"err.nopdf":   {"本服务器未配置打印字体，无法生成 PDF 联单。", "This server has no font to print PDF manifests with."},
 
 		"label.medsign":   {"医疗废物警示标志（HJ 421）", "Medical waste warning sign (HJ 421)"},
 		"label.copy":      {"第 %d / %d 张", "label %d of %d"},
