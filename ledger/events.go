@@ -162,6 +162,7 @@ type PartyRegisteredData struct {
 	Location        *LocationData `json:"location,omitempty"`
 	Contact         ContactData   `json:"contact"`
 	TransportPermit string        `json:"transport_permit,omitempty"`
+	TransportScope  []string      `json:"transport_scope,omitempty"`
 	License         *LicenseData  `json:"license,omitempty"`
 }
 
@@ -309,15 +310,20 @@ type CustodyData struct {
 	Labels       []string      `json:"labels"`
 	VehiclePlate string        `json:"vehicle_plate"`
 	Driver       string        `json:"driver"`
+	Escort       string        `json:"escort,omitempty"`
 	Location     *LocationData `json:"location,omitempty"`
 }
 
 // ManifestPickedUpData is the data of manifest.picked_up, with the transit
-// and track-gap deadlines in force.
+// and track-gap deadlines in force. Labels are those loaded; LeftBehind
+// lists the batches of a partial pickup that stay behind (they return to
+// storage, off the manifest), and LeftBehindReason says why.
 type ManifestPickedUpData struct {
 	CustodyData
-	TransitDue  time.Time `json:"transit_due"`
-	TrackGapDue time.Time `json:"track_gap_due"`
+	TransitDue       time.Time `json:"transit_due"`
+	TrackGapDue      time.Time `json:"track_gap_due"`
+	LeftBehind       []string  `json:"left_behind,omitempty"`
+	LeftBehindReason string    `json:"left_behind_reason,omitempty"`
 }
 
 // ManifestHandedOverData is the data of manifest.handed_over, with the

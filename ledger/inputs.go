@@ -61,13 +61,19 @@ type ManifestInput struct {
 	OccurredAt      *time.Time `json:"occurred_at"`
 }
 
-// CustodyInput is a pickup or handover scan.
+// CustodyInput is a pickup or handover scan. Escort is the 押运员 riding
+// with the load. LeftBehindReason, at a pickup only, says why the batches
+// whose labels were not scanned stay behind: they go back to storage and
+// the rest is loaded (a partial pickup); without it every label must be
+// scanned.
 type CustodyInput struct {
-	Labels       []string   `json:"labels" validate:"min=1,dive,text=64"`
-	VehiclePlate string     `json:"vehicle_plate" validate:"required,text=20"`
-	Driver       string     `json:"driver" validate:"required,text=100"`
-	Location     *Location  `json:"location"`
-	OccurredAt   *time.Time `json:"occurred_at"`
+	Labels           []string   `json:"labels" validate:"min=1,dive,text=64"`
+	VehiclePlate     string     `json:"vehicle_plate" validate:"required,text=20"`
+	Driver           string     `json:"driver" validate:"required,text=100"`
+	Escort           string     `json:"escort" validate:"text=100"`
+	LeftBehindReason string     `json:"left_behind_reason" validate:"note=1000"`
+	Location         *Location  `json:"location"`
+	OccurredAt       *time.Time `json:"occurred_at"`
 }
 
 // PositionsInput adds GPS track points.

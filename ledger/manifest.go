@@ -47,6 +47,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		if err != nil {
 			return nil, err
 		}
+		carriers := make([]*Party, len(in.Carriers))
 		for i, id := range in.Carriers {
 			cp, err := loadParty(c.tx, id)
 			if err != nil {
@@ -55,6 +56,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			if !cp.HasRole(RoleTransporter) || strings.TrimSpace(cp.TransportPermit) == "" {
 				return nil, ruleErr(Text{"运输单位 %s 没有道路危险货物运输许可证", "carrier %s holds no transport permit"}, cp.Name)
 			}
+			carriers[i] = cp
 		}
 		recv, err := loadParty(c.tx, in.Receiver)
 		if err != nil {
@@ -83,6 +85,11 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 				return nil, err
 			} else if ok {
 				return nil, ruleErr(Text{"批次 %s 已在未办结的联单 %s 上", "batch %s is already on open manifest %s"}, w.Label, open)
+			}
+			for _, cp := range carriers {
+				if prob := scopeProblem(cp, w.Code); prob != (Text{}) {
+					return nil, ruleErr(Text{"%s", "%s"}, prob)
+				}
 			}
 			if kind != ManifestReturn {
 				if prob := licenseProblem(recv.License, w.Code, m.PlannedPickupAt); prob != (Text{}) {

@@ -94,8 +94,13 @@ func applyManifestCreated(s proj.Store, e *chain.Event, d *ManifestCreatedData) 
 func applyPickedUp(s proj.Store, e *chain.Event, d *ManifestPickedUpData) error {
 	at := e.OccurredAt
 	var m *Manifest
+	var left []*Waste
 	err := updateManifest(s, e, func(x *Manifest) error {
 		m = x
+		var err error
+		if left, err = leaveBehind(s, e, x, d); err != nil {
+			return err
+		}
 		x.Status, x.PickedUpAt, x.CarrierIndex = ManifestInTransit, &at, 0
 		x.TransitDue = &d.TransitDue
 		if err := proj.PutDeadline(s, d.TransitDue, AlertTransitOverdue, x.ID, x.Seq); err != nil {
@@ -104,6 +109,16 @@ func applyPickedUp(s proj.Store, e *chain.Event, d *ManifestPickedUpData) error 
 		return takeCustody(s, e, x, CustodyPickup, &d.CustodyData, d.TrackGapDue)
 	})
 	if err != nil {
+		return err
+	}
+	var leftTotal Grams
+	for _, w := range left {
+		leftTotal += w.Quantity
+		if err := returnToStorage(s, w.ID, at); err != nil {
+			return err
+		}
+	}
+	if err := addPending(s, m, -leftTotal); err != nil {
 		return err
 	}
 	return updateWastes(s, m, at, func(w *Waste) error {
@@ -138,6 +153,52 @@ func applyPickedUp(s proj.Store, e *chain.Event, d *ManifestPickedUpData) error 
 	})
 }
 
+// leaveBehind takes the batches a partial pickup leaves behind (d's) off
+// manifest x, records the event in their traces and returns them.
+func leaveBehind(s proj.Store, e *chain.Event, x *Manifest, d *ManifestPickedUpData) ([]*Waste, error) {
+	if len(d.LeftBehind) == 0 {
+		return nil, nil
+	}
+	var left []*Waste
+	ids, labels := x.WasteIDs[:0:0], x.Labels[:0:0]
+	for i, id := range x.WasteIDs {
+		if !contains(d.LeftBehind, id) {
+			ids, labels = append(ids, id), append(labels, x.Labels[i])
+			continue
+		}
+		w, err := loadWaste(s, id)
+		if err != nil {
+			return nil, err
+		}
+		left = append(left, w)
+		x.Total -= w.Quantity
+		if err := traceAlso(s, id, e); err != nil {
+			return nil, err
+		}
+	}
+	x.WasteIDs, x.Labels = ids, labels
+	x.LeftBehind, x.LeftBehindReason = d.LeftBehind, d.LeftBehindReason
+	return left, nil
+}
+
+// returnToStorage takes batch id off its manifest, as a cancellation does:
+// back in its generator's storage with its storage clocks, or rejected
+// again at the receiver that refused it.
+func returnToStorage(s proj.Store, id string, at time.Time) error {
+	return updateWaste(s, id, func(w *Waste) error {
+		w.ManifestID, w.LastOccurredAt = "", at
+		if err := s.Delete(proj.OpenManifestKey(w.ID)); err != nil {
+			return err
+		}
+		if w.RejectedBy != "" {
+			w.Status = WasteRejected
+			return nil
+		}
+		w.Status = WasteStored
+		return addStorageDeadlines(s, w)
+	})
+}
+
 func applyHandedOver(s proj.Store, e *chain.Event, d *ManifestHandedOverData) error {
 	return updateManifest(s, e, func(x *Manifest) error {
 		x.CarrierIndex++
@@ -155,7 +216,7 @@ func takeCustody(s proj.Store, e *chain.Event, x *Manifest, kind string, d *Cust
 	x.Holder = d.Party
 	x.LastPositionAt = &at
 	x.Custody = append(x.Custody, CustodyStep{Kind: kind, Party: d.Party, At: at, VehiclePlate: d.VehiclePlate,
-		Driver: d.Driver, Location: (*Location)(d.Location), EventIndex: e.Index})
+		Driver: d.Driver, Escort: d.Escort, Location: (*Location)(d.Location), EventIndex: e.Index})
 	x.TrackGapDue = &trackGapDue
 	return proj.PutDeadline(s, trackGapDue, AlertTrackGap, x.ID, x.Seq)
 }
@@ -326,18 +387,12 @@ func applyCancel(s proj.Store, e *chain.Event, d *ManifestCancelledData) error {
 	if err := addPending(s, m, -m.Total); err != nil {
 		return err
 	}
-	return updateWastes(s, m, e.OccurredAt, func(w *Waste) error {
-		w.ManifestID = ""
-		if err := s.Delete(proj.OpenManifestKey(w.ID)); err != nil {
+	for _, id := range m.WasteIDs {
+		if err := returnToStorage(s, id, e.OccurredAt); err != nil {
 			return err
 		}
-		if w.RejectedBy != "" {
-			w.Status = WasteRejected // still at the receiver that refused it
-			return nil
-		}
-		w.Status = WasteStored
-		return addStorageDeadlines(s, w)
-	})
+	}
+	return nil
 }
 
 // addPending changes what open manifest m carries to its receiver by g

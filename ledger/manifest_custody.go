@@ -8,13 +8,15 @@ import (
 	"time"
 )
 
-func labelMismatch(m *Manifest, scanned []string) *RuleError {
+// labelMismatch compares the labels scanned with m's. It returns the
+// labels of m not scanned and the refusal (nil when every label matches).
+func labelMismatch(m *Manifest, scanned []string) (missing []string, refusal *RuleError) {
 	want := map[string]bool{}
 	for _, l := range m.Labels {
 		want[l] = true
 	}
 	got := map[string]bool{}
-	var unexpected []string
+	unexpected := []string{}
 	for _, l := range scanned {
 		l = strings.TrimSpace(l)
 		if got[l] {
@@ -25,32 +27,73 @@ func labelMismatch(m *Manifest, scanned []string) *RuleError {
 			unexpected = append(unexpected, l)
 		}
 	}
-	var missing []string
+	missing = []string{}
 	for _, l := range m.Labels {
 		if !got[l] {
 			missing = append(missing, l)
 		}
 	}
 	if len(missing) == 0 && len(unexpected) == 0 {
-		return nil
+		return missing, nil
 	}
 	sort.Strings(missing)
 	sort.Strings(unexpected)
-	if missing == nil {
-		missing = []string{}
+	zh := "有 %[2]d 个标签不是本联单的，还有 %[1]d 个未扫描；没有装车"
+	if len(unexpected) == 0 {
+		zh = "还有 %[1]d 个容器未扫描；没有装车。只装一部分时，请说明其余批次留下的原因"
 	}
-	if unexpected == nil {
-		unexpected = []string{}
+	e := ruleErr(Text{zh, "scanned labels do not match the manifest: %d missing, %d unexpected; nothing was loaded"},
+		len(missing), len(unexpected))
+	e.Details = map[string]any{"missing": missing, "unexpected": unexpected}
+	return missing, e
+}
+
+// loading is what a pickup or handover scan loads: the batches of m whose
+// labels were scanned, and those a partial pickup leaves behind.
+type loading struct {
+	WasteIDs, Labels []string
+	Left             []string // waste ids
+}
+
+// scanLoading checks the scan in against m. Every label must be scanned,
+// unless a pickup gives a left-behind reason: then the labels scanned
+// must be some of m's (at least one), and the others stay behind.
+func scanLoading(m *Manifest, in CustodyInput, pickup bool) (loading, error) {
+	missing, bad := labelMismatch(m, in.Labels)
+	partial := in.LeftBehindReason != ""
+	switch {
+	case partial && !pickup:
+		return loading{}, invalid("left_behind_reason", Text{"只有提货时可以留下部分批次；接驳交接须扫描全部标签",
+			"only a pickup leaves batches behind: a handover scans every label"})
+	case partial && bad == nil:
+		return loading{}, invalid("left_behind_reason", Text{"全部标签都已扫描：没有留下的批次",
+			"every label was scanned: no batch stays behind"})
+	case partial && len(bad.Details["unexpected"].([]string)) == 0 && len(missing) < len(m.Labels):
+		bad = nil
 	}
-	return &RuleError{
-		Message: fmt.Sprintf("scanned labels do not match the manifest: %d missing, %d unexpected; nothing was loaded", len(missing), len(unexpected)),
-		Details: map[string]any{"missing": missing, "unexpected": unexpected},
+	if bad != nil {
+		return loading{}, bad
 	}
+	var l loading
+	left := map[string]bool{}
+	for _, x := range missing {
+		left[x] = true
+	}
+	for i, label := range m.Labels {
+		if left[label] {
+			l.Left = append(l.Left, m.WasteIDs[i])
+		} else {
+			l.WasteIDs, l.Labels = append(l.WasteIDs, m.WasteIDs[i]), append(l.Labels, label)
+		}
+	}
+	return l, nil
 }
 
 func validateCustody(in *CustodyInput) error {
 	in.VehiclePlate = strings.TrimSpace(in.VehiclePlate)
 	in.Driver = strings.TrimSpace(in.Driver)
+	in.Escort = strings.TrimSpace(in.Escort)
+	in.LeftBehindReason = strings.TrimSpace(in.LeftBehindReason)
 	f := fieldErrors{}
 	checkTags(f, in)
 	return f.err()
@@ -58,7 +101,9 @@ func validateCustody(in *CustodyInput) error {
 
 // Pickup records loading by the first carrier. The scanned labels must
 // equal the manifest's exactly, else nothing is recorded and the
-// RuleError lists the missing and unexpected labels.
+// RuleError lists the missing and unexpected labels; unless the input
+// says why the batches not scanned stay behind (a partial pickup): they
+// go back to storage, off the manifest, and the others are loaded.
 func (s *Service) Pickup(ctx context.Context, p Principal, id string, in CustodyInput) (*Manifest, error) {
 	return s.custody(ctx, p, id, in, true)
 }
@@ -95,32 +140,53 @@ func (s *Service) custody(ctx context.Context, p Principal, id string, in Custod
 		if m.Carriers[next] != p.Party {
 			return nil, ruleErr(Text{"联单 %[2]s 的第 %[1]d 家运输单位不是本单位", "carrier %d on manifest %s is another party"}, next+1, m.Number)
 		}
-		if bad := labelMismatch(m, in.Labels); bad != nil {
-			return nil, bad
+		load, err := scanLoading(m, in, pickup)
+		if err != nil {
+			return nil, err
 		}
 		occurred, err := c.occurred(in.OccurredAt, m.LastOccurredAt)
 		if err != nil {
 			return nil, err
 		}
-		step := CustodyData{Party: p.Party, Labels: m.Labels, VehiclePlate: in.VehiclePlate, Driver: in.Driver,
-			Location: (*LocationData)(in.Location)}
+		step := CustodyData{Party: p.Party, Labels: load.Labels, VehiclePlate: in.VehiclePlate, Driver: in.Driver,
+			Escort: in.Escort, Location: (*LocationData)(in.Location)}
 		gapDue := occurred.Add(s.rules.TrackGap)
 		var d any = ManifestHandedOverData{CustodyData: step, TrackGapDue: gapDue}
 		if pickup {
 			limit := s.rules.Transit
-			if c.anyMedical(m) {
+			if c.anyMedical(load.WasteIDs) {
 				limit = s.rules.MedicalTransit
 			}
-			d = ManifestPickedUpData{CustodyData: step, TransitDue: occurred.Add(limit), TrackGapDue: gapDue}
+			pd := ManifestPickedUpData{CustodyData: step, TransitDue: occurred.Add(limit), TrackGapDue: gapDue}
+			if len(load.Left) > 0 {
+				pd.LeftBehind, pd.LeftBehindReason = load.Left, in.LeftBehindReason
+			}
+			d = pd
 		}
 		if _, err := c.emit(typ, m.ID, occurred, d); err != nil {
 			return nil, err
 		}
-		if err := c.stopManifestClocks(typ, m, occurred); err != nil {
+		loaded, err := loadManifest(c.tx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.stopManifestClocks(typ, loaded, occurred); err != nil {
 			return nil, err
 		}
 		if pickup {
-			if err := c.checkExceeded(m, occurred); err != nil {
+			if err := c.checkExceeded(loaded, occurred); err != nil {
+				return nil, err
+			}
+		}
+		for _, id := range load.Left {
+			w, err := loadWaste(c.tx, id)
+			if err != nil {
+				return nil, err
+			}
+			if deferredAlerts(ctx) {
+				break
+			}
+			if err := c.sweepSubject(w); err != nil { // back in storage, perhaps past its limit
 				return nil, err
 			}
 		}
@@ -128,8 +194,8 @@ func (s *Service) custody(ctx context.Context, p Principal, id string, in Custod
 	})
 }
 
-func (c *cmd) anyMedical(m *Manifest) bool {
-	for _, id := range m.WasteIDs {
+func (c *cmd) anyMedical(wasteIDs []string) bool {
+	for _, id := range wasteIDs {
 		if w, err := loadWaste(c.tx, id); err == nil && w.Medical {
 			return true
 		}

@@ -24,13 +24,16 @@ type PartyInput struct {
 	Location        *Location `json:"location"`
 	Contact         Contact   `json:"contact"`
 	TransportPermit string    `json:"transport_permit" validate:"text=100"`
-	License         *License  `json:"license"`
+	// TransportScope is what the transport permit covers: categories
+	// ("HW01") and/or single codes, as a licence names them.
+	TransportScope []string `json:"transport_scope" validate:"max=100,dive,text=10"`
+	License        *License `json:"license"`
 }
 
 func applyPartyRegistered(s proj.Store, e *chain.Event, d *PartyRegisteredData) error {
 	p := Party{ID: d.ID, Name: d.Name, CreditCode: d.CreditCode, Roles: d.Roles, Street: d.Street, Address: d.Address,
 		Location: (*Location)(d.Location), Contact: Contact(d.Contact), TransportPermit: d.TransportPermit,
-		License: licenseOf(d.License), CreatedAt: e.RecordedAt}
+		TransportScope: d.TransportScope, License: licenseOf(d.License), CreatedAt: e.RecordedAt}
 	if err := setJSON(s, proj.PartyKey(p.ID), &p); err != nil {
 		return err
 	}
@@ -95,7 +98,7 @@ func (s *Service) RegisterParty(ctx context.Context, p Principal, in PartyInput)
 		}
 		d := PartyRegisteredData{ID: c.s.newID(), Name: in.Name, CreditCode: in.CreditCode, Roles: in.Roles,
 			Street: in.Street, Address: in.Address, Location: (*LocationData)(in.Location), Contact: ContactData(in.Contact),
-			TransportPermit: in.TransportPermit, License: licenseData(in.License)}
+			TransportPermit: in.TransportPermit, TransportScope: in.TransportScope, License: licenseData(in.License)}
 		if _, err := c.emit(EvPartyRegistered, d.ID, time.Time{}, d); err != nil {
 			return nil, err
 		}
@@ -126,6 +129,10 @@ func (s *Service) validateParty(in *PartyInput) error {
 	if seen[RoleTransporter] && strings.TrimSpace(in.TransportPermit) == "" {
 		f.add("transport_permit", Text{"运输单位必须有道路危险货物运输许可证", "is required for a transporter"})
 	}
+	if len(in.TransportScope) > 0 && !seen[RoleTransporter] {
+		f.add("transport_scope", Text{"只有运输单位的运输许可证有经营范围", "only a transporter's permit has a scope"})
+	}
+	normalizeCodes(f, "transport_scope", in.TransportScope)
 	if seen[RoleReceiver] {
 		if in.License == nil {
 			f.add("license", Text{"接收单位必须有危险废物经营许可证", "is required for a receiver"})
@@ -142,19 +149,7 @@ func (s *Service) validateParty(in *PartyInput) error {
 // against the catalogue and each other (its tags are checked with the
 // struct that holds it).
 func checkLicense(f fieldErrors, field string, l *License) {
-	for i, c := range l.Codes {
-		c = strings.ToUpper(strings.TrimSpace(c))
-		if catalog.IsCategoryID(c) {
-			l.Codes[i] = c
-			continue
-		}
-		n, err := catalog.Normalize(c)
-		if err != nil {
-			f.add(fmt.Sprintf("%s.codes[%d]", field, i), Text{"%q 既不是类别 HW01–HW50，也不是 900-041-49 这样的废物代码", "%q is neither a category HW01–HW50 nor a code like 900-041-49"}, c)
-			continue
-		}
-		l.Codes[i] = n
-	}
+	normalizeCodes(f, field+".codes", l.Codes)
 	for i, m := range l.Methods {
 		mm, ok := catalog.MethodByCode(m)
 		if !ok {
@@ -168,6 +163,47 @@ func checkLicense(f fieldErrors, field string, l *License) {
 	if err1 == nil && err2 == nil && to.Before(from) {
 		f.add(field+".valid_to", Text{"有效期止不能早于有效期起", "must not be before valid_from"})
 	}
+}
+
+// normalizeCodes normalises a list of categories and codes (a licence's,
+// a transport permit's scope) in place, naming each that is neither
+// field[i].
+func normalizeCodes(f fieldErrors, field string, codes []string) {
+	for i, c := range codes {
+		c = strings.ToUpper(strings.TrimSpace(c))
+		if catalog.IsCategoryID(c) {
+			codes[i] = c
+			continue
+		}
+		n, err := catalog.Normalize(c)
+		if err != nil {
+			f.add(fmt.Sprintf("%s[%d]", field, i), Text{"%q 既不是类别 HW01–HW50，也不是 900-041-49 这样的废物代码", "%q is neither a category HW01–HW50 nor a code like 900-041-49"}, c)
+			continue
+		}
+		codes[i] = n
+	}
+}
+
+// scopeProblem says why carrier's transport permit does not cover code, in
+// both languages, or is the zero Text. A permit without a recorded scope
+// covers every code.
+func scopeProblem(carrier *Party, code string) Text {
+	if len(carrier.TransportScope) == 0 || codeIn(carrier.TransportScope, code) {
+		return Text{}
+	}
+	return Text{"运输单位 %s 的运输许可范围（%s）不包括 %s", "the transport permit of %s covers %s, not %s"}.
+		format(carrier.Name, strings.Join(carrier.TransportScope, ", "), code)
+}
+
+// codeIn reports whether list names code or its category.
+func codeIn(list []string, code string) bool {
+	cat := catalog.CategoryOf(code)
+	for _, c := range list {
+		if c == code || c == cat {
+			return true
+		}
+	}
+	return false
 }
 
 // RenewLicense records a receiver's new licence; the old one stays in the
@@ -213,8 +249,9 @@ func (s *Service) Party(ctx context.Context, id string) (*Party, error) {
 	return out, err
 }
 
-// PartyFilter selects parties. With Role receiver and Code set, only
-// receivers whose licence covers Code and is valid today.
+// PartyFilter selects parties. With Code set, only receivers whose licence
+// covers Code and is valid today; with Role transporter and Code set, only
+// carriers whose transport permit's scope covers Code (or records none).
 type PartyFilter struct {
 	Role   Role
 	Code   string
@@ -239,7 +276,11 @@ func (s *Service) Parties(ctx context.Context, f PartyFilter) ([]*Party, error) 
 			if f.Street != "" && p.Street != f.Street {
 				return nil
 			}
-			if f.Code != "" && (p.License == nil || licenseProblem(p.License, f.Code, today) != Text{}) {
+			if f.Code != "" && f.Role == RoleTransporter {
+				if scopeProblem(p, f.Code) != (Text{}) {
+					return nil
+				}
+			} else if f.Code != "" && (p.License == nil || licenseProblem(p.License, f.Code, today) != Text{}) {
 				return nil
 			}
 			if p, err = withClass(r, p, today); err != nil {

@@ -56,7 +56,10 @@ type Party struct {
 	Location        *Location `json:"location,omitempty"`
 	Contact         Contact   `json:"contact"`
 	TransportPermit string    `json:"transport_permit,omitempty"`
-	License         *License  `json:"license,omitempty"`
+	// TransportScope is what the transport permit covers (categories and
+	// codes); empty when not recorded, which covers every code.
+	TransportScope []string `json:"transport_scope,omitempty"`
+	License        *License `json:"license,omitempty"`
 	// LicenseHistory holds every earlier licence, oldest first.
 	LicenseHistory []License `json:"license_history,omitempty"`
 	// ReceivedThisYear is what a receiver has accepted in the current
@@ -207,6 +210,7 @@ type CustodyStep struct {
 	At           time.Time `json:"at"`
 	VehiclePlate string    `json:"vehicle_plate,omitempty"`
 	Driver       string    `json:"driver,omitempty"`
+	Escort       string    `json:"escort,omitempty"`
 	Location     *Location `json:"location,omitempty"`
 	EventIndex   uint64    `json:"event_index"`
 }
@@ -262,6 +266,11 @@ type Manifest struct {
 	Lines        []ReceiptLine `json:"lines,omitempty"`
 	Discrepancy  bool          `json:"discrepancy"`
 	CancelReason string        `json:"cancel_reason,omitempty"`
+	// LeftBehind lists the batches a partial pickup left behind (they went
+	// back to storage and are no longer on the manifest); LeftBehindReason
+	// says why.
+	LeftBehind       []string `json:"left_behind,omitempty"`
+	LeftBehindReason string   `json:"left_behind_reason,omitempty"`
 	// Corrections are the ids of the manifest's correction requests,
 	// oldest first; PendingCorrection the one awaiting approval, if any.
 	Corrections       []string   `json:"corrections,omitempty"`

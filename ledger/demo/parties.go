@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/hwledger/hwledger/ledger"
@@ -143,7 +144,11 @@ func newDistrict(r *rand.Rand, now time.Time) *district {
 			Street: st.Name, Address: address(r, st), Location: &loc,
 			Contact:         ledger.Contact{Name: personName(r), Phone: mobile(r)},
 			TransportPermit: fmt.Sprintf("豫交运管许可郑字410100%06d号", r.IntN(1_000_000)),
+			TransportScope:  slices.Clone(dangerousGoodsScope),
 		}}
+		if c.medical {
+			t.In.TransportScope = []string{"HW01"} // medical waste only, in its own vehicles
+		}
 		for range c.trucks {
 			t.Vehicles = append(t.Vehicles, vehicle{Plate: plate(r), Driver: personName(r)})
 		}
@@ -192,6 +197,12 @@ func newDistrict(r *rand.Rand, now time.Time) *district {
 	}}
 	return d
 }
+
+// dangerousGoodsScope is what the demo's dangerous-goods carriers' permits
+// cover: the categories the district's enterprises generate, not medical
+// waste.
+var dangerousGoodsScope = []string{"HW03", "HW04", "HW06", "HW08", "HW09", "HW12", "HW17", "HW29", "HW31", "HW34", "HW35",
+	"HW49", "HW50"}
 
 // register records every party and issues each a token, as admin. Parties
 // are registered one by one so that the ledger order is deterministic.
