@@ -111,6 +111,13 @@ func (h *Handler) routes() error {
 	m.HandleFunc("GET /manifests/new", h.newManifestPage)
 	m.HandleFunc("POST /manifests/new", h.newManifest)
 	m.HandleFunc("POST /manifests/{id}/cancel", h.cancelManifest)
+	m.HandleFunc("GET /filings", h.filingsPage)
+	m.HandleFunc("GET /plans/new", h.newPlanPage)
+	m.HandleFunc("POST /plans/new", h.newPlan)
+	m.HandleFunc("POST /declarations", h.fileDeclaration)
+	m.HandleFunc("GET /declarations.xlsx", h.declarationDownload)
+	m.HandleFunc("GET /ledger-book", h.bookPage)
+	m.HandleFunc("GET /ledger-book.xlsx", h.bookDownload)
 
 	// Everyone named on a manifest: corrections after pickup.
 	m.HandleFunc("GET /manifests/{id}/correct", h.correctPage)
@@ -138,6 +145,8 @@ func (h *Handler) routes() error {
 	m.HandleFunc("POST /alerts/{id}/ack", h.ackAlert)
 	m.HandleFunc("GET /ranking", h.rankingPage)
 	m.HandleFunc("GET /ranking.csv", h.rankingCSV)
+	m.HandleFunc("GET /compliance", h.compliancePage)
+	m.HandleFunc("POST /parties/{id}/class", h.setClass)
 	m.HandleFunc("GET /parties/{id}", h.partyPage)
 	m.HandleFunc("GET /trace", h.traceFind)
 	m.HandleFunc("GET /trace/{id}", h.tracePage)

@@ -122,10 +122,12 @@ func navFor(p ledger.Principal, path string) []navItem {
 		add("/dashboard", "nav.dashboard")
 		add("/ranking", "nav.ranking")
 		add("/corrections", "nav.corrections")
+		add("/compliance", "nav.compliance")
 	}
 	if p.Has(ledger.RoleGenerator) {
 		add("/wastes", "nav.inventory")
 		add("/wastes/new", "nav.register")
+		add("/filings", "nav.filings")
 		add("/ranking", "nav.assessment")
 	}
 	add("/manifests", "nav.manifests")
@@ -225,7 +227,13 @@ var funcs = template.FuncMap{
 		return t.In(shanghai).Format("2006-01-02 15:04")
 	},
 	"join": strings.Join,
-	"add":  func(a, b int) int { return a + b },
+	"deref": func(f *float64) float64 {
+		if f == nil {
+			return 0
+		}
+		return *f
+	},
+	"add": func(a, b int) int { return a + b },
 	"short": func(s string, n int) string {
 		if len(s) <= n {
 			return s
