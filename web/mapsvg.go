@@ -154,7 +154,7 @@ func districtMap(parties []*ledger.Party, loads []load, lang string) template.HT
 		list.WriteString(`</li>`)
 	}
 	if list.Len() > 0 {
-		fmt.Fprintf(&b, `<ol class="clusters small">%s</ol>`, list.String())
+		fmt.Fprintf(&b, `<ul class="clusters small">%s</ul>`, list.String())
 	}
 	return template.HTML(b.String())
 }
