@@ -2,8 +2,10 @@ package api
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 
+	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/labstack/echo/v4"
 )
@@ -23,18 +25,25 @@ func bearer(c echo.Context) string {
 	return strings.TrimSpace(tok)
 }
 
-// authenticate resolves the bearer token, if any, and stores the principal.
-// A route that needs no authentication still records who asked when a
-// valid token is given; an invalid token on such a route is ignored.
+// authenticate resolves the bearer token or, without one, the session
+// cookie, and stores the principal. A route that needs no authentication
+// still records who asked when valid credentials are given; invalid ones
+// on such a route are ignored. A write with a session cookie must come
+// from the server's own pages (httpx.SameOrigin), or it is 403: a cookie
+// is sent by the browser whoever made the page.
 func (s *Server) authenticate(c echo.Context, required bool) error {
-	tok := bearer(c)
-	if tok == "" {
-		if required {
-			return ledger.ErrUnauthenticated
+	var p ledger.Principal
+	var err error
+	if tok := bearer(c); tok != "" {
+		p, err = s.svc.Authenticate(tok)
+	} else if ck, cerr := c.Request().Cookie(httpx.SessionCookie); cerr == nil {
+		p, err = s.svc.SessionPrincipal(c.Request().Context(), ck.Value)
+		if err == nil && !safeMethod(c.Request().Method) && !httpx.SameOrigin(c.Request()) {
+			return fmt.Errorf("%w: a write with a session cookie must come from this server's own pages", ledger.ErrForbidden)
 		}
-		return nil
+	} else {
+		err = ledger.ErrUnauthenticated
 	}
-	p, err := s.svc.Authenticate(tok)
 	if err != nil {
 		if required {
 			return err
@@ -45,15 +54,24 @@ func (s *Server) authenticate(c echo.Context, required bool) error {
 	return nil
 }
 
+func safeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead }
+
 // requireAuth returns middleware enforcing authentication and, when roles
 // is not empty, that the principal holds at least one of them (else 403).
 // The Service checks scope again: a resource the caller may not see is
 // ErrNotFound (404) from the Service, never data.
-func (s *Server) requireAuth(public bool, roles []ledger.Role) echo.MiddlewareFunc {
+//
+// A session whose password is a one-time password may only call the routes
+// marked beforeChange (the session itself and the password change):
+// anything else is 403 password_change_required.
+func (s *Server) requireAuth(public, beforeChange bool, roles []ledger.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if err := s.authenticate(c, !public); err != nil {
 				return err
+			}
+			if principal(c).MustChangePassword && !beforeChange && !public {
+				return ledger.ErrPasswordChangeRequired
 			}
 			if len(roles) > 0 {
 				p := principal(c)

@@ -102,7 +102,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "POST", path: "/api/v1/parties", body: partyBody(99, "新单位", "generator"), want: adminOnly},
 		{method: "PUT", path: "/api/v1/parties/" + d.recv.id + "/license", body: lic, want: adminOnly},
 		{method: "POST", path: "/api/v1/parties/" + d.gen.id + "/tokens", want: adminOnly},
-		{method: "DELETE", path: "/api/v1/tokens/" + tokAns.ID, want: adminOnly},
+		// Another party's token is not found; its own party's machine token manages nothing.
+		{method: "DELETE", path: "/api/v1/tokens/" + tokAns.ID, want: all(404, map[string]int{"anon": 401, "admin": 0, "insp": 403, "gen2": 403})},
 		{method: "POST", path: "/api/v1/wastes", body: ts.wasteBody("900-214-08", 1), want: onlyRole("gen", "gen2")},
 		{method: "POST", path: "/api/v1/wastes/" + spare.ID + "/correct", body: map[string]any{"reason": "typo", "storage": "B"},
 			want: merge(onlyRole("gen"), map[string]int{"gen2": 404})},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/labstack/echo/v4"
@@ -26,6 +27,9 @@ const (
 	CodeReadOnly          = httpx.CodeReadOnly
 	CodeMethodNotAllowed  = httpx.CodeMethodNotAllowed
 	CodeNotAcceptable     = httpx.CodeNotAcceptable
+	CodeTOTPRequired      = httpx.CodeTOTPRequired
+	CodePasswordChange    = httpx.CodePasswordChange
+	CodeTooManyAttempts   = httpx.CodeTooManyAttempts
 )
 
 // ErrorBody is every error answer: {"error": {...}}.
@@ -84,6 +88,9 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
 	} else {
 		s.log.Debug("request refused", "path", c.Request().URL.Path, "code", body.Code, "err", err)
+	}
+	if body.RetryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(body.RetryAfter))
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)

@@ -19,19 +19,24 @@ const BasePath = httpx.BasePath
 // middleware register adds. api/openapi.yaml documents each route; the tests
 // hold the two together (same routes, roles and public routes).
 type route struct {
-	method  string
-	path    string        // Echo syntax under BasePath: "/wastes/:id"
-	public  bool          // no token needed
-	roles   []ledger.Role // any of these; empty: any authenticated party
-	stream  bool          // long-lived (SSE): no request deadline
-	enabled func() bool   // nil: always; else false answers 404
-	handler echo.HandlerFunc
+	method string
+	path   string // Echo syntax under BasePath: "/wastes/:id"
+	public bool   // no token needed
+	// beforeChange: a session must change its one-time password before
+	// anything else, but may call this route first.
+	beforeChange bool
+	roles        []ledger.Role // any of these; empty: any authenticated party
+	stream       bool          // long-lived (SSE): no request deadline
+	enabled      func() bool   // nil: always; else false answers 404
+	handler      echo.HandlerFunc
 }
 
 // routes assembles the whole table.
 func (s *Server) routes() []route {
 	var t []route
 	t = append(t, s.partyRoutes()...)
+	t = append(t, s.peopleRoutes()...)
+	t = append(t, s.sessionRoutes()...)
 	t = append(t, s.catalogRoutes()...)
 	t = append(t, s.wasteRoutes()...)
 	t = append(t, s.manifestRoutes()...)

@@ -26,8 +26,8 @@ func (s *Server) partyRoutes() []route {
 		{method: http.MethodGet, path: "/parties", handler: s.listParties},
 		{method: http.MethodGet, path: "/parties/:id", handler: s.getParty},
 		{method: http.MethodPut, path: "/parties/:id/license", roles: admin, handler: s.renewLicense},
-		{method: http.MethodPost, path: "/parties/:id/tokens", roles: admin, handler: s.createToken},
-		{method: http.MethodDelete, path: "/tokens/:id", roles: admin, handler: s.revokeToken},
+		{method: http.MethodPost, path: "/parties/:id/tokens", handler: s.createToken},
+		{method: http.MethodDelete, path: "/tokens/:id", handler: s.revokeToken},
 	}
 }
 
@@ -106,16 +106,13 @@ func (s *Server) renewLicense(c echo.Context) error {
 	return ok(c, p)
 }
 
-// tokenRequest is the optional body of POST /parties/{id}/tokens.
-type tokenRequest struct{}
-
 func (s *Server) createToken(c echo.Context) error {
 	b, err := readBody(c)
 	if err != nil {
 		return err
 	}
+	var in ledger.TokenInput
 	if len(b) > 0 {
-		var in tokenRequest
 		if err := httpx.DecodeStrict(b, &in); err != nil {
 			return err
 		}
@@ -124,7 +121,7 @@ func (s *Server) createToken(c echo.Context) error {
 	// token (it keeps only its hash), so a replay would hand out a token
 	// that does not work: token creation is not idempotent.
 	ctx := ledger.WithIdempotency(c.Request().Context(), "", "")
-	id, tok, err := s.svc.CreateToken(ctx, principal(c), c.Param("id"))
+	id, tok, err := s.svc.CreateToken(ledger.WithClient(ctx, s.client(c)), principal(c), c.Param("id"), in)
 	if err != nil {
 		return err
 	}
@@ -132,7 +129,7 @@ func (s *Server) createToken(c echo.Context) error {
 }
 
 func (s *Server) revokeToken(c echo.Context) error {
-	if err := s.svc.RevokeToken(c.Request().Context(), principal(c), c.Param("id")); err != nil {
+	if err := s.svc.RevokeToken(s.ctx(c), principal(c), c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

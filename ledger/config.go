@@ -85,4 +85,6 @@ type Config struct {
 	// key it is (see import.go and chain's follower mode). A data
 	// directory that pins such a key opens as a mirror without it.
 	Follow string
+	// SignIn guards sign-in and sessions (zero fields: defaults).
+	SignIn SignInPolicy
 }

@@ -29,13 +29,21 @@ const (
 	// EvClassSet: an inspector sets a party's management class, with the
 	// reason (ClassSetData). Subject: the party.
 	EvClassSet = "party.class_set"
-	// EvTokenCreated: an admin issues a bearer token to a party; the data
+	// EvTokenCreated: an admin or the party's manager issues a bearer
+	// token to a party, optionally bound to one of its people; the data
 	// holds its SHA-256, never the token (TokenCreatedData). Subject: the
 	// token id.
 	EvTokenCreated = "token.created"
-	// EvTokenRevoked: an admin revokes a token (TokenRevokedData).
-	// Subject: the token id.
+	// EvTokenRevoked: an admin or the party's manager revokes a token
+	// (TokenRevokedData). Subject: the token id.
 	EvTokenRevoked = "token.revoked"
+	// EvPersonAdded: an admin or the party's manager adds a person to a
+	// party (PersonAddedData); their password is sign-in state, not in the
+	// log. Subject: the person.
+	EvPersonAdded = "person.added"
+	// EvPersonDisabled: an admin or the party's manager disables a person
+	// for good (PersonDisabledData). Subject: the person.
+	EvPersonDisabled = "person.disabled"
 	// EvWasteRegistered: a generator registers a batch, which is stored
 	// from then on (WasteRegisteredData). Subject: the batch.
 	EvWasteRegistered = "waste.registered"
@@ -111,6 +119,8 @@ var eventTypes = map[string]eventType{
 	EvLicenseRenewed:      on[LicenseRenewedData](applyLicenseRenewed),
 	EvTokenCreated:        on[TokenCreatedData](applyTokenCreated),
 	EvTokenRevoked:        on[TokenRevokedData](applyTokenRevoked),
+	EvPersonAdded:         on[PersonAddedData](applyPersonAdded),
+	EvPersonDisabled:      on[PersonDisabledData](applyPersonDisabled),
 	EvWasteRegistered:     on[WasteRegisteredData](applyWasteRegistered),
 	EvWasteCorrected:      on[WasteCorrectedData](applyWasteCorrected),
 	EvWasteDisposed:       on[WasteDisposedData](applyWasteDisposed),
@@ -194,18 +204,38 @@ type ContactData struct {
 }
 
 // TokenCreatedData is the data of token.created. Hash is the sha256 hex of
-// the token. Bootstrap marks the admin bootstrap token (Service.Bootstrap),
-// of which at most one is valid at a time.
+// the token; Person, the person it acts for (none: a machine's token);
+// Label, what it is for. Bootstrap marks the admin bootstrap token
+// (Service.Bootstrap), of which at most one is valid at a time.
 type TokenCreatedData struct {
 	ID        string `json:"id"`
 	Party     string `json:"party"`
 	Hash      string `json:"hash"`
+	Person    string `json:"person,omitempty"`
+	Label     string `json:"label,omitempty"`
 	Bootstrap bool   `json:"bootstrap,omitempty"`
 }
 
 // TokenRevokedData is the data of token.revoked: whose token it was.
 type TokenRevokedData struct {
 	Party string `json:"party"`
+}
+
+// PersonAddedData is the data of person.added: who joins which party in
+// which role (PersonRole).
+type PersonAddedData struct {
+	ID       string     `json:"id"`
+	Party    string     `json:"party"`
+	Name     string     `json:"name"`
+	Phone    string     `json:"phone"`
+	Username string     `json:"username"`
+	Role     PersonRole `json:"role"`
+}
+
+// PersonDisabledData is the data of person.disabled: whose person it was.
+type PersonDisabledData struct {
+	Party    string `json:"party"`
+	Username string `json:"username"`
 }
 
 // WasteRegisteredData is the data of waste.registered: the batch as

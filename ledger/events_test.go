@@ -79,7 +79,7 @@ func goldenStory(t *testing.T) [][]byte {
 	_, err := s.RenewLicense(ctx, f.admin, f.recv.Party, License{Number: "豫环许可危废字41010009", Codes: []string{"HW08", "HW49"},
 		Methods: []string{"D10", "R9"}, CapacityTonnes: 20, ValidFrom: "2026-01-01", ValidTo: "2030-12-31"})
 	require.NoError(t, err)
-	tok, err := s.addToken(ctx, f.admin, f.gen.Party, "hwl_golden")
+	tok, err := s.addToken(ctx, f.admin, f.gen.Party, "hwl_golden", TokenInput{})
 	require.NoError(t, err)
 	require.NoError(t, s.RevokeToken(ctx, f.admin, tok))
 
@@ -135,6 +135,13 @@ func goldenStory(t *testing.T) [][]byte {
 		_, err = s.ApproveCorrection(ctx, p, k.ID, DecisionInput{})
 		require.NoError(t, err)
 	}
+
+	// People: the admin adds a party's manager, who adds and disables an
+	// operator.
+	mgr := f.signedIn(f.addPerson(f.admin, f.gen.Party, "wang.mgr", PersonManager, "13800000001"), "南关汽修经理的密码")
+	op := f.addPerson(mgr, f.gen.Party, "li.op", PersonOperator, "13800000002")
+	_, err = s.DisablePerson(ctx, mgr, op.Person.ID)
+	require.NoError(t, err)
 
 	var out [][]byte
 	seen := map[string]bool{}

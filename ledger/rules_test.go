@@ -768,7 +768,7 @@ func TestRuleLicenceRenewalKeepsHistory(t *testing.T) {
 
 func TestRuleTokenRevoke(t *testing.T) {
 	f := newFixture(t)
-	id, tok, err := f.s.CreateToken(f.ctx, f.admin, f.gen.Party)
+	id, tok, err := f.s.CreateToken(f.ctx, f.admin, f.gen.Party, TokenInput{})
 	require.NoError(t, err)
 	p, err := f.s.Authenticate(tok)
 	require.NoError(t, err)
@@ -780,7 +780,7 @@ func TestRuleTokenRevoke(t *testing.T) {
 		assert.NotContains(t, string(b), tok)
 		return nil
 	}))
-	_, _, err = f.s.CreateToken(f.ctx, f.gen, f.gen.Party)
+	_, _, err = f.s.CreateToken(f.ctx, f.gen, f.gen.Party, TokenInput{})
 	require.ErrorIs(t, err, ErrForbidden)
 	require.ErrorIs(t, f.s.RevokeToken(f.ctx, f.gen, id), ErrForbidden)
 	require.NoError(t, f.s.RevokeToken(f.ctx, f.admin, id))

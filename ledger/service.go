@@ -55,6 +55,9 @@ type Service struct {
 	watcher *chain.Watcher
 	// integrity records the latest integrity checks (integrity.go).
 	integrity integrityState
+	// signIn guards sign-in; addresses counts failures per address.
+	signIn    SignInPolicy
+	addresses addressLimiter
 
 	clockMu sync.RWMutex
 	base    func() time.Time
@@ -64,7 +67,7 @@ type Service struct {
 // Open opens the ledger and its projections.
 func Open(cfg Config) (*Service, error) {
 	s := &Service{cat: cfg.Catalog, cal: cfg.Calendar, prov: cfg.Province, city: cfg.City,
-		newID: cfg.NewID, lg: cfg.Logger, base: cfg.Clock, bus: newBus(), onCommit: cfg.OnCommit}
+		newID: cfg.NewID, lg: cfg.Logger, base: cfg.Clock, bus: newBus(), onCommit: cfg.OnCommit, signIn: cfg.SignIn.withDefaults()}
 	if s.cat == nil {
 		s.cat = catalog.Builtin()
 	}
@@ -190,6 +193,8 @@ type cmd struct {
 	tx  *chain.Tx
 	p   Principal
 	now time.Time
+	// client is who sent the request, for the security log.
+	client Client
 }
 
 // exec runs fn as one writer command for principal p, with idempotency
@@ -197,8 +202,12 @@ type cmd struct {
 func exec[T any](ctx context.Context, s *Service, p Principal, fn func(c *cmd) (T, error)) (T, error) {
 	var out T
 	idem, hasIdem := ctx.Value(idemKey{}).(Idempotency)
+	if p.MustChangePassword {
+		var zero T
+		return zero, ErrPasswordChangeRequired
+	}
 	_, err := s.log.Submit(ctx, func(tx *chain.Tx) error {
-		c := &cmd{s: s, tx: tx, p: p, now: tx.Now()}
+		c := &cmd{s: s, tx: tx, p: p, now: tx.Now(), client: clientOf(ctx)}
 		var ik []byte
 		if hasIdem && idem.Key != "" {
 			ik = proj.IdemKey(p.Party, idem.Key)
@@ -241,7 +250,10 @@ func (c *cmd) emit(typ, subject string, occurred time.Time, data any) (*chain.Ev
 	party := SystemParty
 	if c.p.Party != "" {
 		party = c.p.Party
-		if len(c.p.Roles) > 0 {
+		switch {
+		case c.p.acting != "":
+			role = c.p.acting
+		case len(c.p.Roles) > 0:
 			role = c.p.Roles[0]
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/hwledger/hwledger/ledger/chain"
@@ -18,12 +20,33 @@ import (
 
 // tokenRecord is what is stored for a token: never the token itself.
 type tokenRecord struct {
-	ID      string `json:"id"`
-	Party   string `json:"party"`
-	Hash    string `json:"hash"` // sha256 hex of the token
-	Revoked bool   `json:"revoked,omitempty"`
+	ID        string    `json:"id"`
+	Party     string    `json:"party"`
+	Hash      string    `json:"hash"` // sha256 hex of the token
+	Person    string    `json:"person,omitempty"`
+	Label     string    `json:"label,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	Revoked   bool      `json:"revoked,omitempty"`
 	// Bootstrap marks the admin bootstrap token.
 	Bootstrap bool `json:"bootstrap,omitempty"`
+}
+
+// Token is a token as its party's manager sees it: never the token.
+type Token struct {
+	ID        string     `json:"id"`
+	Party     string     `json:"party"`
+	Person    *PersonRef `json:"person,omitempty"`
+	Label     string     `json:"label,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	Revoked   bool       `json:"revoked"`
+}
+
+// TokenInput issues a token (POST /parties/{id}/tokens): for one of the
+// party's people (Person, their id) or, without, for a machine; Label
+// says what it is for.
+type TokenInput struct {
+	Person string `json:"person" validate:"text=64"`
+	Label  string `json:"label" validate:"text=100"`
 }
 
 func hashToken(tok string) string {
@@ -40,9 +63,13 @@ func NewToken() string {
 	return "hwl_" + base64.RawURLEncoding.EncodeToString(b)
 }
 
-func applyTokenCreated(s proj.Store, _ *chain.Event, d *TokenCreatedData) error {
-	t := tokenRecord{ID: d.ID, Party: d.Party, Hash: d.Hash, Bootstrap: d.Bootstrap}
+func applyTokenCreated(s proj.Store, e *chain.Event, d *TokenCreatedData) error {
+	t := tokenRecord{ID: d.ID, Party: d.Party, Hash: d.Hash, Person: d.Person, Label: d.Label, CreatedAt: e.RecordedAt,
+		Bootstrap: d.Bootstrap}
 	if err := setJSON(s, proj.TokenKey(t.Hash), t); err != nil {
+		return err
+	}
+	if err := s.Set(proj.PartyTokenKey(t.Party, t.ID), nil); err != nil {
 		return err
 	}
 	return s.Set(proj.TokenIDKey(t.ID), []byte(t.Hash))
@@ -61,21 +88,29 @@ func applyTokenRevoked(s proj.Store, e *chain.Event, _ *TokenRevokedData) error 
 	return setJSON(s, proj.TokenKey(string(h)), t)
 }
 
-// CreateToken issues a token for party (admin only). The token is returned
-// this once; only its SHA-256 is stored.
-func (s *Service) CreateToken(ctx context.Context, p Principal, partyID string) (id, token string, err error) {
-	if !p.Has(RoleAdmin) {
-		return "", "", fmt.Errorf("%w: only an admin issues tokens", ErrForbidden)
+// CreateToken issues a token for party (an admin, or the party's
+// manager), bound to one of its people when in.Person is set. The token
+// is returned this once; only its SHA-256 is stored.
+func (s *Service) CreateToken(ctx context.Context, p Principal, partyID string, in TokenInput) (id, token string, err error) {
+	p, err = p.managerOf(partyID)
+	if err != nil {
+		return "", "", err
+	}
+	in.Label = strings.TrimSpace(in.Label)
+	f := fieldErrors{}
+	checkTags(f, &in)
+	if err := f.err(); err != nil {
+		return "", "", err
 	}
 	token = NewToken()
-	id, err = s.addToken(ctx, p, partyID, token)
+	id, err = s.addToken(ctx, p, partyID, token, in)
 	return id, token, err
 }
 
-func (s *Service) addToken(ctx context.Context, p Principal, partyID, token string) (string, error) {
+func (s *Service) addToken(ctx context.Context, p Principal, partyID, token string, in TokenInput) (string, error) {
 	type out struct{ ID string }
 	r, err := exec(ctx, s, p, func(c *cmd) (out, error) {
-		id, err := c.addToken(partyID, token, false)
+		id, err := c.addToken(partyID, token, in, false)
 		return out{id}, err
 	})
 	return r.ID, err
@@ -83,52 +118,119 @@ func (s *Service) addToken(ctx context.Context, p Principal, partyID, token stri
 
 // addToken records a new token for partyID (bootstrap: as the admin
 // bootstrap token) and returns its id.
-func (c *cmd) addToken(partyID, token string, bootstrap bool) (string, error) {
+func (c *cmd) addToken(partyID, token string, in TokenInput, bootstrap bool) (string, error) {
 	if _, err := loadParty(c.tx, partyID); err != nil {
 		return "", err
+	}
+	var username string
+	if in.Person != "" {
+		person, err := loadPersonRecord(c.tx, in.Person)
+		if err != nil || person.Party != partyID {
+			return "", invalid("person", Text{"不是本单位的人员", "is not one of this party's people"})
+		}
+		if person.Status != PersonActive {
+			return "", invalid("person", Text{"%s 已停用", "%s is disabled"}, person.Username)
+		}
+		username = person.Username
 	}
 	h := hashToken(token)
 	if _, ok, err := c.tx.Get(proj.TokenKey(h)); err != nil || ok {
 		return "", fmt.Errorf("%w: token already exists", ErrConflict)
 	}
-	d := TokenCreatedData{ID: c.s.newID(), Party: partyID, Hash: h, Bootstrap: bootstrap}
-	_, err := c.emit(EvTokenCreated, d.ID, time.Time{}, d)
-	return d.ID, err
+	d := TokenCreatedData{ID: c.s.newID(), Party: partyID, Hash: h, Person: in.Person, Label: in.Label, Bootstrap: bootstrap}
+	if _, err := c.emit(EvTokenCreated, d.ID, time.Time{}, d); err != nil {
+		return "", err
+	}
+	return d.ID, c.securityLog(SecurityEntry{Kind: SecTokenCreated, Token: d.ID, Party: partyID, Person: in.Person, Username: username})
 }
 
 // revoke records the revocation of token t.
 func (c *cmd) revoke(t tokenRecord) error {
-	_, err := c.emit(EvTokenRevoked, t.ID, time.Time{}, TokenRevokedData{Party: t.Party})
-	return err
+	if _, err := c.emit(EvTokenRevoked, t.ID, time.Time{}, TokenRevokedData{Party: t.Party}); err != nil {
+		return err
+	}
+	return c.securityLog(SecurityEntry{Kind: SecTokenRevoked, Token: t.ID, Party: t.Party, Person: t.Person})
 }
 
-// RevokeToken revokes a token by id (admin only).
+// RevokeToken revokes a token by id (an admin, or its party's manager).
 func (s *Service) RevokeToken(ctx context.Context, p Principal, tokenID string) error {
-	if !p.Has(RoleAdmin) {
-		return fmt.Errorf("%w: only an admin revokes tokens", ErrForbidden)
-	}
 	_, err := exec(ctx, s, p, func(c *cmd) (struct{}, error) {
-		h, ok, err := c.tx.Get(proj.TokenIDKey(tokenID))
+		t, err := loadTokenByID(c.tx, tokenID)
 		if err != nil {
 			return struct{}{}, err
 		}
-		if !ok {
+		if !c.p.SeesAll() && c.p.Party != t.Party {
 			return struct{}{}, notFound("token", tokenID)
 		}
-		var t tokenRecord
-		if _, err := getJSON(c.tx, proj.TokenKey(string(h)), &t); err != nil {
+		if c.p, err = c.p.managerOf(t.Party); err != nil {
 			return struct{}{}, err
 		}
 		if t.Revoked {
 			return struct{}{}, nil
 		}
-		return struct{}{}, c.revoke(t)
+		return struct{}{}, c.revoke(*t)
 	})
 	return err
 }
 
+func loadTokenByID(s proj.Store, id string) (*tokenRecord, error) {
+	h, ok, err := s.Get(proj.TokenIDKey(id))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, notFound("token", id)
+	}
+	var t tokenRecord
+	if _, err := getJSON(s, proj.TokenKey(string(h)), &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// Tokens lists a party's tokens, newest first (an admin, or the party's
+// manager).
+func (s *Service) Tokens(ctx context.Context, p Principal, partyID string) ([]Token, error) {
+	if _, err := p.managerOf(partyID); err != nil {
+		return nil, err
+	}
+	out := []Token{}
+	err := s.view(func(r *proj.Snapshot) error {
+		if _, err := loadParty(r, partyID); err != nil {
+			return err
+		}
+		prefix := proj.PartyTokensPrefix(partyID)
+		var ids []string
+		if err := r.Scan(prefix, func(k, _ []byte) error {
+			ids = append(ids, string(k[len(prefix):]))
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			t, err := loadTokenByID(r, id)
+			if err != nil {
+				return err
+			}
+			tok := Token{ID: t.ID, Party: t.Party, Label: t.Label, CreatedAt: t.CreatedAt, Revoked: t.Revoked}
+			if t.Person != "" {
+				person, err := loadPersonRecord(r, t.Person)
+				if err != nil {
+					return err
+				}
+				tok.Person = &PersonRef{ID: person.ID, Name: person.Name}
+			}
+			out = append(out, tok)
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	return out, err
+}
+
 // Authenticate resolves a bearer token to its principal, or
-// ErrUnauthenticated for an unknown or revoked token.
+// ErrUnauthenticated for an unknown or revoked token, or one bound to a
+// person who is disabled.
 func (s *Service) Authenticate(token string) (Principal, error) {
 	if token == "" {
 		return Principal{}, ErrUnauthenticated
@@ -147,10 +249,25 @@ func (s *Service) Authenticate(token string) (Principal, error) {
 		if err != nil {
 			return ErrUnauthenticated
 		}
-		pr = Principal{Party: p.ID, Roles: p.Roles, TokenID: t.ID}
+		if t.Person == "" {
+			pr = Principal{Party: p.ID, Roles: p.Roles, TokenID: t.ID}
+			return nil
+		}
+		person, err := loadPersonRecord(r, t.Person)
+		if err != nil || person.Status != PersonActive {
+			return ErrUnauthenticated
+		}
+		pr = personPrincipal(p, person)
+		pr.TokenID = t.ID
 		return nil
 	})
 	return pr, err
+}
+
+// personPrincipal is person of party acting.
+func personPrincipal(party *Party, person *personRecord) Principal {
+	return Principal{Party: party.ID, Roles: personRoles(party, person.Role),
+		Person: &PersonRef{ID: person.ID, Name: person.Name}, PersonRole: person.Role}
 }
 
 // bootstrapPrincipal acts for hwledger itself when setting up a data dir.
@@ -238,7 +355,7 @@ func (s *Service) Bootstrap(ctx context.Context, token string) (string, error) {
 				return struct{}{}, err
 			}
 		}
-		_, err = c.addToken(adminID, token, true)
+		_, err = c.addToken(adminID, token, TokenInput{}, true)
 		return struct{}{}, err
 	})
 	return adminID, err

@@ -1,6 +1,9 @@
 package ledger
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Role is what a party may do. A party may hold several.
 type Role string
@@ -329,11 +332,41 @@ type Alert struct {
 	Seq        uint64     `json:"seq"`
 }
 
-// Principal is who is asking: a token's party and roles.
+// Principal is who is asking: a party and the roles it may act in, and
+// the person when a person signed in (or uses a token bound to them).
+// Roles of a person are those of their place in the party (personRoles).
 type Principal struct {
 	Party   string `json:"party"`
 	Roles   []Role `json:"roles"`
-	TokenID string `json:"token_id"`
+	TokenID string `json:"token_id,omitempty"`
+	// Person is who acts, nil for a party token of a machine.
+	Person *PersonRef `json:"person,omitempty"`
+	// PersonRole is the person's role inside the party.
+	PersonRole PersonRole `json:"person_role,omitempty"`
+	// Session is the SHA-256 hex of the session id, for a signed-in person.
+	Session string `json:"-"`
+	// MustChangePassword: the person signed in with a one-time password
+	// and may do nothing but change it (or sign out).
+	MustChangePassword bool `json:"-"`
+	// acting is the role the command in progress acts in (actAs).
+	acting Role
+}
+
+// PersonRef names a person in an event's actor and in answers.
+type PersonRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// actAs returns p acting in role r, which the event the command appends
+// records as its actor's role, or ErrForbidden with why when p does not
+// hold r.
+func (p Principal) actAs(r Role, why string) (Principal, error) {
+	if !p.Has(r) {
+		return p, fmt.Errorf("%w: %s", ErrForbidden, why)
+	}
+	p.acting = r
+	return p, nil
 }
 
 // Has reports whether the principal holds role r.

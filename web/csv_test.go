@@ -25,7 +25,7 @@ func TestRankingCSVFormulaGuard(t *testing.T) {
 		CreditCode: credit(t, 200), Street: "南关", Address: "郑州市管城回族区南关街 1 号",
 		Location: &ledger.Location{Lat: 34.7465, Lon: 113.6852}, Contact: ledger.Contact{Name: "王", Phone: "13803710009"}})
 	require.NoError(t, err)
-	_, tok, err := f.svc.CreateToken(ctx, admin, p.ID)
+	_, tok, err := f.svc.CreateToken(ctx, admin, p.ID, ledger.TokenInput{})
 	require.NoError(t, err)
 	evil, err := f.svc.Authenticate(tok)
 	require.NoError(t, err)

@@ -88,7 +88,7 @@ func newFixture(t testing.TB) *fixture {
 		if err != nil {
 			t.Fatalf("register %s: %v", p.key, err)
 		}
-		_, tok, err := svc.CreateToken(ctx, admin, party.ID)
+		_, tok, err := svc.CreateToken(ctx, admin, party.ID, ledger.TokenInput{})
 		if err != nil {
 			t.Fatal(err)
 		}

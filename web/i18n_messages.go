@@ -53,6 +53,10 @@ var messages = map[string][2]string{
 	"err.field":              {"填写有误", "Invalid"},
 	"err.nobatch":            {"请至少选择一个批次。", "Choose at least one batch."},
 
+	"err.totp_required":            {"请输入身份验证器中的 6 位动态码。", "Enter the 6-digit code of your authenticator app."},
+	"err.password_change_required": {"请先修改初始密码。", "Change your one-time password first."},
+	"err.too_many_attempts":        {"登录失败次数过多，请稍后再试。", "Too many failed sign-ins: try again later."},
+
 	"f.status":    {"状态", "Status"},
 	"f.allstatus": {"全部状态", "All statuses"},
 	"f.code":      {"废物代码", "Waste code"},

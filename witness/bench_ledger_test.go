@@ -110,7 +110,7 @@ func newBenchLedger(b *testing.B, witnesses int) *benchLedger {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_, tok, err := svc.CreateToken(ctx, admin, p.ID)
+		_, tok, err := svc.CreateToken(ctx, admin, p.ID, ledger.TokenInput{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/hwledger/hwledger/ledger"
 )
 
 func init() {
@@ -47,7 +49,7 @@ func cmdToken(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if sub == "create" {
-		tid, tok, err := svc.CreateToken(ctx, admin, *party)
+		tid, tok, err := svc.CreateToken(ctx, admin, *party, ledger.TokenInput{})
 		if err != nil {
 			fmt.Fprintf(stderr, "token create: %v\n", err)
 			return 1

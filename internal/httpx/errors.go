@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/chain"
@@ -14,8 +15,11 @@ import (
 // with one status:
 //
 //	400 validation_failed   malformed JSON, missing or invalid fields (named in "fields")
-//	401 unauthenticated     no token, unknown or revoked token
+//	401 unauthenticated     no token, unknown or revoked token; a sign-in with a wrong
+//	                        username, password or authenticator code
+//	401 totp_required       a sign-in with the right password needs the authenticator's code
 //	403 forbidden           the party may not do this
+//	403 password_change_required  the session's password is a one-time password: change it first
 //	404 not_found           no such resource, or one the caller may not see
 //	405 method_not_allowed  the route exists, the method does not
 //	406 not_acceptable      no answer in a content type the Accept header allows
@@ -23,6 +27,8 @@ import (
 //	409 conflict            an Idempotency-Key reused with another request; a concurrent step won
 //	413 payload_too_large   body over 1 MiB
 //	422 rule_violation      a domain rule refuses it
+//	429 too_many_attempts   too many failed sign-ins: the account is locked, or the address
+//	                        limited; retry_after says for how many seconds
 //	500 internal            nothing internal is disclosed
 //	503 timeout             the deadline passed before the ledger answered; it may or may
 //	                        not have been recorded: retry with the same Idempotency-Key
@@ -43,12 +49,15 @@ const (
 	CodeTimeout           = "timeout"
 	CodeUnavailable       = "unavailable"
 	CodeReadOnly          = "read_only"
+	CodeTOTPRequired      = "totp_required"
+	CodePasswordChange    = "password_change_required"
+	CodeTooManyAttempts   = "too_many_attempts"
 )
 
 // Codes lists every error code, in the order of the table above.
-var Codes = []string{CodeValidation, CodeUnauthenticated, CodeForbidden, CodeNotFound, CodeMethodNotAllowed,
-	CodeNotAcceptable, CodeInvalidTransition, CodeConflict, CodeTooLarge, CodeRuleViolation, CodeInternal,
-	CodeTimeout, CodeUnavailable, CodeReadOnly}
+var Codes = []string{CodeValidation, CodeUnauthenticated, CodeTOTPRequired, CodeForbidden, CodePasswordChange,
+	CodeNotFound, CodeMethodNotAllowed, CodeNotAcceptable, CodeInvalidTransition, CodeConflict, CodeTooLarge,
+	CodeRuleViolation, CodeTooManyAttempts, CodeInternal, CodeTimeout, CodeUnavailable, CodeReadOnly}
 
 // ErrorBody is every error answer: {"error": {...}}.
 type ErrorBody struct {
@@ -75,6 +84,9 @@ type ErrorDetail struct {
 	// for a pickup/handover scan mismatch (docs/api.md, "Errors").
 	Missing    any `json:"missing,omitempty"`
 	Unexpected any `json:"unexpected,omitempty"`
+	// RetryAfter is, for too_many_attempts, the seconds to wait (also sent
+	// as the Retry-After header).
+	RetryAfter int `json:"retry_after,omitempty"`
 }
 
 // Error is a transport-level problem found before the Service is asked (a
@@ -108,7 +120,17 @@ func Problem(err error) (int, ErrorDetail) {
 	var re *ledger.RuleError
 	var te *ledger.TransitionError
 	var mbe *http.MaxBytesError
+	var se *ledger.SignInError
+	var tm *ledger.TooManyAttemptsError
 	switch {
+	case errors.As(err, &se):
+		return http.StatusUnauthorized, ErrorDetail{Code: se.Code, Message: se.Message, MessageZh: se.MessageZh,
+			Fields: se.Fields, FieldsZh: se.FieldsZh}
+	case errors.As(err, &tm):
+		return http.StatusTooManyRequests, ErrorDetail{Code: CodeTooManyAttempts, Message: tm.Error(), MessageZh: tm.MessageZh(),
+			RetryAfter: int((tm.RetryAfter + time.Second - 1) / time.Second)}
+	case errors.Is(err, ledger.ErrPasswordChangeRequired):
+		return http.StatusForbidden, ErrorDetail{Code: CodePasswordChange, Message: err.Error(), MessageZh: "请先修改初始密码（POST /api/v1/session/password）"}
 	case errors.As(err, &he):
 		return he.Status, ErrorDetail{Code: he.Code, Message: he.Message, Fields: he.Fields}
 	case errors.As(err, &mbe):
@@ -128,7 +150,7 @@ func Problem(err error) (int, ErrorDetail) {
 		return http.StatusUnprocessableEntity, ErrorDetail{Code: CodeRuleViolation, Message: err.Error()}
 	case errors.Is(err, ledger.ErrUnauthenticated):
 		return http.StatusUnauthorized, ErrorDetail{Code: CodeUnauthenticated,
-			Message: "a valid bearer token is required (Authorization: Bearer <token>)"}
+			Message: "sign in (POST /api/v1/session) or send a valid bearer token (Authorization: Bearer <token>)"}
 	case errors.Is(err, ledger.ErrForbidden):
 		return http.StatusForbidden, ErrorDetail{Code: CodeForbidden, Message: err.Error()}
 	case errors.Is(err, ledger.ErrNotFound), errors.Is(err, chain.ErrRange):

@@ -41,7 +41,7 @@ func newDistrict(t testing.TB) *district {
 		if err != nil {
 			t.Fatalf("register %s: %v", in.Name, err)
 		}
-		_, tok, err := svc.CreateToken(ctx, admin, p.ID)
+		_, tok, err := svc.CreateToken(ctx, admin, p.ID, ledger.TokenInput{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -213,7 +213,7 @@ func (d *district) register(ctx context.Context, s *ledger.Service, admin ledger
 			return fmt.Errorf("demo: register %s: %w", p.In.Name, err)
 		}
 		p.ID = got.ID
-		if _, p.Token, err = s.CreateToken(ctx, admin, p.ID); err != nil {
+		if _, p.Token, err = s.CreateToken(ctx, admin, p.ID, ledger.TokenInput{}); err != nil {
 			return fmt.Errorf("demo: token for %s: %w", p.In.Name, err)
 		}
 		if p.P, err = s.Authenticate(p.Token); err != nil {

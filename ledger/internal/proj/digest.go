@@ -24,13 +24,16 @@ func Digest(log *chain.Log) ([]byte, error) {
 			item := it.Item()
 			k := item.Key()
 			if !isProjectionKey(k) {
-				// Skip the chain's and the idempotency records' ranges
-				// whole: the events are most of the store.
+				// Skip the chain's, the idempotency records' and the
+				// sign-in state's ranges whole: the events are most of
+				// the store.
 				switch {
 				case bytes.HasPrefix(k, []byte(prefixChain)):
 					it.Seek(prefixEnd(prefixChain))
 				case bytes.HasPrefix(k, []byte(prefixIdem)):
 					it.Seek(prefixEnd(prefixIdem))
+				case bytes.HasPrefix(k, []byte(prefixSignIn)):
+					it.Seek(prefixEnd(prefixSignIn))
 				default:
 					it.Next()
 				}

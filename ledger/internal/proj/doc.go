@@ -28,8 +28,13 @@
 //	pc/<credit code>           the id of the party with that credit code
 //	ps/<id>                    party summary: credit code "\n" name "\n" street
 //	x/pr/<role>/<id>           the party id, one key per party and role
-//	t/<sha256 hex of token>    token: JSON {"id","party","hash","revoked"}
+//	t/<sha256 hex of token>    token: JSON {"id","party","hash","person","revoked"}
 //	tid/<token id>             the sha256 hex of that token
+//	tp/<party>/<token id>      empty: the party's tokens
+//	u/<id>                     person: JSON (ledger.Person)
+//	un/<username>              the id of the person with that username
+//	uph/<mobile>               the id of the person with that mobile number
+//	up/<party>/<person id>     empty: the party's people
 //	w/<id>                     batch: JSON (ledger.Waste), written when the
 //	                           batch first changes; until then the data of
 //	                           its registration event is the batch, found
@@ -74,6 +79,12 @@
 //	                           for a period (2026-10, 2026-Q3, 2026)
 //	i/<party>/<key>            idempotency record: JSON {"hash","result"}; a
 //	                           transport cache, not a projection, not replayed
+//	s/a/<person id>            account: JSON (password hash, TOTP, failures);
+//	                           sign-in state (signin.go), not a projection
+//	s/ss/<sha256 hex of id>    session: JSON; sign-in state
+//	s/sp/<person>/<sha256 hex> empty: the person's sessions; sign-in state
+//	s/l/<be64 n>, s/ln         security log entry n: JSON; the number of
+//	                           entries, be64; sign-in state
 //	meta/projections           the projection format (Format), decimal; not
 //	                           a projection
 //

@@ -39,6 +39,16 @@ const (
 	keyFormat         = "meta/projections" // projection format; not a projection
 )
 
+// The key prefixes of people, party tokens and sign-in state.
+const (
+	prefixPerson      = "u/"   // u/<id>: person record
+	prefixUsername    = "un/"  // un/<username>: person id
+	prefixPhone       = "uph/" // uph/<mobile>: person id
+	prefixPartyPeople = "up/"  // up/<party>/<person id>: empty
+	prefixPartyToken  = "tp/"  // tp/<party>/<token id>: empty
+	prefixSignIn      = "s/"   // s/…: sign-in state (signin.go); not a projection
+)
+
 // List names: the index part of a list x/<name>/<value>/ (postings.go).
 const (
 	listWasteStatus    = "ws/" // ws/<status>/: batches in a status
@@ -114,6 +124,30 @@ func AlertCondKey(kind, subject string) []byte { return []byte(prefixAlertCond +
 func TraceKey(subject string, index uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte(prefixTrace+subject+"/"), index)
 }
+
+// PersonKey is the key of person id's record.
+func PersonKey(id string) []byte { return []byte(prefixPerson + id) }
+
+// UsernameKey is the key holding the id of the person with a username
+// (lower case).
+func UsernameKey(username string) []byte { return []byte(prefixUsername + username) }
+
+// PhoneKey is the key holding the id of the person with a mobile number.
+func PhoneKey(mobile string) []byte { return []byte(prefixPhone + mobile) }
+
+// PartyPersonKey is the key that lists person id among party's people.
+func PartyPersonKey(party, id string) []byte { return []byte(prefixPartyPeople + party + "/" + id) }
+
+// PartyPeoplePrefix is the prefix of party's people keys; the person id
+// follows it.
+func PartyPeoplePrefix(party string) []byte { return []byte(prefixPartyPeople + party + "/") }
+
+// PartyTokenKey is the key that lists token id among party's tokens.
+func PartyTokenKey(party, id string) []byte { return []byte(prefixPartyToken + party + "/" + id) }
+
+// PartyTokensPrefix is the prefix of party's token keys; the token id
+// follows it.
+func PartyTokensPrefix(party string) []byte { return []byte(prefixPartyToken + party + "/") }
 
 // IdemKey is the key of a party's idempotency record for a client key.
 func IdemKey(party, key string) []byte { return []byte(prefixIdem + party + "/" + key) }

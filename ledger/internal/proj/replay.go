@@ -11,15 +11,16 @@ import (
 
 // Replay: projections are a pure function of the log. Rebuild replays the
 // log into its store; a Checker replays it into memory beside the log and
-// compares. The keys of the chain, idempotency records and the format key
-// are not projections and are left alone.
+// compares. The keys of the chain, idempotency records, sign-in state
+// (signin.go) and the format key are not projections and are left alone.
 
 // Apply updates the projections for one event (the domain's apply).
 type Apply func(s Store, e *chain.Event) error
 
 // isProjectionKey reports whether k is a projection's key.
 func isProjectionKey(k []byte) bool {
-	return !bytes.HasPrefix(k, []byte(prefixChain)) && !bytes.HasPrefix(k, []byte(prefixIdem)) && string(k) != keyFormat
+	return !bytes.HasPrefix(k, []byte(prefixChain)) && !bytes.HasPrefix(k, []byte(prefixIdem)) &&
+		!bytes.HasPrefix(k, []byte(prefixSignIn)) && string(k) != keyFormat
 }
 
 // replayTx is the Store of a replay: a Badger transaction, committed and
