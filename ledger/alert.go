@@ -140,8 +140,9 @@ func (c *cmd) resolve(kind, subject string, at time.Time) error {
 
 // AckAlert records an inspector's acknowledgement of an open alert.
 func (s *Service) AckAlert(ctx context.Context, p Principal, id string, in AckInput) (*Alert, error) {
-	if !p.Has(RoleInspector) {
-		return nil, fmt.Errorf("%w: only an inspector acknowledges alerts", ErrForbidden)
+	p, err := p.actAs(RoleInspector, "only an inspector acknowledges alerts")
+	if err != nil {
+		return nil, err
 	}
 	in.Note = strings.TrimSpace(in.Note)
 	if err := ValidateInput(&in); err != nil {

@@ -302,8 +302,9 @@ func (s *Service) Classes(ctx context.Context, p Principal) ([]ClassInfo, error)
 // with the reason (HJ 1259 4.2.2: the local authority may assign the class
 // to fit local rules). The computed class stays visible beside it.
 func (s *Service) SetManagementClass(ctx context.Context, p Principal, partyID string, in ClassInput) (*Party, error) {
-	if !p.Has(RoleInspector) {
-		return nil, fmt.Errorf("%w: only an inspector sets a party's management class", ErrForbidden)
+	p, err := p.actAs(RoleInspector, "only an inspector sets a party's management class")
+	if err != nil {
+		return nil, err
 	}
 	f := fieldErrors{}
 	if !contains(ManagementClasses, in.Class) {

@@ -323,8 +323,9 @@ func (s *Service) DeclarationDraft(ctx context.Context, p Principal, partyID, pe
 // FileDeclaration files a generator's declaration for a period that has
 // ended (its own party only).
 func (s *Service) FileDeclaration(ctx context.Context, p Principal, partyID string, in DeclarationInput) (*Declaration, error) {
-	if !p.Has(RoleGenerator) {
-		return nil, fmt.Errorf("%w: only a generator files declarations", ErrForbidden)
+	p, err := p.actAs(RoleGenerator, "only a generator files declarations")
+	if err != nil {
+		return nil, err
 	}
 	if p.Party != partyID {
 		return nil, fmt.Errorf("%w: a generator files declarations for itself only", ErrForbidden)

@@ -22,14 +22,15 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		kind = ManifestTransfer
 	}
 	f := fieldErrors{}
+	var err error
 	switch kind {
 	case ManifestTransfer:
-		if !p.Has(RoleGenerator) {
-			return nil, fmt.Errorf("%w: only a generator files a transfer manifest", ErrForbidden)
+		if p, err = p.actAs(RoleGenerator, "only a generator files a transfer manifest"); err != nil {
+			return nil, err
 		}
 	case ManifestReturn, ManifestRedirect:
-		if !p.Has(RoleReceiver) {
-			return nil, fmt.Errorf("%w: only the receiver holding rejected batches files a return or redirect", ErrForbidden)
+		if p, err = p.actAs(RoleReceiver, "only the receiver holding rejected batches files a return or redirect"); err != nil {
+			return nil, err
 		}
 	default:
 		f.add("kind", Text{"应为以下之一：%s", "must be one of %s"}, strings.Join(ManifestKinds, ", "))
@@ -192,6 +193,32 @@ func (c *cmd) visibleManifest(id string) (*Manifest, error) {
 	return m, nil
 }
 
+// consignorRole is the role the consignor of m acts in: generator, or
+// receiver for a return or redirect of rejected batches.
+func consignorRole(m *Manifest) Role {
+	if m.Kind == ManifestReturn || m.Kind == ManifestRedirect {
+		return RoleReceiver
+	}
+	return RoleGenerator
+}
+
+// roleOn is the role party acts in on manifest m: its consignor's, a
+// carrier's (transporter) or its receiver's.
+func roleOn(m *Manifest, party string) Role {
+	switch {
+	case party == m.Generator:
+		return consignorRole(m)
+	case party == m.Receiver:
+		if m.Kind == ManifestReturn {
+			return RoleGenerator
+		}
+		return RoleReceiver
+	case contains(m.Carriers, party):
+		return RoleTransporter
+	}
+	return ""
+}
+
 // Cancel cancels a manifest before pickup, by its consignor: its batches
 // return to where they were (stored, or rejected at the receiver holding
 // them).
@@ -211,6 +238,7 @@ func (s *Service) Cancel(ctx context.Context, p Principal, id string, in CancelI
 		if m.Generator != p.Party {
 			return nil, ruleErr(Text{"只有联单 %s 的移出单位可以取消", "only the consignor of manifest %s may cancel it"}, m.Number)
 		}
+		c.p.acting = consignorRole(m)
 		if m.Status != ManifestSubmitted {
 			return nil, transitionErr(Text{"取消联单", "cancel a manifest"}, m.Status)
 		}

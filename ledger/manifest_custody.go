@@ -114,8 +114,9 @@ func (s *Service) Handover(ctx context.Context, p Principal, id string, in Custo
 }
 
 func (s *Service) custody(ctx context.Context, p Principal, id string, in CustodyInput, pickup bool) (*Manifest, error) {
-	if !p.Has(RoleTransporter) {
-		return nil, fmt.Errorf("%w: only a transporter takes custody", ErrForbidden)
+	p, err := p.actAs(RoleTransporter, "only a transporter takes custody")
+	if err != nil {
+		return nil, err
 	}
 	if err := validateCustody(&in); err != nil {
 		return nil, err
@@ -220,8 +221,9 @@ func (c *cmd) holder(id string, what Text) (*Manifest, error) {
 
 // Positions adds GPS track points from the carrier holding the manifest.
 func (s *Service) Positions(ctx context.Context, p Principal, id string, in PositionsInput) (*Manifest, error) {
-	if !p.Has(RoleTransporter) {
-		return nil, fmt.Errorf("%w: only a transporter sends positions", ErrForbidden)
+	p, err := p.actAs(RoleTransporter, "only a transporter sends positions")
+	if err != nil {
+		return nil, err
 	}
 	if err := ValidateInput(&in); err != nil {
 		return nil, err
@@ -270,8 +272,9 @@ func (s *Service) Positions(ctx context.Context, p Principal, id string, in Posi
 // Deliver records arrival at the receiver by the last carrier. A delivery
 // implausible in place or time is refused (checkDelivery).
 func (s *Service) Deliver(ctx context.Context, p Principal, id string, in DeliverInput) (*Manifest, error) {
-	if !p.Has(RoleTransporter) {
-		return nil, fmt.Errorf("%w: only a transporter delivers", ErrForbidden)
+	p, err := p.actAs(RoleTransporter, "only a transporter delivers")
+	if err != nil {
+		return nil, err
 	}
 	if err := ValidateInput(&in); err != nil {
 		return nil, err

@@ -38,6 +38,10 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 		if m.Receiver != p.Party {
 			return nil, ruleErr(Text{"只有联单 %s 上的接收单位可以确认接收", "only the receiver named on manifest %s may confirm receipt"}, m.Number)
 		}
+		c.p.acting = RoleReceiver
+		if m.Kind == ManifestReturn {
+			c.p.acting = RoleGenerator // the generator takes its batches back
+		}
 		if m.Status != ManifestDelivered {
 			return nil, transitionErr(Text{"确认接收", "confirm receipt"}, m.Status)
 		}

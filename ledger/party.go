@@ -84,8 +84,9 @@ func licenseOf(d *LicenseData) *License {
 
 // RegisterParty registers a party (admin only).
 func (s *Service) RegisterParty(ctx context.Context, p Principal, in PartyInput) (*Party, error) {
-	if !p.Has(RoleAdmin) {
-		return nil, fmt.Errorf("%w: only an admin registers parties", ErrForbidden)
+	p, err := p.actAs(RoleAdmin, "only an admin registers parties")
+	if err != nil {
+		return nil, err
 	}
 	if err := s.validateParty(&in); err != nil {
 		return nil, err
@@ -209,8 +210,9 @@ func codeIn(list []string, code string) bool {
 // RenewLicense records a receiver's new licence; the old one stays in the
 // history (admin only).
 func (s *Service) RenewLicense(ctx context.Context, p Principal, partyID string, lic License) (*Party, error) {
-	if !p.Has(RoleAdmin) {
-		return nil, fmt.Errorf("%w: only an admin records licences", ErrForbidden)
+	p, err := p.actAs(RoleAdmin, "only an admin records licences")
+	if err != nil {
+		return nil, err
 	}
 	f := fieldErrors{}
 	lic.Number = strings.TrimSpace(lic.Number)

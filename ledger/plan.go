@@ -101,8 +101,9 @@ func canSeeFilings(p Principal, party string) bool { return p.SeesAll() || p.Par
 // FilePlan files version n+1 of a generator's plan for a year (its own
 // party only), with the sections its management class requires.
 func (s *Service) FilePlan(ctx context.Context, p Principal, partyID string, in PlanInput) (*Plan, error) {
-	if !p.Has(RoleGenerator) {
-		return nil, fmt.Errorf("%w: only a generator files a management plan", ErrForbidden)
+	p, err := p.actAs(RoleGenerator, "only a generator files a management plan")
+	if err != nil {
+		return nil, err
 	}
 	if p.Party != partyID {
 		return nil, fmt.Errorf("%w: a generator files plans for itself only", ErrForbidden)

@@ -257,7 +257,11 @@ func (c *cmd) emit(typ, subject string, occurred time.Time, data any) (*chain.Ev
 			role = c.p.Roles[0]
 		}
 	}
-	return c.emitAs(chain.Actor{Party: party, Role: string(role)}, typ, subject, occurred, data)
+	actor := chain.Actor{Party: party, Role: string(role)}
+	if p := c.p.Person; p != nil {
+		actor.Person = &chain.ActorPerson{ID: p.ID, Name: p.Name}
+	}
+	return c.emitAs(actor, typ, subject, occurred, data)
 }
 
 func (c *cmd) emitAs(actor chain.Actor, typ, subject string, occurred time.Time, data any) (*chain.Event, error) {

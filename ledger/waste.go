@@ -156,8 +156,9 @@ func delStorageDeadlines(s proj.Store, w *Waste) error {
 // RegisterWaste registers a batch for the calling generator and gives it
 // its 37-character label.
 func (s *Service) RegisterWaste(ctx context.Context, p Principal, in WasteInput) (*Waste, error) {
-	if !p.Has(RoleGenerator) {
-		return nil, fmt.Errorf("%w: only a generator registers waste", ErrForbidden)
+	p, err := p.actAs(RoleGenerator, "only a generator registers waste")
+	if err != nil {
+		return nil, err
 	}
 	code, err := s.validateWaste(&in, s.cat.At(in.GeneratedAt))
 	if err != nil {
@@ -290,8 +291,9 @@ func (s *Service) BatchEdition(w *Waste) *catalog.Edition {
 // CorrectWaste corrects declared fields of a batch that is still stored;
 // the event holds before and after, nothing is edited.
 func (s *Service) CorrectWaste(ctx context.Context, p Principal, id string, in WasteCorrection) (*Waste, error) {
-	if !p.Has(RoleGenerator) {
-		return nil, fmt.Errorf("%w: only the generator corrects its batches", ErrForbidden)
+	p, err := p.actAs(RoleGenerator, "only the generator corrects its batches")
+	if err != nil {
+		return nil, err
 	}
 	if err := ValidateInput(&in); err != nil {
 		return nil, err
@@ -361,8 +363,9 @@ func (s *Service) CorrectWaste(ctx context.Context, p Principal, id string, in W
 // only Y-codes or D10). When every batch of the manifest is disposed of or
 // rejected, the manifest closes.
 func (s *Service) Dispose(ctx context.Context, p Principal, id string, in DisposeInput) (*Waste, error) {
-	if !p.Has(RoleReceiver) {
-		return nil, fmt.Errorf("%w: only a receiver disposes of waste", ErrForbidden)
+	p, err := p.actAs(RoleReceiver, "only a receiver disposes of waste")
+	if err != nil {
+		return nil, err
 	}
 	f := fieldErrors{}
 	checkTags(f, &in)

@@ -10,10 +10,12 @@
 // microsecond precision, integers written as integers:
 //
 //	{"index":N,"id":"<uuid>","type":"<type>","recorded_at":"<rfc3339>",
-//	 "occurred_at":"<rfc3339>","actor":{"party":"<id>","role":"<role>"},
+//	 "occurred_at":"<rfc3339>","actor":{"party":"<id>","role":"<role>"
+//	 [,"person":{"id":"<id>","name":"<name>"}]},
 //	 "subject":"<id>","data":<compact json object>,"prev":"<64 hex>"}
 //
-// (shown wrapped; the stored bytes are one line). The bytes are produced by
+// (shown wrapped; the stored bytes are one line; the actor's person is
+// there only when a person acted). The bytes are produced by
 // encoding/json from [Event], so struct field order is the canonical order.
 //
 //   - Leaf hash = SHA-256(0x00 ‖ event bytes), rfc6962.DefaultHasher.HashLeaf.

@@ -36,6 +36,13 @@ func (e *Event) encodeAppended() ([]byte, error) {
 	b = appendJSONString(b, e.Actor.Party)
 	b = append(b, `,"role":`...)
 	b = appendJSONString(b, e.Actor.Role)
+	if p := e.Actor.Person; p != nil {
+		b = append(b, `,"person":{"id":`...)
+		b = appendJSONString(b, p.ID)
+		b = append(b, `,"name":`...)
+		b = appendJSONString(b, p.Name)
+		b = append(b, '}')
+	}
 	b = append(b, `},"subject":`...)
 	b = appendJSONString(b, e.Subject)
 	b = append(b, `,"data":`...)

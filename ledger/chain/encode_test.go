@@ -23,6 +23,9 @@ func TestEncodeAppendedEqualsEncode(t *testing.T) {
 		at := time.Date(2000+r.IntN(30), time.Month(1+r.IntN(12)), 1+r.IntN(28), r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(1e9), time.FixedZone("x", 3600*r.IntN(12)))
 		e := Event{Index: r.Uint64N(1 << 40), ID: s(), Type: s(), RecordedAt: at, OccurredAt: at.Add(-time.Duration(r.IntN(1e6)) * time.Second),
 			Actor: Actor{Party: s(), Role: s()}, Subject: s(), Data: data, Prev: ZeroPrev}
+		if i%2 == 1 {
+			e.Actor.Person = &ActorPerson{ID: s(), Name: s()}
+		}
 		fast, err := e.encodeAppended()
 		require.NoError(t, err)
 		ref, err := e.Encode()

@@ -11,11 +11,23 @@ import (
 	"github.com/transparency-dev/merkle/rfc6962"
 )
 
-// Actor is who caused an event: a party id and the role it acted in.
-// The system itself acts as party "system" with role "system".
+// Actor is who caused an event: a party id, the role it acted in (the
+// role the step needs), and the person who acted for it when a person did
+// (absent for a machine's token and for the system). The system itself
+// acts as party "system" with role "system". Canonically the fields are
+// in this order and person is left out when absent, so the events of the
+// log before people existed keep their bytes.
 type Actor struct {
-	Party string `json:"party"`
-	Role  string `json:"role"`
+	Party  string       `json:"party"`
+	Role   string       `json:"role"`
+	Person *ActorPerson `json:"person,omitempty"`
+}
+
+// ActorPerson is the person who acted: their id and their name as it was
+// when they acted.
+type ActorPerson struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // Event is one entry of the log. Its JSON encoding, with the fields in this
