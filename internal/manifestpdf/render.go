@@ -182,7 +182,7 @@ func (w *writer) header() {
 		{"联单编号", m.Number},
 		{"状态", word(statusWords, m.Status)},
 		{"计划转移时间", local(m.PlannedPickupAt)},
-		{"填报时间", local(m.CreatedAt)},
+		{"填报时间", local(w.filedAt())},
 		{"危险废物合计", kgText(m.Total) + " kg · " + fmt.Sprint(len(m.WasteIDs)) + " 批"},
 	})
 	if pe := w.s.Paper; pe != nil {
@@ -199,6 +199,16 @@ func (w *writer) header() {
 	if p.GetY() < top+qrSize+5 {
 		p.SetY(top + qrSize + 5)
 	}
+}
+
+// filedAt is when the manifest was filed: its first event's field time
+// (a manifest entered later, from paper, keeps the paper's), else when
+// the ledger recorded it.
+func (w *writer) filedAt() time.Time {
+	if st := w.s.Steps; len(st) > 0 && st[0].Type == ledger.EvManifestCreated {
+		return st[0].At
+	}
+	return w.s.Manifest.CreatedAt
 }
 
 // section draws a section title bar.
