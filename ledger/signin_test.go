@@ -62,7 +62,8 @@ func TestSignInFirstPasswordChange(t *testing.T) {
 	_, err = f.s.SignIn(f.ctx, SignInInput{Username: "13800000001", Password: "一个全新的好密码abc"})
 	require.NoError(t, err)
 
-	// Sign-out ends this session; everywhere ends them all.
+	// SignOut without everywhere ends only the calling session; with
+	// everywhere it ends every session of the person.
 	s2, err := f.s.SignIn(f.ctx, SignInInput{Username: "wang", Password: "一个全新的好密码abc"})
 	require.NoError(t, err)
 	require.NoError(t, f.s.SignOut(f.ctx, p, false))
