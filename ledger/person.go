@@ -296,11 +296,8 @@ func (s *Service) People(ctx context.Context, p Principal, partyID string) ([]*P
 			return err
 		}
 		prefix := proj.PartyPeoplePrefix(partyID)
-		var ids []string
-		if err := r.Scan(prefix, func(k, _ []byte) error {
-			ids = append(ids, string(k[len(prefix):]))
-			return nil
-		}); err != nil {
+		ids, err := idsUnder(r, prefix)
+		if err != nil {
 			return err
 		}
 		for _, id := range ids {

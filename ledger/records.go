@@ -199,3 +199,14 @@ func loadAlert(s proj.Store, id string) (*Alert, error) {
 	}
 	return &a, nil
 }
+
+// idsUnder lists the ids that follow prefix in the keys under it, in key
+// order (a party's people or tokens).
+func idsUnder(r *proj.Snapshot, prefix []byte) ([]string, error) {
+	var ids []string
+	err := r.Scan(prefix, func(k, _ []byte) error {
+		ids = append(ids, string(k[len(prefix):]))
+		return nil
+	})
+	return ids, err
+}
