@@ -21,6 +21,7 @@ const (
 	CodeConflict          = httpx.CodeConflict
 	CodeTooLarge          = httpx.CodeTooLarge
 	CodeRuleViolation     = httpx.CodeRuleViolation
+	CodeTooManyStreams    = httpx.CodeTooManyStreams
 	CodeInternal          = httpx.CodeInternal
 	CodeTimeout           = httpx.CodeTimeout
 	CodeUnavailable       = httpx.CodeUnavailable

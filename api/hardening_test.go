@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"net/http"
 	"strconv"
@@ -281,4 +282,116 @@ func TestOpenAPIMaxLengthIsTheTags(t *testing.T) {
 			assert.Equal(t, uint64(l.Max), *v.MaxLength, "%s: maxLength", name)
 		}
 	}
+}
+
+// TestTrackIsDedupedAndPaged: duplicate GPS points were accepted and every
+// GET returned the whole track (56 KB grew to 551 KB). A point in a slot
+// the track holds is dropped, a request of duplicates appends nothing, a
+// manifest answers with its latest 100 points, and the track is paged.
+func TestTrackIsDedupedAndPaged(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	w := ts.waste(d.gen, "900-214-08", 10)
+	m := ts.manifest(d.gen, d.recv, []actor{d.car1}, w)
+	ts.must(http.StatusOK, "POST", "/api/v1/manifests/"+m.ID+"/pickup", d.car1.token, scanBody(m), nil)
+	ts.must(http.StatusOK, "POST", "/api/v1/admin/clock", d.admin.token, map[string]any{"advance": "3h"}, nil)
+	end := ts.svc.Now().Truncate(10 * time.Second)
+	track := func(lat float64, shift time.Duration) map[string]any {
+		pts := make([]map[string]any, 1000)
+		for i := range pts {
+			at := end.Add(shift - time.Duration(999-i)*10*time.Second)
+			pts[i] = map[string]any{"lat": lat, "lon": 113.68, "at": at.Format(time.RFC3339Nano)}
+		}
+		return map[string]any{"points": pts}
+	}
+	path := "/api/v1/manifests/" + m.ID
+	var got ledger.Manifest
+	ts.must(http.StatusOK, "POST", path+"/positions", d.car1.token, track(34.75, 0), &got)
+	assert.Equal(t, 1000, got.TrackPoints)
+
+	size := ts.size()
+	for _, body := range []map[string]any{track(34.75, 0), track(34.90, 0), track(34.75, 4*time.Second)} {
+		ts.must(http.StatusOK, "POST", path+"/positions", d.car1.token, body, &got)
+		assert.Equal(t, 1000, got.TrackPoints, "duplicates are dropped")
+	}
+	assert.Equal(t, size, ts.size(), "a request of duplicates appends nothing")
+
+	a := ts.must(http.StatusOK, "GET", path, d.gen.token, nil, &got)
+	assert.Len(t, got.Track, ledger.TrackWindow)
+	assert.Less(t, len(a.body), 20_000, "the manifest answer is bounded")
+	var all []ledger.TrackPoint
+	cursor := ""
+	for {
+		var pg ledger.TrackPage
+		q := path + "/track?limit=300"
+		if cursor != "" {
+			q += "&cursor=" + cursor
+		}
+		ts.must(http.StatusOK, "GET", q, d.recv.token, nil, &pg)
+		all = append(all, pg.Items...)
+		if pg.NextCursor == "" {
+			break
+		}
+		cursor = pg.NextCursor
+	}
+	require.Len(t, all, 1000)
+	assert.Equal(t, got.Track, all[900:], "the window is the track's latest points")
+	assert.Equal(t, http.StatusNotFound, ts.do("GET", path+"/track", d.gen2.token, nil).status)
+	assert.Equal(t, http.StatusBadRequest, ts.do("GET", path+"/track?limit=2001", d.gen.token, nil).status)
+	assert.Equal(t, size, ts.size(), "reads append nothing")
+}
+
+// TestAlertStreamsAreCapped: 200 concurrent streams from one token were
+// accepted. A token may hold 4 (by default) and the server a configured
+// number; one more is 429 too_many_streams, and a closed stream makes room.
+func TestAlertStreamsAreCapped(t *testing.T) {
+	ts := newTestServerLedger(t, ledger.Config{MaxStreams: 6})
+	d := ts.district()
+	size := ts.size()
+	var cancels []func()
+	for range ledger.DefaultMaxStreamsPerToken {
+		_, _, cancel := openStream(t, ts, d.gen.token, "")
+		cancels = append(cancels, cancel)
+	}
+	a := ts.do("GET", "/api/v1/alerts/stream", d.gen.token, nil)
+	assert.Equal(t, http.StatusTooManyRequests, a.status, "%s", a)
+	assert.Equal(t, CodeTooManyStreams, a.errCode())
+	cancels[0]()
+	require.Eventually(t, func() bool {
+		cancel, status := tryStream(t, ts, d.gen.token)
+		if status == http.StatusOK {
+			cancels[0] = cancel
+		}
+		return status == http.StatusOK
+	}, 5*time.Second, 20*time.Millisecond, "a closed stream makes room")
+
+	// The server's limit, 6: two more from other tokens, then none.
+	for _, tok := range []string{d.insp.token, d.hosp.token} {
+		_, _, cancel := openStream(t, ts, tok, "")
+		cancels = append(cancels, cancel)
+	}
+	a = ts.do("GET", "/api/v1/alerts/stream", d.recv.token, nil)
+	assert.Equal(t, http.StatusTooManyRequests, a.status, "%s", a)
+	assert.Contains(t, string(a.body), "the server has 6 open")
+	for _, c := range cancels {
+		c()
+	}
+	assert.Equal(t, size, ts.size(), "nothing appended")
+}
+
+// tryStream opens a stream and answers its status; an open one is left
+// open for cancel to close.
+func tryStream(t *testing.T, ts *testServer, token string) (cancel func(), status int) {
+	ctx, stop := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, "GET", ts.url+"/api/v1/alerts/stream", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := ts.client.Do(req)
+	require.NoError(t, err)
+	if resp.StatusCode != http.StatusOK {
+		require.NoError(t, drain(resp))
+		stop()
+		return nil, resp.StatusCode
+	}
+	return func() { stop(); resp.Body.Close() }, resp.StatusCode
 }

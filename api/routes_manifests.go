@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/internal/manifestpdf"
@@ -27,6 +28,7 @@ func (s *Server) manifestRoutes() []route {
 		{method: http.MethodGet, path: "/manifests/:id", handler: s.getManifest},
 		{method: http.MethodGet, path: "/manifests/:id.pdf", handler: s.manifestPDF},
 		{method: http.MethodGet, path: "/manifests/:id/trace", handler: s.traceHandler},
+		{method: http.MethodGet, path: "/manifests/:id/track", handler: s.getTrack},
 		step(httpx.StepPickup),
 		step(httpx.StepHandover),
 		step(httpx.StepPositions),
@@ -101,6 +103,24 @@ func (s *Server) manifestPDF(c echo.Context) error {
 	h.Set(echo.HeaderContentDisposition, `inline; filename="manifest-`+sheet.Manifest.Number+`.pdf"`)
 	h.Set(echo.HeaderCacheControl, "private, no-store")
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}
+
+// getTrack serves one page of a manifest's GPS track: ?limit= (default
+// 500, at most 2000) points from ?cursor=.
+func (s *Server) getTrack(c echo.Context) error {
+	pg := ledger.Page{Cursor: c.QueryParam("cursor")}
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > ledger.MaxTrackPage {
+			return badRequest("limit", "must be an integer from 1 to %d", ledger.MaxTrackPage)
+		}
+		pg.Limit = n
+	}
+	l, err := s.svc.Track(c.Request().Context(), principal(c), c.Param("id"), pg)
+	if err != nil {
+		return err
+	}
+	return ok(c, l)
 }
 
 // manifestStep runs one step with httpx.ManifestStep.Run, as the web UI's

@@ -68,6 +68,9 @@ func applyAlertRaised(s proj.Store, e *chain.Event, d *AlertRaisedData) error {
 			return err
 		}
 	}
+	if err := proj.PutNotice(s, e.Index, a.ID, a.Parties); err != nil {
+		return err
+	}
 	return putAlert(s, nil, &a)
 }
 
@@ -101,6 +104,9 @@ func closeAlert(s proj.Store, e *chain.Event, fn func(a *Alert)) error {
 		if err := traceAlso(s, a.Subject, e); err != nil {
 			return err
 		}
+	}
+	if err := proj.PutNotice(s, e.Index, a.ID, a.Parties); err != nil {
+		return err
 	}
 	return putAlert(s, before, a)
 }

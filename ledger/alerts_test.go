@@ -348,11 +348,14 @@ func TestAlertAck(t *testing.T) {
 func TestAlertSubscribeScoped(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	hospCh, c1 := f.s.Subscribe(f.hosp)
+	hospCh, c1, err := f.s.Subscribe(f.hosp)
+	require.NoError(t, err)
 	defer c1()
-	genCh, c2 := f.s.Subscribe(f.gen)
+	genCh, c2, err := f.s.Subscribe(f.gen)
+	require.NoError(t, err)
 	defer c2()
-	inspCh, c3 := f.s.Subscribe(f.insp)
+	inspCh, c3, err := f.s.Subscribe(f.insp)
+	require.NoError(t, err)
 	defer c3()
 
 	w := f.wasteAt(f.hosp, "841-001-01", 5, f.clock.Now())

@@ -87,4 +87,8 @@ type Config struct {
 	Follow string
 	// SignIn guards sign-in and sessions (zero fields: defaults).
 	SignIn SignInPolicy
+	// MaxStreams bounds the live alert streams open at once (Subscribe),
+	// MaxStreamsPerToken those of one token; 0: DefaultMaxStreams and
+	// DefaultMaxStreamsPerToken.
+	MaxStreams, MaxStreamsPerToken int
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -164,21 +165,84 @@ func manifestBatchProblem(kind string, consignor, recv *Party, w *Waste) error {
 // manifest loads a manifest with its track.
 func (c *cmd) manifest(id string) (*Manifest, error) { return readManifest(c.tx, id) }
 
+// TrackWindow is how many GPS points a manifest is read with: the latest
+// received. The whole track is read page by page (Service.Track).
+const TrackWindow = 100
+
+// readManifest loads a manifest with the latest TrackWindow points of its
+// track.
 func readManifest(s proj.Store, id string) (*Manifest, error) {
 	m, err := loadManifest(s, id)
 	if err != nil {
 		return nil, err
 	}
-	m.Track = []TrackPoint{}
-	err = s.Scan(proj.TrackPrefix(id), func(_, v []byte) error {
+	m.Track, err = trackPoints(s, id, max(0, m.TrackPoints-TrackWindow), m.TrackPoints)
+	return m, err
+}
+
+// trackPoints reads GPS points from..to-1 of manifest id (never nil).
+func trackPoints(s proj.Store, id string, from, to int) ([]TrackPoint, error) {
+	out := make([]TrackPoint, 0, max(0, to-from))
+	err := proj.TrackPoints(s, id, from, to, func(_ int, v []byte) error {
 		var pt TrackPoint
 		if err := json.Unmarshal(v, &pt); err != nil {
 			return err
 		}
-		m.Track = append(m.Track, pt)
+		out = append(out, pt)
 		return nil
 	})
-	return m, err
+	return out, err
+}
+
+// TrackPage is one page of a manifest's GPS track.
+type TrackPage = List[TrackPoint]
+
+// MaxTrackPage is the most points one page of a track holds; the default
+// page is TrackDefaultPage.
+const (
+	MaxTrackPage     = 2000
+	TrackDefaultPage = 500
+)
+
+// Track returns one page of the GPS track of a manifest the caller may
+// see, in the order the points were received: pg.Limit points (default
+// TrackDefaultPage, at most MaxTrackPage) from pg.Cursor (the previous
+// page's NextCursor; "" is the first point).
+func (s *Service) Track(ctx context.Context, p Principal, id string, pg Page) (TrackPage, error) {
+	out := TrackPage{Items: []TrackPoint{}}
+	from := 0
+	if pg.Cursor != "" {
+		n, err := strconv.Atoi(pg.Cursor)
+		if err != nil || n < 0 {
+			return out, invalid("cursor", Text{"不是本接口给出的游标", "must be a cursor this route returned"})
+		}
+		from = n
+	}
+	limit := pg.Limit
+	switch {
+	case limit == 0:
+		limit = TrackDefaultPage
+	case limit < 0 || limit > MaxTrackPage:
+		return out, invalid("limit", Text{"应在 1 到 %d 之间", "must be between 1 and %d"}, MaxTrackPage)
+	}
+	err := s.view(func(r *proj.Snapshot) error {
+		m, err := loadManifest(r, id)
+		if err != nil {
+			return err
+		}
+		if !p.SeesAll() && !m.OnManifest(p.Party) {
+			return notFound("manifest", id)
+		}
+		to := min(m.TrackPoints, from+limit)
+		if out.Items, err = trackPoints(r, id, from, to); err != nil {
+			return err
+		}
+		if to < m.TrackPoints {
+			out.NextCursor = strconv.Itoa(to)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // visibleManifest loads a manifest the caller may see, else ErrNotFound.

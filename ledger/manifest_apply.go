@@ -240,6 +240,9 @@ func applyPositions(s proj.Store, e *chain.Event, d *ManifestPositionsData) erro
 		if err := setJSON(s, proj.TrackKey(m.ID, m.TrackPoints), TrackPoint(pt)); err != nil {
 			return err
 		}
+		if err := s.Set(proj.TrackSlotKey(m.ID, pt.At), nil); err != nil {
+			return err
+		}
 		m.TrackPoints++
 		if m.LastPositionAt == nil || pt.At.After(*m.LastPositionAt) {
 			at := pt.At

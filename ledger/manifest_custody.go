@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 )
 
 // labelMismatch compares the labels scanned with m's. It returns the
@@ -219,7 +221,17 @@ func (c *cmd) holder(id string, what Text) (*Manifest, error) {
 	return m, nil
 }
 
+// MaxTrackPoints is the most GPS points a manifest's track keeps: about
+// 83 hours at one point per slot (proj.TrackSlot, 10 s), longer than the
+// transit limit.
+const MaxTrackPoints = 30_000
+
 // Positions adds GPS track points from the carrier holding the manifest.
+// The track keeps at most one point per 10-second slot (proj.TrackSlot):
+// a point in a slot the track, or an earlier point of the request,
+// already holds is a duplicate and is dropped, as is every point once the
+// track holds MaxTrackPoints. A request whose points are all dropped
+// records nothing and answers the manifest as it is.
 func (s *Service) Positions(ctx context.Context, p Principal, id string, in PositionsInput) (*Manifest, error) {
 	p, err := p.actAs(RoleTransporter, "only a transporter sends positions")
 	if err != nil {
@@ -233,8 +245,9 @@ func (s *Service) Positions(ctx context.Context, p Principal, id string, in Posi
 		if err != nil {
 			return nil, err
 		}
-		pts := make([]TrackPointData, len(in.Points))
+		var pts []TrackPointData
 		latest := time.Time{}
+		slots := map[string]bool{}
 		for i, pt := range in.Points {
 			pt.At = pt.At.UTC().Truncate(time.Microsecond)
 			if pt.At.After(c.now.Add(s.rules.MaxFutureOccurrence)) {
@@ -243,10 +256,23 @@ func (s *Service) Positions(ctx context.Context, p Principal, id string, in Posi
 			if m.PickedUpAt != nil && pt.At.Before(m.PickedUpAt.Add(-time.Hour)) {
 				return nil, invalid(fmt.Sprintf("points[%d].at", i), Text{"不能早于提货时间", "must not be before the pickup"})
 			}
+			slot := string(proj.TrackSlotKey(m.ID, pt.At))
+			if slots[slot] || m.TrackPoints+len(pts) >= MaxTrackPoints {
+				continue
+			}
+			slots[slot] = true
+			if held, err := proj.TrackSlotHeld(c.tx, m.ID, pt.At); err != nil {
+				return nil, err
+			} else if held {
+				continue
+			}
 			if pt.At.After(latest) {
 				latest = pt.At
 			}
-			pts[i] = TrackPointData(pt)
+			pts = append(pts, TrackPointData(pt))
+		}
+		if len(pts) == 0 {
+			return c.manifest(m.ID)
 		}
 		occurred, err := c.occurred(in.OccurredAt, m.LastOccurredAt)
 		if err != nil {

@@ -238,9 +238,11 @@ func TestWatchFaultMakesReadOnly(t *testing.T) {
 	s := f.s
 	f.waste(f.gen, "900-041-49", 3)
 	require.NoError(t, s.CheckAtStart())
-	notes, cancel := s.Subscribe(f.insp)
+	notes, cancel, err := s.Subscribe(f.insp)
+	require.NoError(t, err)
 	defer cancel()
-	genNotes, cancelGen := s.Subscribe(f.gen)
+	genNotes, cancelGen, err := s.Subscribe(f.gen)
+	require.NoError(t, err)
 	defer cancelGen()
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})

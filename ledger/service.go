@@ -67,7 +67,7 @@ type Service struct {
 // Open opens the ledger and its projections.
 func Open(cfg Config) (*Service, error) {
 	s := &Service{cat: cfg.Catalog, cal: cfg.Calendar, prov: cfg.Province, city: cfg.City,
-		newID: cfg.NewID, lg: cfg.Logger, base: cfg.Clock, bus: newBus(), onCommit: cfg.OnCommit, signIn: cfg.SignIn.withDefaults()}
+		newID: cfg.NewID, lg: cfg.Logger, base: cfg.Clock, bus: newBus(cfg.MaxStreams, cfg.MaxStreamsPerToken), onCommit: cfg.OnCommit, signIn: cfg.SignIn.withDefaults()}
 	if s.cat == nil {
 		s.cat = catalog.Builtin()
 	}

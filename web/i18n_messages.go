@@ -41,6 +41,7 @@ var messages = map[string][2]string{
 	"err.method_not_allowed": {"不支持此请求方式。", "This page does not accept that kind of request."},
 	"err.not_acceptable":     {"无法以所请求的格式提供。", "This is not available in the format asked for."},
 	"err.payload_too_large":  {"提交的内容过大（超过 1 MiB）。", "What was sent is too large (over 1 MiB)."},
+	"err.too_many_streams":   {"打开的实时预警页面过多，请关闭其他页面后刷新。", "Too many live alert pages are open; close some and reload."},
 	"err.timeout":            {"处理超时，可能已记录也可能未记录：请刷新查看后再重试。", "This took too long; it may or may not have been recorded. Reload to check before trying again."},
 	"err.unavailable":        {"服务器正在关闭，请稍后重试。", "The server is shutting down; try again shortly."},
 	"banner.read_only":       {"台账完整性检查发现问题，系统已转为只读：可以查看，不能提交。管理员恢复完好的存储后才会恢复记录。", "The ledger's integrity check found a fault, so it is read-only: you can look but not submit until the operator restores a good store."},

@@ -188,7 +188,11 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	if o.witness == nil {
 		o.witness = &witnessOptions{}
 	}
+	if o.cfg.MaxStreams < 0 || o.cfg.MaxStreamsPerToken < 0 {
+		return fmt.Errorf("%w: max_streams and max_streams_per_token must not be negative", errUsage)
+	}
 	lcfg := ledger.Config{Dir: o.dir, Origin: o.cfg.Origin, Logger: logger,
+		MaxStreams: o.cfg.MaxStreams, MaxStreamsPerToken: o.cfg.MaxStreamsPerToken,
 		OnCommit: func(n int) { api.CommitSizes.Observe(float64(n)); o.witness.notify() }}
 	rules, err := o.cfg.rules()
 	if err != nil {

@@ -19,7 +19,7 @@ import (
 //	{
 //	  "data": "./data", "addr": "127.0.0.1:8080", "origin": "hwledger.local/410104",
 //	  "catalog_file": "hw-catalog-2025.csv", "holidays_file": "holidays.txt",
-//	  "request_timeout": "30s",
+//	  "request_timeout": "30s", "max_streams": 256, "max_streams_per_token": 4,
 //	  "background": {"sweep_every": "1m", "watch_every": "10s", "verify_every": "1h"},
 //	  "rules": {"medical_storage": "48h", "storage": "365d", "weight_tolerance": 0.1, "receipt_workdays": 5}
 //	}
@@ -27,14 +27,18 @@ import (
 // "rules" may name any field of ledger.Rules by its JSON name; the others
 // keep their defaults.
 type serveConfig struct {
-	Data           string                     `json:"data"`
-	Addr           string                     `json:"addr"`
-	Origin         string                     `json:"origin"`
-	CatalogFile    string                     `json:"catalog_file"`
-	HolidaysFile   string                     `json:"holidays_file"`
-	RequestTimeout string                     `json:"request_timeout"`
-	Background     map[string]string          `json:"background"`
-	Rules          map[string]json.RawMessage `json:"rules"`
+	Data           string `json:"data"`
+	Addr           string `json:"addr"`
+	Origin         string `json:"origin"`
+	CatalogFile    string `json:"catalog_file"`
+	HolidaysFile   string `json:"holidays_file"`
+	RequestTimeout string `json:"request_timeout"`
+	// MaxStreams and MaxStreamsPerToken bound the live alert streams
+	// (ledger.Config); 0: the defaults.
+	MaxStreams         int                        `json:"max_streams"`
+	MaxStreamsPerToken int                        `json:"max_streams_per_token"`
+	Background         map[string]string          `json:"background"`
+	Rules              map[string]json.RawMessage `json:"rules"`
 }
 
 func loadServeConfig(path string) (serveConfig, error) {

@@ -29,6 +29,7 @@ import (
 //	422 rule_violation      a domain rule refuses it
 //	429 too_many_attempts   too many failed sign-ins: the account is locked, or the address
 //	                        limited; retry_after says for how many seconds
+//	429 too_many_streams    the token, or the server, has as many alert streams open as it allows
 //	500 internal            nothing internal is disclosed
 //	503 timeout             the deadline passed before the ledger answered; it may or may
 //	                        not have been recorded: retry with the same Idempotency-Key
@@ -45,6 +46,7 @@ const (
 	CodeConflict          = "conflict"
 	CodeTooLarge          = "payload_too_large"
 	CodeRuleViolation     = "rule_violation"
+	CodeTooManyStreams    = "too_many_streams"
 	CodeInternal          = "internal"
 	CodeTimeout           = "timeout"
 	CodeUnavailable       = "unavailable"
@@ -57,7 +59,7 @@ const (
 // Codes lists every error code, in the order of the table above.
 var Codes = []string{CodeValidation, CodeUnauthenticated, CodeTOTPRequired, CodeForbidden, CodePasswordChange,
 	CodeNotFound, CodeMethodNotAllowed, CodeNotAcceptable, CodeInvalidTransition, CodeConflict, CodeTooLarge,
-	CodeRuleViolation, CodeTooManyAttempts, CodeInternal, CodeTimeout, CodeUnavailable, CodeReadOnly}
+	CodeRuleViolation, CodeTooManyAttempts, CodeTooManyStreams, CodeInternal, CodeTimeout, CodeUnavailable, CodeReadOnly}
 
 // ErrorBody is every error answer: {"error": {...}}.
 type ErrorBody struct {
@@ -161,6 +163,8 @@ func Problem(err error) (int, ErrorDetail) {
 		return http.StatusConflict, ErrorDetail{Code: CodeInvalidTransition, Message: err.Error()}
 	case errors.Is(err, ledger.ErrConflict):
 		return http.StatusConflict, ErrorDetail{Code: CodeConflict, Message: err.Error()}
+	case errors.Is(err, ledger.ErrTooManyStreams):
+		return http.StatusTooManyRequests, ErrorDetail{Code: CodeTooManyStreams, Message: err.Error()}
 	case errors.Is(err, ledger.ErrReadOnly):
 		return http.StatusServiceUnavailable, ErrorDetail{Code: CodeReadOnly, Message: err.Error()}
 	case errors.Is(err, context.DeadlineExceeded):

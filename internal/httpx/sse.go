@@ -57,7 +57,10 @@ func (s AlertStream) Serve(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ch, cancel := s.Service.Subscribe(s.Principal)
+	ch, cancel, err := s.Service.Subscribe(s.Principal)
+	if err != nil {
+		return err
+	}
 	defer cancel()
 	var backlog []ledger.AlertNotice
 	if have {

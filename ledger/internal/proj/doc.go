@@ -26,7 +26,8 @@
 //	c/…                        the log: package chain owns these keys
 //	p/<id>                     party: JSON (ledger.Party)
 //	pc/<credit code>           the id of the party with that credit code
-//	ps/<id>                    party summary: credit code "\n" name "\n" street
+//	ps/<id>                    party summary: the JSON array [credit code, name,
+//	                           street]
 //	x/pr/<role>/<id>           the party id, one key per party and role
 //	t/<sha256 hex of token>    token: JSON {"id","party","hash","person","revoked"}
 //	tid/<token id>             the sha256 hex of that token
@@ -45,12 +46,17 @@
 //	                           serial order; serial n is entry n−1
 //	m/<id>                     manifest: JSON (ledger.Manifest) without its track
 //	mt/<id>/<be64 n>           GPS point n of manifest id: JSON (ledger.TrackPoint)
+//	mts/<id>/<be64 slot>       empty: the track holds a point in that slot (its
+//	                           time's Unix second / 10, TrackSlot)
 //	mn/<yyyy><province><city>  the last manifest serial of that year and place,
 //	                           decimal, no leading zeros
 //	mo/<batch id>              the id of the open manifest the batch is on
 //	mc/<id>                    correction request: JSON (ledger.Correction)
 //	a/<id>                     alert: JSON (ledger.Alert)
 //	ac/<kind>/<subject>        the id of the open alert of that kind about subject
+//	an/<be64 index>            the id of the alert event index is about (raised,
+//	                           resolved or acknowledged): the notice index
+//	anp/<party>/<be64 index>   the same, for each party the alert concerns
 //	dl/<be64 h><be64 s>        deadline block: the deadlines in unix hour h of
 //	                           subjects whose seq>>5 is s, in the order added,
 //	                           each be64 unix seconds ‖ one byte n ‖ n bytes

@@ -19,11 +19,14 @@ const (
 	prefixLabel       = "wn/"              // wn/<generator>/<code digits>/<yyyymmdd>: label record
 	prefixManifest    = "m/"               // m/<id>: manifest record
 	prefixTrack       = "mt/"              // mt/<id>/<be64 n>: GPS point n of a manifest
+	prefixTrackSlot   = "mts/"             // mts/<id>/<be64 slot>: a GPS point in that slot
 	prefixManifestNo  = "mn/"              // mn/<year><province><city>: last manifest serial
 	prefixOpenMan     = "mo/"              // mo/<batch id>: id of the open manifest holding it
 	prefixCorrection  = "mc/"              // mc/<id>: correction request record
 	prefixAlert       = "a/"               // a/<id>: alert record
 	prefixAlertCond   = "ac/"              // ac/<kind>/<subject>: id of the open alert
+	prefixNotice      = "an/"              // an/<be64 index>: alert id of an alert event
+	prefixNoticeP     = "anp/"             // anp/<party>/<be64 index>: the same, per party
 	prefixDeadline    = "dl/"              // dl/<be64 hour><be64 seq>>deadlineBits>: deadline block
 	prefixTrace       = "ev/"              // ev/<subject>/<be64 index>: an event about a subject
 	prefixIndex       = "x/"               // x/<list><block>: posting block; x/pr/<role>/<id>: party by role
@@ -96,9 +99,6 @@ func ManifestKey(id string) []byte { return []byte(prefixManifest + id) }
 func TrackKey(id string, n int) []byte {
 	return binary.BigEndian.AppendUint64([]byte(prefixTrack+id+"/"), uint64(n))
 }
-
-// TrackPrefix is the prefix of the GPS points of manifest id, in order.
-func TrackPrefix(id string) []byte { return []byte(prefixTrack + id + "/") }
 
 // ManifestNoKey is the key of the last manifest serial of a year, province
 // and city ("2026" "41" "01").

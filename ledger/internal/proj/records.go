@@ -1,8 +1,8 @@
 package proj
 
 import (
+	"encoding/json"
 	"fmt"
-	"strings"
 )
 
 // Records that are keys of their own: the JSON records (party, token,
@@ -16,15 +16,20 @@ type Summary struct{ ID, CreditCode, Name, Street string }
 // SummaryKey is the key of party id's summary.
 func SummaryKey(id string) []byte { return []byte(prefixSummary + id) }
 
-// EncodeSummary is the stored value of a summary: credit code, name and
-// street, each ending at a newline but the last.
+// EncodeSummary is the stored value of a summary: the JSON array [credit
+// code, name, street]. JSON quotes each string, so any text (a newline in
+// a name) reads back as it was.
 func EncodeSummary(p Summary) []byte {
-	return []byte(p.CreditCode + "\n" + p.Name + "\n" + p.Street)
+	b, err := json.Marshal([3]string{p.CreditCode, p.Name, p.Street})
+	if err != nil {
+		panic(err) // three strings always marshal
+	}
+	return b
 }
 
 func decodeSummary(id string, b []byte) (Summary, error) {
-	f := strings.SplitN(string(b), "\n", 3)
-	if len(f) != 3 {
+	var f []string
+	if err := json.Unmarshal(b, &f); err != nil || len(f) != 3 {
 		return Summary{}, fmt.Errorf("corrupt party summary %s", id)
 	}
 	return Summary{ID: id, CreditCode: f[0], Name: f[1], Street: f[2]}, nil
