@@ -43,45 +43,56 @@ func textRuleOf(tag, param string) textRule {
 func registerText(v *validator.Validate) {
 	for _, tag := range []string{"text", "note"} {
 		must(v.RegisterValidation(tag, func(fl validator.FieldLevel) bool {
-			return textProblem(fl.Field().String(), textRuleOf(tag, fl.Param())) == ""
+			return textProblem(fl.Field().String(), textRuleOf(tag, fl.Param())) == Text{}
 		}))
 	}
 }
 
-// textProblem says why s breaks rule r, or "" when it does not.
-func textProblem(s string, r textRule) string {
+// textProblem says why s breaks rule r, in both languages, or the zero
+// Text when it does not.
+func textProblem(s string, r textRule) Text {
 	if !utf8.ValidString(s) {
-		return "must be valid UTF-8"
+		return Text{"不是有效的 UTF-8 文本", "must be valid UTF-8"}
 	}
 	n := 0
 	for _, c := range s {
 		n++
-		if p := charProblem(c, r.multiline); p != "" {
-			return fmt.Sprintf("must not hold %s (U+%04X, character %d)", p, c, n)
+		if p := charProblem(c, r.multiline); p.En != "" {
+			return Text{fmt.Sprintf("不能含有%s（U+%04X，第 %d 个字符）", p.Zh, c, n),
+				fmt.Sprintf("must not hold %s (U+%04X, character %d)", p.En, c, n)}
 		}
 	}
 	if n > r.max {
-		return fmt.Sprintf("must be at most %d characters (has %d)", r.max, n)
+		return Text{fmt.Sprintf("最多 %d 个字符（现有 %d 个）", r.max, n), fmt.Sprintf("must be at most %d characters (has %d)", r.max, n)}
 	}
-	return ""
+	return Text{}
 }
 
 // charProblem names the kind of character c is when a text may not hold
-// it, or "".
-func charProblem(c rune, multiline bool) string {
+// it, or the zero Text.
+func charProblem(c rune, multiline bool) Text {
 	switch {
 	case c == utf8.RuneError:
-		return "the replacement character, left by invalid UTF-8 or a lone surrogate"
+		return Text{"替换字符（无效的 UTF-8 或单独的代理项留下的）", "the replacement character, left by invalid UTF-8 or a lone surrogate"}
 	case multiline && (c == '\n' || c == '\r' || c == '\t'):
-		return ""
+		return Text{}
 	case c < 0x20 || (c >= 0x7f && c <= 0x9f):
-		return "a control character"
+		return Text{"控制字符", "a control character"}
 	case c == 0x2028 || c == 0x2029:
-		return "a line or paragraph separator"
+		return Text{"行分隔符或段分隔符", "a line or paragraph separator"}
 	case (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069):
-		return "a bidirectional formatting character"
+		return Text{"双向文本控制符", "a bidirectional formatting character"}
 	}
-	return ""
+	return Text{}
+}
+
+// textProblemOf is textProblem for the value of a failed text or note tag.
+func textProblemOf(fe validator.FieldError) Text {
+	s := reflect.ValueOf(fe.Value())
+	for s.Kind() == reflect.Pointer {
+		s = s.Elem()
+	}
+	return textProblem(s.String(), textRuleOf(fe.Tag(), fe.Param()))
 }
 
 // TextLimit is the limit of one text field, as its tag states it.

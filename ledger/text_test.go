@@ -86,7 +86,10 @@ func FuzzTextRule(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string, multiline bool) {
 		r := textRule{max: 50, multiline: multiline}
 		got := textProblem(s, r)
-		require.Equal(t, oracle(s, r), got == "", "textProblem(%q, %+v) = %q", s, r, got)
+		require.Equal(t, oracle(s, r), got == Text{}, "textProblem(%q, %+v) = %v", s, r, got)
+		if got != (Text{}) {
+			require.NotEmpty(t, got.Zh, "a refusal says why in Chinese too")
+		}
 		// Through the tags: a driver (text=100) and a cancel reason (note=1000).
 		err := ValidateInput(&CustodyInput{Labels: []string{"L"}, VehiclePlate: "P", Driver: s + "x"})
 		require.Equal(t, oracle(s+"x", textRule{max: 100}), err == nil, "driver %q: %v", s, err)

@@ -38,22 +38,25 @@ func TestTrackDropsDuplicatesAndIsCapped(t *testing.T) {
 	assert.Equal(t, first[len(first)-TrackWindow:], got.Track)
 
 	size := f.size()
-	for name, pts := range map[string][]TrackPoint{
-		"the same points again":          first,
-		"the same times, other places":   points(1000, 10*time.Second, now.Add(-time.Hour), 35.1),
-		"times in the same slots":        points(1000, 10*time.Second, now.Add(-time.Hour+3*time.Second), 34.7),
-		"one point a thousand times":     points(1000, 0, now.Add(-10*time.Minute), 34.7)[1:],
-		"one new point, many duplicates": append(points(999, 0, now.Add(-20*time.Minute), 34.7), first[:1]...),
+	for _, c := range []struct {
+		name string
+		pts  []TrackPoint
+		kept int // points the request adds
+	}{
+		{"the same points again", first, 0},
+		{"the same times, other places", points(1000, 10*time.Second, now.Add(-time.Hour), 35.1), 0},
+		{"times in the same slots", points(1000, 10*time.Second, now.Add(-time.Hour+3*time.Second), 34.7), 0},
+		{"one point a thousand times", points(1000, 0, now.Add(-10*time.Minute), 34.7), 1},
+		{"one new point, many duplicates", append(points(999, 0, now.Add(-20*time.Minute), 34.7), first[:1]...), 1},
 	} {
-		got, err := f.s.Positions(f.ctx, f.car1, m.ID, PositionsInput{Points: pts})
-		require.NoError(t, err, name)
-		if name == "one point a thousand times" || name == "one new point, many duplicates" {
+		before := f.getM(m.ID).TrackPoints
+		got, err := f.s.Positions(f.ctx, f.car1, m.ID, PositionsInput{Points: c.pts})
+		require.NoError(t, err, c.name)
+		assert.Equal(t, before+c.kept, got.TrackPoints, c.name)
+		if c.kept > 0 {
 			size++
-			assert.Equal(t, size, f.size(), "%s: one event, with one point", name)
-			continue
 		}
-		assert.Equal(t, size, f.size(), "%s: nothing appended", name)
-		assert.Equal(t, 1000, got.TrackPoints, name)
+		assert.Equal(t, size, f.size(), "%s: one event when a point is kept, else none", c.name)
 	}
 	m = f.getM(m.ID)
 	require.Equal(t, 1002, m.TrackPoints)

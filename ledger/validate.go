@@ -175,11 +175,7 @@ func ruleText(fe validator.FieldError) string {
 		}
 		return "must be a time in the form " + fe.Param()
 	case "text", "note":
-		s := reflect.ValueOf(fe.Value())
-		for s.Kind() == reflect.Pointer {
-			s = s.Elem()
-		}
-		return textProblem(s.String(), textRuleOf(fe.Tag(), fe.Param()))
+		return textProblemOf(fe).En
 	case "form":
 		return "must be one of " + strings.Join(WasteForms, ", ")
 	case "roles":

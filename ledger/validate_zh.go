@@ -3,10 +3,8 @@ package ledger
 import (
 	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 )
@@ -75,11 +73,7 @@ func ruleTextZh(fe validator.FieldError) string {
 		}
 		return "每项应为" + strings.Join(names, "、") + "之一"
 	case "text", "note":
-		s, _ := fe.Value().(string)
-		if n, err := strconv.Atoi(p); err == nil && utf8.RuneCountInString(s) > n {
-			return "最多 " + p + " 个字符"
-		}
-		return "含有不允许的字符（控制字符或方向控制符）"
+		return textProblemOf(fe).Zh
 	}
 	return "不符合规则（" + fe.Tag() + "）"
 }
