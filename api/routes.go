@@ -46,6 +46,7 @@ func (s *Server) routes() []route {
 	t = append(t, s.filingRoutes()...)
 	t = append(t, s.ledgerRoutes()...)
 	t = append(t, s.tlogRoutes()...)
+	t = append(t, s.webhookRoutes()...)
 	t = append(t, s.verifyRoutes()...)
 	t = append(t, s.adminRoutes()...)
 	return t

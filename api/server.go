@@ -14,6 +14,7 @@ import (
 	"github.com/hwledger/hwledger/internal/manifestpdf"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/mirror"
+	"github.com/hwledger/hwledger/webhook"
 	"github.com/hwledger/hwledger/witness"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -60,6 +61,9 @@ type Config struct {
 	// ledger (hwledger mirror): every write answers 503 read_only, and
 	// /healthz reports the mirror's position.
 	Mirror *mirror.Mirror
+	// Webhooks, if set, delivers the ledger's events to subscriptions
+	// (POST /webhooks); without it subscribing answers 503 unavailable.
+	Webhooks *webhook.Dispatcher
 }
 
 // hsts is the Strict-Transport-Security value sent when Config.Secure.

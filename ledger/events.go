@@ -109,6 +109,13 @@ const (
 	// EvAlertAcked: an inspector acknowledges an open alert
 	// (AlertAcknowledgedData). Subject: the alert.
 	EvAlertAcked = "alert.acknowledged"
+	// EvWebhookSubscribed: a party, or an inspector for the bureau,
+	// subscribes a URL to the events it may see; the data holds no secret
+	// (WebhookSubscribedData). Subject: the subscription.
+	EvWebhookSubscribed = "webhook.subscribed"
+	// EvWebhookDeleted: the subscription ends (WebhookDeletedData).
+	// Subject: the subscription.
+	EvWebhookDeleted = "webhook.deleted"
 )
 
 // eventTypes is the table of event types: each type's data struct and
@@ -142,6 +149,8 @@ var eventTypes = map[string]eventType{
 	EvClassSet:            on[ClassSetData](applyClassSet),
 	EvPlanFiled:           on[PlanFiledData](applyPlanFiled),
 	EvDeclarationFiled:    on[DeclarationFiledData](applyDeclarationFiled),
+	EvWebhookSubscribed:   on[WebhookSubscribedData](applyWebhookSubscribed),
+	EvWebhookDeleted:      on[WebhookDeletedData](applyWebhookDeleted),
 }
 
 // eventType is one row of eventTypes.

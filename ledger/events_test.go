@@ -143,6 +143,12 @@ func goldenStory(t *testing.T) [][]byte {
 	_, err = s.DisablePerson(ctx, mgr, op.Person.ID)
 	require.NoError(t, err)
 
+	// A webhook subscription for the receiver, then deleted.
+	hook, err := s.SubscribeWebhook(ctx, f.recv, WebhookInput{URL: "https://erp.example.com/hwledger"})
+	require.NoError(t, err)
+	_, err = s.DeleteWebhook(ctx, f.recv, hook.ID)
+	require.NoError(t, err)
+
 	var out [][]byte
 	seen := map[string]bool{}
 	require.NoError(t, s.Log().Events(0, int(f.size()), func(_ uint64, b []byte) error {

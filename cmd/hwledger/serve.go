@@ -191,9 +191,10 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	if o.cfg.MaxStreams < 0 || o.cfg.MaxStreamsPerToken < 0 {
 		return fmt.Errorf("%w: max_streams and max_streams_per_token must not be negative", errUsage)
 	}
+	var hooks webhookHooks
 	lcfg := ledger.Config{Dir: o.dir, Origin: o.cfg.Origin, Logger: logger,
 		MaxStreams: o.cfg.MaxStreams, MaxStreamsPerToken: o.cfg.MaxStreamsPerToken,
-		OnCommit: func(n int) { api.CommitSizes.Observe(float64(n)); o.witness.notify() }}
+		OnCommit: func(n int) { api.CommitSizes.Observe(float64(n)); o.witness.notify(); hooks.notify() }}
 	rules, err := o.cfg.rules()
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -292,8 +293,17 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	if err != nil {
 		return err
 	}
+	webhooks, err := hooks.open(svc, o.dir, witnesses, logger)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := webhooks.Close(); err != nil {
+			logger.Error("closing the webhook store", "err", err)
+		}
+	}()
 	srv, err := api.New(api.Config{Service: svc, Logger: logger, TestClock: o.testTime, RequestTimeout: timeout, Web: mountWeb,
-		Witnesses: witnesses, Secure: o.secure(), MetricsElsewhere: o.metricsAddr != "", PDFFont: font})
+		Witnesses: witnesses, Secure: o.secure(), MetricsElsewhere: o.metricsAddr != "", PDFFont: font, Webhooks: webhooks})
 	if err != nil {
 		return err
 	}
@@ -328,6 +338,8 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	bgCtx, stopBg := context.WithCancel(context.Background())
 	bgDone := make(chan struct{})
 	go func() { defer close(bgDone); svc.RunBackground(bgCtx, bg) }()
+	webhooksDone := make(chan struct{})
+	go func() { defer close(webhooksDone); webhooks.Run(bgCtx) }()
 	witnessDone := make(chan struct{})
 	go func() {
 		defer close(witnessDone)
@@ -375,6 +387,7 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	}
 	stopBg()
 	<-bgDone
+	<-webhooksDone
 	<-witnessDone
 	if err == nil {
 		fmt.Fprintln(stdout, "hwledger stopped")

@@ -57,6 +57,7 @@
 //	an/<be64 index>            the id of the alert event index is about (raised,
 //	                           resolved or acknowledged): the notice index
 //	anp/<party>/<be64 index>   the same, for each party the alert concerns
+//	hk/<id>                    webhook subscription: JSON (ledger.Webhook)
 //	dl/<be64 h><be64 s>        deadline block: the deadlines in unix hour h of
 //	                           subjects whose seq>>5 is s, in the order added,
 //	                           each be64 unix seconds ‖ one byte n ‖ n bytes

@@ -27,6 +27,7 @@ const (
 	prefixAlertCond   = "ac/"              // ac/<kind>/<subject>: id of the open alert
 	prefixNotice      = "an/"              // an/<be64 index>: alert id of an alert event
 	prefixNoticeP     = "anp/"             // anp/<party>/<be64 index>: the same, per party
+	prefixWebhook     = "hk/"              // hk/<id>: webhook subscription record
 	prefixDeadline    = "dl/"              // dl/<be64 hour><be64 seq>>deadlineBits>: deadline block
 	prefixTrace       = "ev/"              // ev/<subject>/<be64 index>: an event about a subject
 	prefixIndex       = "x/"               // x/<list><block>: posting block; x/pr/<role>/<id>: party by role
@@ -148,6 +149,9 @@ func PartyTokenKey(party, id string) []byte { return []byte(prefixPartyToken + p
 // PartyTokensPrefix is the prefix of party's token keys; the token id
 // follows it.
 func PartyTokensPrefix(party string) []byte { return []byte(prefixPartyToken + party + "/") }
+
+// WebhookKey is the key of webhook subscription id's record.
+func WebhookKey(id string) []byte { return []byte(prefixWebhook + id) }
 
 // IdemKey is the key of a party's idempotency record for a client key.
 func IdemKey(party, key string) []byte { return []byte(prefixIdem + party + "/" + key) }

@@ -72,3 +72,8 @@ func EachTrace(s Store, subject string, fn func(index uint64) error) error {
 	prefix := []byte(prefixTrace + subject + "/")
 	return s.Scan(prefix, func(k, _ []byte) error { return fn(fromBe64(k[len(prefix):])) })
 }
+
+// EachWebhook calls fn with every webhook subscription record.
+func EachWebhook(s Store, fn func(record []byte) error) error {
+	return s.Scan([]byte(prefixWebhook), func(_, v []byte) error { return fn(v) })
+}
