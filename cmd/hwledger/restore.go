@@ -196,10 +196,18 @@ func restoreFrom(ctx context.Context, dir string, o restoreOptions, skey []byte)
 		return r, err
 	}
 	r.origin = dst.Log().Origin()
+	// A few imports in flight: the writer applies one chunk while it
+	// syncs the one before.
 	var buf [][]byte
+	var inflight []func() error
 	flush := func() error {
-		err := dst.Import(ctx, buf, nil)
-		buf = buf[:0]
+		inflight = append(inflight, dst.StartImport(ctx, buf, nil))
+		buf = nil
+		if len(inflight) < 3 {
+			return nil
+		}
+		err := inflight[0]()
+		inflight = inflight[1:]
 		return err
 	}
 	if size > 0 {
@@ -211,6 +219,11 @@ func restoreFrom(ctx context.Context, dir string, o restoreOptions, skey []byte)
 		})
 		if err == nil && len(buf) > 0 {
 			err = flush()
+		}
+	}
+	for _, wait := range inflight {
+		if werr := wait(); err == nil {
+			err = werr
 		}
 	}
 	if cerr := dst.Close(); err == nil {
