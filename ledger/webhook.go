@@ -106,12 +106,36 @@ func checkWebhookURL(s string) error {
 	return nil
 }
 
-// SubscribeWebhook records a subscription for p: an inspector (or an admin)
-// subscribes for the bureau, any other party for the events it may see.
-// The secret that signs its deliveries is package webhook's.
+// subscriber returns p acting to manage subscriptions, and the scope it
+// subscribes: an inspector (or an admin) for the bureau; for its party, a
+// manager of the party, or the party's own token (no person). An operator
+// may not.
+func (p Principal) subscriber() (Principal, string, error) {
+	switch {
+	case p.Party == "":
+		return p, "", ErrUnauthenticated
+	case p.Has(RoleInspector):
+		p.acting = RoleInspector
+		return p, ScopeBureau, nil
+	case p.Has(RoleAdmin):
+		p.acting = RoleAdmin
+		return p, ScopeBureau, nil
+	case p.Person == nil:
+		return p, ScopeParty, nil
+	case p.PersonRole == PersonManager:
+		p.acting = Role(PersonManager)
+		return p, ScopeParty, nil
+	}
+	return p, "", fmt.Errorf("%w: a manager of the party (or the party's token) manages its webhooks, an inspector the bureau's", ErrForbidden)
+}
+
+// SubscribeWebhook records a subscription for p (see subscriber for who
+// may, and for what). The secret that signs its deliveries is package
+// webhook's.
 func (s *Service) SubscribeWebhook(ctx context.Context, p Principal, in WebhookInput) (*Webhook, error) {
-	if p.Party == "" {
-		return nil, ErrUnauthenticated
+	p, scope, err := p.subscriber()
+	if err != nil {
+		return nil, err
 	}
 	in.URL = strings.TrimSpace(in.URL)
 	if err := ValidateInput(&in); err != nil {
@@ -119,10 +143,6 @@ func (s *Service) SubscribeWebhook(ctx context.Context, p Principal, in WebhookI
 	}
 	if err := checkWebhookURL(in.URL); err != nil {
 		return nil, err
-	}
-	scope := ScopeParty
-	if p.SeesAll() {
-		scope = ScopeBureau
 	}
 	return exec(ctx, s, p, func(c *cmd) (*Webhook, error) {
 		occurred, err := c.occurred(in.OccurredAt, time.Time{})
@@ -144,9 +164,13 @@ func (s *Service) SubscribeWebhook(ctx context.Context, p Principal, in WebhookI
 	})
 }
 
-// DeleteWebhook ends a subscription that p may see: nothing more is
-// delivered.
+// DeleteWebhook ends a subscription that p may see and manage (the
+// subscriber rule): nothing more is delivered.
 func (s *Service) DeleteWebhook(ctx context.Context, p Principal, id string) (*Webhook, error) {
+	p, _, err := p.subscriber()
+	if err != nil {
+		return nil, err
+	}
 	return exec(ctx, s, p, func(c *cmd) (*Webhook, error) {
 		w, err := loadWebhook(c.tx, id)
 		if err != nil || !canSeeWebhook(p, w) {

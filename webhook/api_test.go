@@ -40,7 +40,7 @@ func TestWebhookRoutes(t *testing.T) {
 	client := &http.Client{Transport: apitest.New(t, doc).Transport(nil)}
 	tokens := map[string]string{}
 	for name, p := range map[string]ledger.Principal{"genA": dist.genA, "genB": dist.genB, "insp": dist.insp} {
-		_, tok, err := svc.CreateToken(t.Context(), dist.admin, p.Party)
+		_, tok, err := svc.CreateToken(t.Context(), dist.admin, p.Party, ledger.TokenInput{})
 		require.NoError(t, err)
 		tokens[name] = tok
 	}

@@ -148,7 +148,7 @@ func newDistrict(t *testing.T, svc *ledger.Service) *district {
 		}
 		p, err := svc.RegisterParty(ctx, d.admin, in)
 		require.NoError(t, err)
-		_, tok, err := svc.CreateToken(ctx, d.admin, p.ID)
+		_, tok, err := svc.CreateToken(ctx, d.admin, p.ID, ledger.TokenInput{})
 		require.NoError(t, err)
 		pr, err := svc.Authenticate(tok)
 		require.NoError(t, err)
