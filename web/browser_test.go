@@ -218,8 +218,9 @@ func (s *browserSession) travel(d time.Duration, lat, lon float64) {
 func (s *browserSession) signIn(token, wantPath string) {
 	s.t.Helper()
 	s.open("/signin")
+	s.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("details.token-signin").open = true`))
 	s.set("#token", token)
-	s.click("#signin")
+	s.click("#signin-token")
 	if p := s.path(); p != wantPath {
 		s.t.Fatalf("signed in at %s, want %s", p, wantPath)
 	}

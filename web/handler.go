@@ -25,10 +25,11 @@ type Options struct {
 	// Secure marks the session cookie Secure; set it when the UI is served
 	// over HTTPS (it then also sends Strict-Transport-Security).
 	Secure bool
-	// SessionIdle signs a session out after this long without a request.
-	// Default 8 hours (a driver's shift).
+	// SessionIdle signs a session begun with a token out after this long
+	// without a request. Default 8 hours (a driver's shift). A person's
+	// sessions follow the ledger's SignInPolicy.
 	SessionIdle time.Duration
-	// MaxSessions bounds the sessions kept in memory; the least recently
+	// MaxSessions bounds the token sessions kept in memory; the least recently
 	// used is dropped beyond it. Default 10,000.
 	MaxSessions int
 	// Logger receives internal errors (never shown to users).
@@ -98,6 +99,15 @@ func (h *Handler) routes() error {
 	m.HandleFunc("GET /signin", h.signInPage)
 	m.HandleFunc("POST /signin", h.signIn)
 	m.HandleFunc("POST /signout", h.signOut)
+	m.HandleFunc("GET /password", h.passwordPage)
+	m.HandleFunc("POST /password", h.changePassword)
+	m.HandleFunc("GET /account", h.accountPage)
+	m.HandleFunc("POST /account/totp", h.startTOTP)
+	m.HandleFunc("POST /account/totp/confirm", h.confirmTOTP)
+	m.HandleFunc("POST /account/signout-everywhere", h.signOutEverywhere)
+	m.HandleFunc("GET /people", h.peoplePage)
+	m.HandleFunc("POST /people", h.addPerson)
+	m.HandleFunc("POST /people/{id}/{action}", h.personAction)
 	m.HandleFunc("GET /ui/catalog.json", h.catalogJSON)
 
 	// Generator.
@@ -169,6 +179,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.renderError(w, r, http.StatusForbidden, "err.csrf")
 			return
 		}
+	}
+	if st.signedIn && st.p.MustChangePassword && !beforePasswordChange(r.URL.Path) {
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/password", http.StatusSeeOther)
+		} else {
+			h.renderError(w, r, http.StatusForbidden, "err.password_change_required")
+		}
+		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodPost && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, POST")

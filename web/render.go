@@ -78,6 +78,12 @@ func (v *view) En() bool { return v.Lang == langEn }
 // Has reports whether the signed-in party holds role.
 func (v *view) Has(role string) bool { return v.P.Has(ledger.Role(role)) }
 
+// IsMe reports whether person id is the person signed in.
+func (v *view) IsMe(id string) bool { return v.P.Person != nil && v.P.Person.ID == id }
+
+// Locked reports whether p's account is locked now.
+func (v *view) Locked(p *ledger.Person) bool { return p.LockedUntil != nil && v.Now.Before(*p.LockedUntil) }
+
 // CodeName is a catalogue name in the page's language.
 func (v *view) CodeName(zh, en string) string {
 	if v.Lang == langEn && en != "" {
@@ -133,6 +139,12 @@ func navFor(p ledger.Principal, path string) []navItem {
 	add("/manifests", "nav.manifests")
 	add("/trace", "nav.trace")
 	add("/ledger", "nav.ledger")
+	if p.Has(ledger.RoleAdmin) || p.PersonRole == ledger.PersonManager {
+		add("/people", "nav.people")
+	}
+	if p.Person != nil && p.Session != "" {
+		add("/account", "nav.account")
+	}
 	return n
 }
 
@@ -207,6 +219,12 @@ func classify(lang string, err error) (status int, key, detail string, fields ma
 var shanghai = workday.Shanghai
 
 var funcs = template.FuncMap{
+	"derefTime": func(t *time.Time) time.Time {
+		if t == nil {
+			return time.Time{}
+		}
+		return *t
+	},
 	"kg": func(g ledger.Grams) string { return kgString(g) },
 	"dt": func(t time.Time) string {
 		if t.IsZero() {

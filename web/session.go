@@ -8,15 +8,19 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
 )
 
-// sessionCookie holds the random session id. Every browser gets one, signed
-// in or not (the CSRF token of the sign-in form is bound to it); only a
-// signed-in id has an entry in the store.
-const sessionCookie = "hw_sid"
+// sessionCookie holds the random session id (httpx.SessionCookie). Every
+// browser gets one, signed in or not (the CSRF token of the sign-in form
+// is bound to it). A person's session is the ledger's (kept in the store:
+// a restart signs nobody out); a session signed in with a token is kept
+// here, in memory.
+const sessionCookie = httpx.SessionCookie
 
-// session is one signed-in browser. The token never leaves the server.
+// session is one browser signed in with a token. The token never leaves
+// the server.
 type session struct {
 	token string
 	seen  time.Time
@@ -24,7 +28,7 @@ type session struct {
 
 // sessionStore maps session ids to tokens in memory. Sessions end on
 // sign-out, after idle time without a request, or when the store is full
-// (the least recently used goes first). A restart signs everyone out.
+// (the least recently used goes first). A restart ends them.
 type sessionStore struct {
 	mu   sync.Mutex
 	m    map[string]*session // guarded by mu
@@ -130,6 +134,14 @@ func (h *Handler) loadState(w http.ResponseWriter, r *http.Request) *state {
 		h.setSessionCookie(w, st.sid)
 	}
 	st.csrf = h.csrfToken(st.sid)
+	if p, err := h.svc.SessionPrincipal(r.Context(), st.sid); err == nil {
+		party, err := h.svc.Party(r.Context(), p.Party)
+		if err != nil {
+			return st
+		}
+		st.signedIn, st.p, st.party = true, p, party
+		return st
+	}
 	if tok, ok := h.sessions.get(st.sid); ok {
 		p, err := h.svc.Authenticate(tok)
 		if err != nil { // revoked: sign out
@@ -146,6 +158,5 @@ func (h *Handler) loadState(w http.ResponseWriter, r *http.Request) *state {
 }
 
 func (h *Handler) setSessionCookie(w http.ResponseWriter, id string) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true,
-		Secure: h.opts.Secure, SameSite: http.SameSiteStrictMode})
+	httpx.SetSessionCookie(w, id, h.opts.Secure)
 }

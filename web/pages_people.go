@@ -1,0 +1,106 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/hwledger/hwledger/ledger"
+)
+
+// The people page: a party's manager (or an admin, for the admin's own
+// party) lists, adds, disables and resets the party's people. A one-time
+// password is shown once, on the page that follows the step.
+
+type peopleData struct {
+	People []*ledger.Person
+	// New is the person just added or reset, with their one-time password.
+	New    *ledger.NewPerson
+	Error  string
+	Fields map[string]string
+	Form   ledger.PersonInput
+	Roles  []string // the roles the form offers
+}
+
+// needManager is need for a manager (a person) or an admin.
+func (h *Handler) needManager(w http.ResponseWriter, r *http.Request) (*state, bool) {
+	st, ok := h.need(w, r)
+	if !ok {
+		return nil, false
+	}
+	if !st.p.Has(ledger.RoleAdmin) && st.p.PersonRole != ledger.PersonManager {
+		h.renderError(w, r, http.StatusForbidden, "err.forbidden")
+		return nil, false
+	}
+	return st, true
+}
+
+func (h *Handler) renderPeople(w http.ResponseWriter, r *http.Request, st *state, status int, d peopleData) {
+	people, err := h.svc.People(r.Context(), st.p, st.p.Party)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.People = people
+	d.Roles = []string{string(ledger.PersonOperator), string(ledger.PersonManager)}
+	if st.p.Has(ledger.RoleAdmin) {
+		d.Roles = append(d.Roles, string(ledger.PersonInspector), string(ledger.PersonAdmin))
+	}
+	h.render(w, r, status, "people", "people.title", d)
+}
+
+func (h *Handler) peoplePage(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.needManager(w, r)
+	if !ok {
+		return
+	}
+	h.renderPeople(w, r, st, http.StatusOK, peopleData{})
+}
+
+func (h *Handler) addPerson(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.needManager(w, r)
+	if !ok {
+		return
+	}
+	in := ledger.PersonInput{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"),
+		Username: r.PostFormValue("username"), Role: ledger.PersonRole(r.PostFormValue("role"))}
+	np, err := h.svc.AddPerson(clientContext(r), st.p, st.p.Party, in)
+	if err != nil {
+		status, key, _, fields := classify(st.lang, err)
+		if status >= 500 {
+			h.fail(w, r, err)
+			return
+		}
+		h.renderPeople(w, r, st, status, peopleData{Error: key, Fields: fields, Form: in})
+		return
+	}
+	h.renderPeople(w, r, st, http.StatusCreated, peopleData{New: np})
+}
+
+func (h *Handler) personAction(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.needManager(w, r)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	var np *ledger.NewPerson
+	var err error
+	switch r.PathValue("action") {
+	case "disable":
+		_, err = h.svc.DisablePerson(clientContext(r), st.p, id)
+	case "reset":
+		np, err = h.svc.ResetPassword(clientContext(r), st.p, id)
+	case "remove-totp":
+		_, err = h.svc.RemoveTOTP(clientContext(r), st.p, id)
+	default:
+		h.renderError(w, r, http.StatusNotFound, "err.not_found")
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if np != nil {
+		h.renderPeople(w, r, st, http.StatusOK, peopleData{New: np})
+		return
+	}
+	http.Redirect(w, r, "/people", http.StatusSeeOther)
+}
