@@ -82,7 +82,9 @@ func (v *view) Has(role string) bool { return v.P.Has(ledger.Role(role)) }
 func (v *view) IsMe(id string) bool { return v.P.Person != nil && v.P.Person.ID == id }
 
 // Locked reports whether p's account is locked now.
-func (v *view) Locked(p *ledger.Person) bool { return p.LockedUntil != nil && v.Now.Before(*p.LockedUntil) }
+func (v *view) Locked(p *ledger.Person) bool {
+	return p.LockedUntil != nil && v.Now.Before(*p.LockedUntil)
+}
 
 // CodeName is a catalogue name in the page's language.
 func (v *view) CodeName(zh, en string) string {
