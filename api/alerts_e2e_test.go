@@ -257,6 +257,10 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 	small["license"] = map[string]any{"number": "豫环许可危废字41010009", "codes": []string{"HW08"},
 		"methods": []string{"D10"}, "capacity_tonnes": 1, "valid_from": "2024-01-01", "valid_to": "2028-12-31"}
 	smallRx := ts.register(small)
+	coll := partyBody(10, "管城危废收集站", "collector")
+	coll["license"] = map[string]any{"kind": "collection", "number": "豫环收集字41010001", "codes": []string{"HW08", "HW49"},
+		"methods": []string{}, "capacity_tonnes": 100, "valid_from": "2025-06-01", "valid_to": "2028-05-31"}
+	collector := ts.register(coll)
 	insp := d.insp.token
 
 	// Streams, open before anything happens.
@@ -315,11 +319,13 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 	wC := n.ts.waste(d.gen, "900-214-08", 1100) // capacity, then disposal
 
 	wJ := n.ts.waste(d.gen, "900-214-08", 10) // rejected, then redirected
+	wK := n.ts.waste(d.gen, "900-214-08", 10) // kept by a collector
 	mT := n.ts.manifest(d.gen, d.recv, []actor{d.car1}, wT)
 	mR := n.ts.manifest(d.gen2, d.recv, []actor{d.car2}, wR)
 	mD := n.ts.manifest(d.gen, d.recv, []actor{d.car1}, wD)
 	mC := n.ts.manifest(d.gen, smallRx, []actor{d.car1}, wC)
 	mJ := n.ts.manifest(d.gen, d.recv, []actor{d.car2}, wJ)
+	mK := n.ts.manifest(d.gen, collector, []actor{d.car2}, wK)
 	ship(mT, d.car1, d.recv, false)
 	ship(mR, d.car2, d.recv, true)
 	var mRNow ledger.Manifest
@@ -339,6 +345,7 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 	refused["accepted"] = false
 	ship(mJ, d.car2, d.recv, true, refused)
 	n.one(insp, ledger.AlertDiscrepancy, mJ.ID, ledger.AlertOpen)
+	ship(mK, d.car2, collector, true, line(wK, 10, 2))
 	// capacity_warning: 1.1 t accepted by a receiver licensed for 1 t a year.
 	ship(mC, d.car1, smallRx, true, line(wC, 1100, 2))
 	capAlert := n.one(insp, ledger.AlertCapacity, smallRx.id+"-2026", ledger.AlertOpen)
@@ -479,6 +486,19 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 	rInsp.waitFor(t, ledger.EvAlertResolved, ledger.AlertStorageOverdue, wMed.ID)
 	rGen2.waitFor(t, ledger.EvAlertResolved, ledger.AlertReceiptOverdue, mR.ID)
 	rHosp.waitFor(t, ledger.EvAlertResolved, ledger.AlertStorageOverdue, wMed.ID)
+
+	// --- collection_overdue: the collector has not passed the batch on
+	// within 90 working days of receiving it. ---
+	var kept ledger.Waste
+	n.ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+wK.ID, d.gen.token, nil, &kept)
+	require.NotNil(t, kept.CollectionDue)
+	assert.Equal(t, n.ts.svc.Calendar().AddWorkdays(t0, 90), *kept.CollectionDue)
+	n.advance(kept.CollectionDue.Add(-time.Minute).Sub(n.ts.svc.Now()))
+	assert.Empty(t, n.about(insp, ledger.AlertCollectionOverdue, wK.ID))
+	n.advance(time.Minute)
+	col := n.one(insp, ledger.AlertCollectionOverdue, wK.ID, ledger.AlertOpen)
+	assert.Equal(t, collector.id, col.Party)
+	rGen.waitFor(t, ledger.EvAlertRaised, ledger.AlertCollectionOverdue, wK.ID)
 
 	// --- storage_due_soon / storage_overdue, other waste: 335 d / 365 d;
 	// disposal_overdue: received, not disposed of within 1 year. ---

@@ -145,6 +145,7 @@ func TestOpenAPIEnums(t *testing.T) {
 		"ManifestStatus":   ledger.ManifestStatuses,
 		"ManifestKind":     ledger.ManifestKinds,
 		"CorrectionStatus": ledger.CorrectionStatuses,
+		"LicenseKind":      ledger.LicenseKinds,
 		"WasteForm":        ledger.WasteForms,
 		"AlertStatus":      ledger.AlertStatuses,
 		"Hazard":           catalog.Hazards,

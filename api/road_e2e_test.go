@@ -1,7 +1,9 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -276,4 +278,78 @@ func TestCorrectionRefuseEndToEnd(t *testing.T) {
 	var one ledger.Correction
 	ts.must(http.StatusOK, "GET", "/api/v1/corrections/"+k.ID, d.insp.token, nil, &one)
 	assert.Equal(t, "到货后再核", one.RefusalReason)
+}
+
+// collectorBody is a collector with a collection licence for medical and
+// HW49 waste.
+func collectorBody(n int, name string) map[string]any {
+	b := partyBody(n, name, "collector")
+	b["license"] = map[string]any{"kind": "collection", "number": fmt.Sprintf("豫环收集字4101%04d", n), "codes": []string{"HW01", "HW49"},
+		"capacity_tonnes": 100, "valid_from": "2025-06-01", "valid_to": "2028-05-31"}
+	return b
+}
+
+// Two clinics' bags go to a collector, which consolidates them into one
+// batch of its own and ships it to the disposal centre; a bag's trace
+// reaches the incinerator and the new batch's goes back to the clinics.
+func TestCollectorEndToEnd(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	col := ts.register(collectorBody(20, "管城危废收集站"))
+	other := ts.register(collectorBody(21, "南关危废收集站"))
+	clinic := ts.register(partyBody(22, "南关社区诊所", "generator"))
+	bag := func(g actor) *ledger.Waste {
+		b := ts.wasteBody("841-001-01", 2)
+		b["form"] = "solid"
+		var w ledger.Waste
+		ts.must(http.StatusCreated, "POST", "/api/v1/wastes", g.token, b, &w)
+		return &w
+	}
+	b1, b2 := bag(d.hosp), bag(clinic)
+	m1 := ts.ship(ts.manifest(d.hosp, col, []actor{d.car1}, b1), d.car1, col, nil)
+	m2 := ts.ship(ts.manifest(clinic, col, []actor{d.car1}, b2), d.car1, col, nil)
+	var got ledger.Waste
+	ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+b1.ID, col.token, nil, &got)
+	require.NotNil(t, got.CollectionDue)
+	assert.Equal(t, m1.ReceivedAt.Add(48*time.Hour), *got.CollectionDue)
+
+	body := map[string]any{"source_ids": []string{b1.ID, b2.ID}, "code": "841-001-01", "form": "solid", "quantity_kg": 4.1,
+		"container": map[string]any{"type": "医疗废物周转箱", "count": 1}}
+	// Another collector's batches, a generator's own stored batch: refused, nothing appended.
+	ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", "/api/v1/wastes/consolidate", other.token, body)
+	stored := bag(d.hosp)
+	ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", "/api/v1/wastes/consolidate", col.token,
+		map[string]any{"source_ids": []string{b1.ID, stored.ID}, "code": "841-001-01", "form": "solid", "quantity_kg": 4,
+			"container": map[string]any{"type": "周转箱", "count": 1}})
+	ts.refused(http.StatusForbidden, "forbidden", "POST", "/api/v1/wastes/consolidate", d.medRx.token, body)
+
+	var n ledger.Waste
+	ts.must(http.StatusCreated, "POST", "/api/v1/wastes/consolidate", col.token, body, &n)
+	assert.Equal(t, col.id, n.Generator)
+	assert.Equal(t, []string{b1.ID, b2.ID}, n.Sources)
+	var p ledger.Party
+	ts.must(http.StatusOK, "GET", "/api/v1/parties/"+col.id, col.token, nil, &p)
+	assert.True(t, strings.HasPrefix(n.Label, p.CreditCode), "the collector's label")
+	ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+b1.ID, d.hosp.token, nil, &got)
+	assert.Equal(t, ledger.WasteConsolidated, got.Status)
+	assert.Equal(t, n.ID, got.ConsolidatedInto)
+
+	// The collector files the onward manifest; the disposal centre disposes of it.
+	m3 := ts.ship(ts.manifest(col, d.medRx, []actor{d.car2}, &n), d.car2, d.medRx, nil)
+	assert.Equal(t, col.id, m3.Generator)
+	ts.must(http.StatusOK, "POST", "/api/v1/wastes/"+n.ID+"/dispose", d.medRx.token, map[string]any{"method": "Y10", "quantity_kg": 4.1}, nil)
+
+	// From a clinic's bag to the incinerator...
+	fromBag := ts.traceSubjects(clinic.token, b2.ID)
+	assert.True(t, fromBag[m2.ID] && fromBag[m3.ID] && fromBag[n.ID], "the bag's trace reaches the disposal centre")
+	assert.False(t, fromBag[m1.ID], "not the other clinic's collection")
+	// ...and back.
+	var tr ledger.Trace
+	ts.must(http.StatusOK, "GET", "/api/v1/wastes/"+n.ID+"/trace", d.medRx.token, nil, &tr)
+	require.Len(t, tr.Lineage, 2)
+	back := ts.traceSubjects(d.medRx.token, n.ID)
+	assert.True(t, back[b1.ID] && back[b2.ID] && back[m1.ID] && back[m2.ID], "back to both clinics' collections")
+	for _, e := range tr.Events {
+		require.NotEmpty(t, e.InclusionProof, "every event proves against the checkpoint")
+	}
 }

@@ -13,9 +13,10 @@ import (
 // ManifestList is one page of manifests.
 type ManifestList = ledger.List[*ledger.Manifest]
 
-// consignors file manifests: generators their batches, receivers the
-// return or redirect of batches they refused.
-var consignors = []ledger.Role{ledger.RoleGenerator, ledger.RoleReceiver}
+// consignors file manifests: generators their batches, collectors the
+// batches they consolidated, receivers and collectors the return or
+// redirect of batches they refused.
+var consignors = []ledger.Role{ledger.RoleGenerator, ledger.RoleReceiver, ledger.RoleCollector}
 
 func (s *Server) manifestRoutes() []route {
 	step := func(st httpx.ManifestStep) route {

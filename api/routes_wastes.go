@@ -13,6 +13,7 @@ type WasteList = ledger.List[*ledger.Waste]
 var (
 	generator = []ledger.Role{ledger.RoleGenerator}
 	receiver  = []ledger.Role{ledger.RoleReceiver}
+	collector = []ledger.Role{ledger.RoleCollector}
 )
 
 func (s *Server) wasteRoutes() []route {
@@ -25,6 +26,7 @@ func (s *Server) wasteRoutes() []route {
 		{method: http.MethodGet, path: "/wastes/:id/trace", handler: s.traceHandler},
 		{method: http.MethodPost, path: "/wastes/:id/correct", roles: generator, handler: s.correctWaste},
 		{method: http.MethodPost, path: "/wastes/:id/dispose", roles: receiver, handler: s.dispose},
+		{method: http.MethodPost, path: "/wastes/consolidate", roles: collector, handler: s.consolidate},
 	}
 }
 
@@ -119,6 +121,18 @@ func (s *Server) correctWaste(c echo.Context) error {
 		return err
 	}
 	return ok(c, w)
+}
+
+func (s *Server) consolidate(c echo.Context) error {
+	var in ledger.ConsolidateInput
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	w, err := s.svc.Consolidate(c.Request().Context(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return created(c, w)
 }
 
 func (s *Server) dispose(c echo.Context) error {

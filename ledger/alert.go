@@ -45,7 +45,7 @@ func applyAlertRaised(s proj.Store, e *chain.Event, d *AlertRaisedData) error {
 		if err := proj.PutDeadline(s, w.StorageDeadline, AlertStorageOverdue, w.ID, w.Seq); err != nil {
 			return err
 		}
-	case AlertStorageOverdue, AlertDisposalOverdue:
+	case AlertStorageOverdue, AlertDisposalOverdue, AlertCollectionOverdue:
 		due := e.OccurredAt
 		if a.DueAt != nil {
 			due = *a.DueAt

@@ -28,6 +28,9 @@ const (
 	AlertPlanMissing        = "plan_missing"
 	AlertPlanExceeded       = "plan_exceeded"
 	AlertDeclarationOverdue = "declaration_overdue"
+	// AlertCollectionOverdue: a collector has kept a batch past the
+	// collection limit without passing it on.
+	AlertCollectionOverdue = "collection_overdue"
 )
 
 // What an alert is about (Alert.SubjectType).
@@ -195,6 +198,33 @@ var alertKinds = []AlertKind{
 		message: func(f alertFacts) Text {
 			return Text{fmt.Sprintf("%s 未按期申报 %s 危险废物产生、贮存、利用处置情况", f.p.Name, f.detail.Zh),
 				fmt.Sprintf("%s: the declaration for %s was not filed by its deadline", f.p.Name, f.detail.En)}
+		}},
+	{Kind: AlertCollectionOverdue, Title: Text{"收集超期", "Collection overdue"}, Subject: SubjectWaste,
+		StartedBy: []string{EvManifestReceived, EvWasteConsolidated, EvManifestCancel},
+		StoppedBy: []string{EvManifestPickedUp, EvWasteConsolidated}, Overdue: true,
+		due: func(c *cmd, id string) (Alert, alertFacts, bool, error) {
+			w, err := loadWaste(c.tx, id)
+			if err != nil || w.CollectionDue == nil {
+				return Alert{}, alertFacts{}, false, err
+			}
+			a := Alert{Subject: w.ID, SubjectType: SubjectWaste, Street: w.Street, DueAt: w.CollectionDue}
+			switch {
+			case w.Status == WasteReceived: // received at the collector
+				a.Party, a.Parties = w.Receiver, []string{w.Receiver, w.Generator}
+			case len(w.Sources) > 0 && (w.Status == WasteStored || w.Status == WasteManifested): // consolidated by it
+				a.Party, a.Parties = w.Generator, []string{w.Generator}
+			default:
+				return Alert{}, alertFacts{}, false, nil
+			}
+			return a, alertFacts{w: w, workdays: c.s.rules.CollectionWorkdays}, true, nil
+		},
+		message: func(f alertFacts) Text {
+			at := ""
+			if f.w.CollectionDue != nil {
+				at = shanghaiMinute(*f.w.CollectionDue)
+			}
+			return Text{fmt.Sprintf("%s（%s）在收集单位超过期限 %s 仍未转出", f.w.Name, f.w.Label, at),
+				fmt.Sprintf("%s (%s): kept by the collector past its limit of %s", f.w.Name, f.w.Label, at)}
 		}},
 }
 

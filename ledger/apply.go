@@ -9,15 +9,15 @@ import (
 )
 
 // apply updates the projections for one event (its row of eventTypes)
-// and records it in the trace index of its subject. A registration needs
-// no trace entry: its index is the batch's seq, where every trace of the
-// batch starts.
+// and records it in the trace index of its subject. A registration (or
+// the consolidation that makes a batch) needs no trace entry: its index
+// is the batch's seq, where every trace of the batch starts.
 func apply(s proj.Store, e *chain.Event) error {
 	t, ok := eventTypes[e.Type]
 	if !ok {
 		return fmt.Errorf("unknown event type %q", e.Type)
 	}
-	if e.Subject != "" && e.Type != EvWasteRegistered {
+	if e.Subject != "" && e.Type != EvWasteRegistered && e.Type != EvWasteConsolidated {
 		if err := s.Set(proj.TraceKey(e.Subject, e.Index), nil); err != nil {
 			return err
 		}

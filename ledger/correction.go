@@ -194,7 +194,7 @@ func (s *Service) RequestCorrection(ctx context.Context, p Principal, id string,
 				awaiting = append(awaiting, x)
 			}
 		}
-		c.p.acting = roleOn(m, p.Party)
+		c.p.acting = roleOn(m, p)
 		d := CorrectionRequestedData{ID: c.s.newID(), Manifest: m.ID, Number: m.Number, Parties: parties, Awaiting: awaiting,
 			Reason: in.Reason, Changes: changes}
 		if _, err := c.emit(EvCorrectionRequested, d.ID, occurred, d); err != nil {
@@ -369,7 +369,7 @@ func (s *Service) decide(ctx context.Context, p Principal, id string, in Decisio
 		if err != nil {
 			return nil, err
 		}
-		c.p.acting = roleOn(m, p.Party)
+		c.p.acting = roleOn(m, p)
 		if !approve {
 			if _, err := c.emit(EvCorrectionRefused, k.ID, occurred, CorrectionRefusedData{Manifest: m.ID, Reason: in.Reason}); err != nil {
 				return nil, err

@@ -185,7 +185,7 @@ func applyManifestCorrected(s proj.Store, e *chain.Event, d *ManifestCorrectedDa
 				w.Received = l.After.Received
 			}
 			w.Corrections++
-			if dq == 0 {
+			if dq == 0 || len(w.Sources) > 0 { // a consolidated batch is no new waste
 				return nil
 			}
 			return proj.BumpAgg(s, w.GeneratedAt, w.Generator, func(a *proj.DayAgg) {

@@ -21,6 +21,18 @@ var WasteForms = []string{FormSolid, FormSemiSolid, FormLiquid, FormGas}
 var ManifestStatuses = []string{ManifestSubmitted, ManifestInTransit, ManifestDelivered, ManifestReceived,
 	ManifestClosed, ManifestCancelled}
 
+// Kinds of licence (License.Kind).
+const (
+	// LicenseComprehensive: 综合经营许可证, to collect, store, utilise and
+	// dispose of (stored as the empty kind).
+	LicenseComprehensive = "comprehensive"
+	// LicenseCollection: 收集经营许可证, to collect and pass on only.
+	LicenseCollection = "collection"
+)
+
+// LicenseKinds lists every kind of licence; the first is the default.
+var LicenseKinds = []string{LicenseComprehensive, LicenseCollection}
+
 // Kinds of manifest (Manifest.Kind, ManifestInput.Kind).
 const (
 	// ManifestTransfer is an ordinary transfer from the batches' generator.

@@ -239,7 +239,7 @@ func (e *TransitionError) MessageZh() string {
 // (a status has one name wherever it occurs).
 var statusZh = map[string]string{
 	WasteStored: "贮存中", WasteManifested: "已填联单", WasteInTransit: "运输中", WasteDelivered: "已送达",
-	WasteReceived: "已接收", WasteDisposed: "已处置", WasteRejected: "被拒收",
+	WasteReceived: "已接收", WasteDisposed: "已处置", WasteRejected: "被拒收", WasteConsolidated: "已合并",
 	ManifestSubmitted: "待提货", ManifestClosed: "已办结", ManifestCancelled: "已取消",
 	AlertOpen: "未处理", AlertResolved: "已解除", AlertAcknowledged: "已确认",
 }

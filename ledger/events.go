@@ -47,6 +47,11 @@ const (
 	// EvWasteRegistered: a generator registers a batch, which is stored
 	// from then on (WasteRegisteredData). Subject: the batch.
 	EvWasteRegistered = "waste.registered"
+	// EvWasteConsolidated: a collector consolidates batches it received
+	// into a new batch with its own label; the new batch is stored from then
+	// on and each source is consolidated (WasteConsolidatedData). Subject:
+	// the new batch, whose seq is this event's index.
+	EvWasteConsolidated = "waste.consolidated"
 	// EvWasteCorrected: the generator corrects declared fields of a stored
 	// batch (WasteCorrectedData). Subject: the batch.
 	EvWasteCorrected = "waste.corrected"
@@ -130,6 +135,7 @@ var eventTypes = map[string]eventType{
 	EvPersonDisabled:      on[PersonDisabledData](applyPersonDisabled),
 	EvWasteRegistered:     on[WasteRegisteredData](applyWasteRegistered),
 	EvWasteCorrected:      on[WasteCorrectedData](applyWasteCorrected),
+	EvWasteConsolidated:   on[WasteConsolidatedData](applyWasteConsolidated),
 	EvWasteDisposed:       on[WasteDisposedData](applyWasteDisposed),
 	EvManifestCreated:     on[ManifestCreatedData](applyManifestCreated),
 	EvManifestPickedUp:    on[ManifestPickedUpData](applyPickedUp),
@@ -192,6 +198,7 @@ type LicenseRenewedData struct {
 
 // LicenseData is a receiver's licence in event data (see License).
 type LicenseData struct {
+	Kind           string   `json:"kind,omitempty"`
 	Number         string   `json:"number"`
 	Codes          []string `json:"codes"`
 	Methods        []string `json:"methods"`
@@ -280,6 +287,15 @@ type WasteRegisteredData struct {
 	// Identification is there when the generator named an identification
 	// report (always for a 900-000-xx code).
 	Identification *IdentificationData `json:"identification,omitempty"`
+}
+
+// WasteConsolidatedData is the data of waste.consolidated: the new batch
+// as registered (its generator is the collector, its storage deadline the
+// collection deadline in force, the earliest of its sources'), and the
+// batches consumed.
+type WasteConsolidatedData struct {
+	Batch   WasteRegisteredData `json:"batch"`
+	Sources []string            `json:"sources"`
 }
 
 // ContainerData is how a batch is packed, in event data.
@@ -405,7 +421,11 @@ type ManifestReceivedData struct {
 	DisposalDue        time.Time         `json:"disposal_due"`
 	MedicalDisposalDue *time.Time        `json:"medical_disposal_due,omitempty"`
 	RejectionDue       *time.Time        `json:"rejection_due,omitempty"`
-	Year               int               `json:"year"`
+	// CollectionDue is set when the receiver is a collector: accepted
+	// batches must be passed on by then (medical waste by
+	// MedicalDisposalDue), and no disposal deadline applies.
+	CollectionDue *time.Time `json:"collection_due,omitempty"`
+	Year          int        `json:"year"`
 }
 
 // ReceiptLineData is the receiver's finding for one batch, in event data.

@@ -149,6 +149,16 @@ func goldenStory(t *testing.T) [][]byte {
 	_, err = s.DeleteWebhook(ctx, f.recv, hook.ID)
 	require.NoError(t, err)
 
+	// A collector consolidates a clinic's bag into a batch of its own.
+	col := f.collector(301)
+	bag, err := s.RegisterWaste(ctx, f.hosp, WasteInput{Code: "841-001-01", Name: "感染性废物", Form: "solid", Quantity: KgToGrams(3),
+		Container: Container{Type: "医疗废物周转箱", Count: 1}, GeneratedAt: f.clock.Now().Add(-time.Hour), Storage: "暂存间"})
+	require.NoError(t, err)
+	f.collect(col, bag)
+	_, err = s.Consolidate(ctx, col, ConsolidateInput{SourceIDs: []string{bag.ID}, Code: "841-001-01", Name: "感染性废物", Form: "solid",
+		Quantity: KgToGrams(3), Container: Container{Type: "医疗废物周转箱", Count: 1}})
+	require.NoError(t, err)
+
 	var out [][]byte
 	seen := map[string]bool{}
 	require.NoError(t, s.Log().Events(0, int(f.size()), func(_ uint64, b []byte) error {

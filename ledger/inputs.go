@@ -168,9 +168,12 @@ type TraceEvent struct {
 // Trace is every event about a batch or manifest, provable against a
 // signed checkpoint (GET /wastes/{id}/trace).
 type Trace struct {
-	Waste      *Waste       `json:"waste,omitempty"`
-	Manifest   *Manifest    `json:"manifest,omitempty"`
-	Events     []TraceEvent `json:"events"`
-	Checkpoint string       `json:"checkpoint"`
-	Size       uint64       `json:"size"`
+	Waste    *Waste    `json:"waste,omitempty"`
+	Manifest *Manifest `json:"manifest,omitempty"`
+	// Lineage lists the batches whose events a batch's trace includes
+	// besides its own: its sources and what it was consolidated into.
+	Lineage    []LineageBatch `json:"lineage,omitempty"`
+	Events     []TraceEvent   `json:"events"`
+	Checkpoint string         `json:"checkpoint"`
+	Size       uint64         `json:"size"`
 }

@@ -26,11 +26,11 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 	var err error
 	switch kind {
 	case ManifestTransfer:
-		if p, err = p.actAs(RoleGenerator, "only a generator files a transfer manifest"); err != nil {
+		if p, err = p.actAsAny("only a generator (or a collector, for the batches it consolidated) files a transfer manifest", RoleGenerator, RoleCollector); err != nil {
 			return nil, err
 		}
 	case ManifestReturn, ManifestRedirect:
-		if p, err = p.actAs(RoleReceiver, "only the receiver holding rejected batches files a return or redirect"); err != nil {
+		if p, err = p.actAsAny("only the receiver holding rejected batches files a return or redirect", RoleReceiver, RoleCollector); err != nil {
 			return nil, err
 		}
 	default:
@@ -64,7 +64,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		if err != nil {
 			return nil, invalid("receiver", Text{"没有单位 %s", "no party %s"}, in.Receiver)
 		}
-		if kind != ManifestReturn && (!recv.HasRole(RoleReceiver) || recv.License == nil) {
+		if kind != ManifestReturn && !recv.Receives() {
 			return nil, ruleErr(Text{"%s 不是持证接收单位", "%s is not a licensed receiver"}, recv.Name)
 		}
 		if kind == ManifestRedirect && recv.ID == consignor.ID {
@@ -257,26 +257,36 @@ func (c *cmd) visibleManifest(id string) (*Manifest, error) {
 	return m, nil
 }
 
-// consignorRole is the role the consignor of m acts in: generator, or
-// receiver for a return or redirect of rejected batches.
-func consignorRole(m *Manifest) Role {
+// consignorRole is the role the consignor p of m acts in: generator, or
+// receiver for a return or redirect of rejected batches; a collector acts
+// as collector.
+func consignorRole(m *Manifest, p Principal) Role {
 	if m.Kind == ManifestReturn || m.Kind == ManifestRedirect {
-		return RoleReceiver
+		return orCollector(p, RoleReceiver)
 	}
-	return RoleGenerator
+	return orCollector(p, RoleGenerator)
+}
+
+// orCollector is r, or collector when p holds that role and not r.
+func orCollector(p Principal, r Role) Role {
+	if !p.Has(r) && p.Has(RoleCollector) {
+		return RoleCollector
+	}
+	return r
 }
 
 // roleOn is the role party acts in on manifest m: its consignor's, a
 // carrier's (transporter) or its receiver's.
-func roleOn(m *Manifest, party string) Role {
+func roleOn(m *Manifest, p Principal) Role {
+	party := p.Party
 	switch {
 	case party == m.Generator:
-		return consignorRole(m)
+		return consignorRole(m, p)
 	case party == m.Receiver:
 		if m.Kind == ManifestReturn {
 			return RoleGenerator
 		}
-		return RoleReceiver
+		return orCollector(p, RoleReceiver)
 	case contains(m.Carriers, party):
 		return RoleTransporter
 	}
@@ -287,7 +297,7 @@ func roleOn(m *Manifest, party string) Role {
 // return to where they were (stored, or rejected at the receiver holding
 // them).
 func (s *Service) Cancel(ctx context.Context, p Principal, id string, in CancelInput) (*Manifest, error) {
-	if !p.Has(RoleGenerator) && !p.Has(RoleReceiver) {
+	if !p.HasAny(RoleGenerator, RoleReceiver, RoleCollector) {
 		return nil, fmt.Errorf("%w: only the consignor cancels its manifest", ErrForbidden)
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
@@ -302,7 +312,7 @@ func (s *Service) Cancel(ctx context.Context, p Principal, id string, in CancelI
 		if m.Generator != p.Party {
 			return nil, ruleErr(Text{"只有联单 %s 的移出单位可以取消", "only the consignor of manifest %s may cancel it"}, m.Number)
 		}
-		c.p.acting = consignorRole(m)
+		c.p.acting = consignorRole(m, c.p)
 		if m.Status != ManifestSubmitted {
 			return nil, transitionErr(Text{"取消联单", "cancel a manifest"}, m.Status)
 		}

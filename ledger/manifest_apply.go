@@ -144,6 +144,10 @@ func applyPickedUp(s proj.Store, e *chain.Event, d *ManifestPickedUpData) error 
 		if m.Kind == ManifestReturn || m.Kind == ManifestRedirect {
 			return nil // its storage clocks stopped at its first pickup
 		}
+		if len(w.Sources) > 0 {
+			// A collector's batch leaves it: its clock is the collection's.
+			return proj.DelDeadline(s, *w.CollectionDue, AlertCollectionOverdue, w.ID, w.Seq)
+		}
 		if at.After(w.StorageDeadline) {
 			if err := proj.BumpAgg(s, w.GeneratedAt, w.Generator, func(a *proj.DayAgg) { a.LatePickups++ }); err != nil {
 				return err
@@ -359,6 +363,14 @@ func applyReceive(s proj.Store, e *chain.Event, d *ManifestReceivedData) error {
 				}
 			}
 			return s.Delete(proj.OpenManifestKey(w.ID))
+		case d.CollectionDue != nil:
+			// At a collector, on the collection clock until passed on.
+			due := *d.CollectionDue
+			if w.Medical && d.MedicalDisposalDue != nil {
+				due = *d.MedicalDisposalDue
+			}
+			w.Status, w.Received, w.ReceivedAt, w.Receiver, w.CollectionDue = WasteReceived, l.Received, &at, m.Receiver, &due
+			return proj.PutDeadline(s, due, AlertCollectionOverdue, w.ID, w.Seq)
 		case m.Kind == ManifestReturn:
 			// Back in its generator's storage, on its storage clocks.
 			w.Status, w.ManifestID = WasteStored, ""

@@ -17,7 +17,7 @@ import (
 // they leave on a return or redirect manifest (or a new manifest of their
 // generator). On a return the generator takes every batch back.
 func (s *Service) Receive(ctx context.Context, p Principal, id string, in ReceiveInput) (*Manifest, error) {
-	if !p.Has(RoleReceiver) && !p.Has(RoleGenerator) {
+	if !p.HasAny(RoleReceiver, RoleCollector, RoleGenerator) {
 		return nil, fmt.Errorf("%w: only a receiver, or a generator taking back a return, confirms receipt", ErrForbidden)
 	}
 	f := fieldErrors{}
@@ -38,7 +38,7 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 		if m.Receiver != p.Party {
 			return nil, ruleErr(Text{"只有联单 %s 上的接收单位可以确认接收", "only the receiver named on manifest %s may confirm receipt"}, m.Number)
 		}
-		c.p.acting = RoleReceiver
+		c.p.acting = orCollector(p, RoleReceiver)
 		if m.Kind == ManifestReturn {
 			c.p.acting = RoleGenerator // the generator takes its batches back
 		}
@@ -70,6 +70,16 @@ func (s *Service) Receive(ctx context.Context, p Principal, id string, in Receiv
 			return nil, err
 		}
 		d := ManifestReceivedData{DisposalDue: occurred.Add(s.rules.Disposal), Year: occurred.In(workday.Shanghai).Year()}
+		if m.Kind != ManifestReturn {
+			recv, err := loadParty(c.tx, m.Receiver)
+			if err != nil {
+				return nil, err
+			}
+			if recv.Collects() {
+				due := s.cal.AddWorkdays(occurred, s.rules.CollectionWorkdays)
+				d.CollectionDue = &due
+			}
+		}
 		var problems []Text
 		for _, wid := range m.WasteIDs {
 			w, err := loadWaste(c.tx, wid)
@@ -159,7 +169,7 @@ func (c *cmd) closeIfDone(manifestID string, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if w.Status != WasteDisposed && w.Status != WasteRejected && w.ManifestID == m.ID {
+		if w.Status != WasteDisposed && w.Status != WasteRejected && w.Status != WasteConsolidated && w.ManifestID == m.ID {
 			return nil
 		}
 	}

@@ -134,14 +134,20 @@ func (s *Service) validateParty(in *PartyInput) error {
 		f.add("transport_scope", Text{"只有运输单位的运输许可证有经营范围", "only a transporter's permit has a scope"})
 	}
 	normalizeCodes(f, "transport_scope", in.TransportScope)
-	if seen[RoleReceiver] {
+	switch {
+	case seen[RoleReceiver] && seen[RoleCollector]:
+		f.add("roles", Text{"一个单位是接收单位或收集单位，不能兼有：综合经营许可证已包括收集", "a party is a receiver or a collector, not both: a comprehensive licence includes collecting"})
+	case seen[RoleReceiver] || seen[RoleCollector]:
 		if in.License == nil {
-			f.add("license", Text{"接收单位必须有危险废物经营许可证", "is required for a receiver"})
-		} else {
-			checkLicense(f, "license", in.License)
+			f.add("license", Text{"接收单位和收集单位必须有危险废物经营许可证", "is required for a receiver or collector"})
+			break
 		}
-	} else if in.License != nil {
-		f.add("license", Text{"只有接收单位持有经营许可证", "only a receiver holds a licence"})
+		checkLicense(f, "license", in.License)
+		if collects := in.License.Kind == LicenseCollection; collects != seen[RoleCollector] {
+			f.add("license.kind", Text{"收集单位持收集经营许可证（collection），接收单位持综合经营许可证", "a collector holds a collection licence (kind collection), a receiver a comprehensive one"})
+		}
+	case in.License != nil:
+		f.add("license", Text{"只有接收单位和收集单位持有经营许可证", "only a receiver or collector holds a licence"})
 	}
 	return f.err()
 }
@@ -150,6 +156,19 @@ func (s *Service) validateParty(in *PartyInput) error {
 // against the catalogue and each other (its tags are checked with the
 // struct that holds it).
 func checkLicense(f fieldErrors, field string, l *License) {
+	switch l.Kind {
+	case LicenseComprehensive:
+		l.Kind = "" // the default is stored as no kind
+	case "", LicenseCollection:
+	default:
+		f.add(field+".kind", Text{"应为以下之一：%s", "must be one of %s"}, strings.Join(LicenseKinds, ", "))
+	}
+	if l.Methods == nil {
+		l.Methods = []string{}
+	}
+	if len(l.Methods) == 0 && l.Kind != LicenseCollection {
+		f.add(field+".methods", Text{"至少列出一种利用处置方式（收集经营许可证除外）", "must list at least one (but for a collection licence)"})
+	}
 	normalizeCodes(f, field+".codes", l.Codes)
 	for i, m := range l.Methods {
 		mm, ok := catalog.MethodByCode(m)
@@ -163,6 +182,9 @@ func checkLicense(f fieldErrors, field string, l *License) {
 	to, err2 := time.Parse(time.DateOnly, l.ValidTo)
 	if err1 == nil && err2 == nil && to.Before(from) {
 		f.add(field+".valid_to", Text{"有效期止不能早于有效期起", "must not be before valid_from"})
+	}
+	if err1 == nil && err2 == nil && l.Kind == LicenseCollection && to.After(from.AddDate(3, 0, 0)) {
+		f.add(field+".valid_to", Text{"收集经营许可证有效期最长 3 年", "a collection licence is valid for at most 3 years"})
 	}
 }
 
@@ -226,8 +248,11 @@ func (s *Service) RenewLicense(ctx context.Context, p Principal, partyID string,
 		if err != nil {
 			return nil, err
 		}
-		if !party.HasRole(RoleReceiver) {
-			return nil, ruleErr(Text{"%s 不是接收单位：只有接收单位持有经营许可证", "party %s is not a receiver: only receivers hold licences"}, party.Name)
+		if !party.HasRole(RoleReceiver) && !party.HasRole(RoleCollector) {
+			return nil, ruleErr(Text{"%s 不是接收单位或收集单位：只有它们持有经营许可证", "party %s is not a receiver or collector: only they hold licences"}, party.Name)
+		}
+		if (lic.Kind == LicenseCollection) != party.HasRole(RoleCollector) {
+			return nil, invalid("license.kind", Text{"收集单位持收集经营许可证（collection），接收单位持综合经营许可证", "a collector holds a collection licence (kind collection), a receiver a comprehensive one"})
 		}
 		if _, err := c.emit(EvLicenseRenewed, party.ID, time.Time{}, LicenseRenewedData{*licenseData(&lic)}); err != nil {
 			return nil, err

@@ -191,7 +191,8 @@ func (s *Service) Wastes(ctx context.Context, p Principal, f WasteFilter, pg Pag
 }
 
 // WasteStatuses lists every batch status in lifecycle order.
-var WasteStatuses = []string{WasteStored, WasteManifested, WasteInTransit, WasteDelivered, WasteReceived, WasteDisposed, WasteRejected}
+var WasteStatuses = []string{WasteStored, WasteManifested, WasteInTransit, WasteDelivered, WasteReceived, WasteDisposed, WasteRejected,
+	WasteConsolidated}
 
 // WasteCounts is how many batches the district holds in each status, and
 // how many are past their storage or disposal limit (as of the last
@@ -254,6 +255,9 @@ func (w *Waste) Overdue(now time.Time) bool {
 	case WasteStored, WasteManifested:
 		return !now.Before(w.StorageDeadline) // as the sweep: due at the deadline
 	case WasteReceived:
+		if w.CollectionDue != nil { // at a collector
+			return !now.Before(*w.CollectionDue)
+		}
 		return w.DisposalDeadline != nil && !now.Before(*w.DisposalDeadline)
 	}
 	return false

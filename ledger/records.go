@@ -124,8 +124,8 @@ func putAlert(s proj.Store, before []proj.Entry, after *Alert) error {
 
 // loadWasteAt reads the batch registered by event seq.
 func loadWasteAt(s proj.Store, seq uint64) (*Waste, error) {
-	var d WasteRegisteredData
-	if err := eventData(s, seq, &d); err != nil {
+	d, err := batchData(s, seq)
+	if err != nil {
 		return nil, fmt.Errorf("batch at %d: %w", seq, err)
 	}
 	w := d.waste()
@@ -156,8 +156,11 @@ func loadWaste(s proj.Store, id string) (*Waste, error) {
 		return &w, nil
 	}
 	seq, carried := proj.BatchSeq(id)
-	var d WasteRegisteredData
-	if !carried || eventData(s, seq, &d) != nil || d.ID != id || d.Seq != seq {
+	if !carried {
+		return nil, notFound("waste", id)
+	}
+	d, err := batchData(s, seq)
+	if err != nil || d.ID != id || d.Seq != seq {
 		return nil, notFound("waste", id)
 	}
 	w = d.waste()

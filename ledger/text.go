@@ -106,7 +106,7 @@ type TextLimit struct {
 // something: every text field reachable from them needs a text or note tag.
 var Inputs = []any{PartyInput{}, License{}, WasteInput{}, WasteCorrection{}, DisposeInput{}, ManifestInput{},
 	CustodyInput{}, PositionsInput{}, DeliverInput{}, ReceiveInput{}, CancelInput{}, AckInput{}, CorrectionInput{},
-	DecisionInput{}, PersonInput{}, TokenInput{}}
+	DecisionInput{}, PersonInput{}, TokenInput{}, ConsolidateInput{}}
 
 // TextLimits lists every text field reachable from Inputs (a string, a
 // *string or a list of strings) by the name of the struct type holding it

@@ -13,13 +13,14 @@ const (
 	RoleGenerator   Role = "generator"   // 产废单位
 	RoleTransporter Role = "transporter" // 承运人
 	RoleReceiver    Role = "receiver"    // 接受人 / 经营单位
+	RoleCollector   Role = "collector"   // 收集单位: holds a collection licence
 	RoleInspector   Role = "inspector"   // 生态环境局
 	RoleAdmin       Role = "admin"       // 管理员
 	RoleSystem      Role = "system"      // hwledger itself (alerts)
 )
 
 // AllRoles lists the roles a party may be registered with.
-var AllRoles = []Role{RoleGenerator, RoleTransporter, RoleReceiver, RoleInspector, RoleAdmin}
+var AllRoles = []Role{RoleGenerator, RoleTransporter, RoleReceiver, RoleInspector, RoleAdmin, RoleCollector}
 
 // SystemParty is the actor id of events hwledger records by itself.
 const SystemParty = "system"
@@ -36,13 +37,16 @@ type Contact struct {
 	Phone string `json:"phone" validate:"text=30"`
 }
 
-// License is a receiver's 危险废物经营许可证. Codes holds whole categories
-// ("HW08") and/or single codes ("900-041-49"). Dates are YYYY-MM-DD,
-// inclusive, in Asia/Shanghai.
+// License is a receiver's or collector's 危险废物经营许可证. Kind is
+// LicenseComprehensive (omitted) or LicenseCollection (收集, held by a
+// collector, at most 3 years, no methods needed). Codes holds whole
+// categories ("HW08") and/or single codes ("900-041-49"). Dates are
+// YYYY-MM-DD, inclusive, in Asia/Shanghai.
 type License struct {
+	Kind           string   `json:"kind,omitempty" validate:"text=20"`
 	Number         string   `json:"number" validate:"required,text=100"`
 	Codes          []string `json:"codes" validate:"min=1,dive,text=20"`
-	Methods        []string `json:"methods" validate:"min=1,dive,text=10"`
+	Methods        []string `json:"methods" validate:"dive,text=10"`
 	CapacityTonnes float64  `json:"capacity_tonnes" validate:"gt=0,lte=10000000"`
 	ValidFrom      string   `json:"valid_from" validate:"text=10,datetime=2006-01-02"`
 	ValidTo        string   `json:"valid_to" validate:"text=10,datetime=2006-01-02"`
@@ -91,6 +95,18 @@ func (p *Party) ReceivedIn(year int) Grams {
 	return p.ReceivedThisYear
 }
 
+// Collects reports whether p is a collector receiving under a collection
+// licence.
+func (p *Party) Collects() bool {
+	return p.HasRole(RoleCollector) && p.License != nil && p.License.Kind == LicenseCollection
+}
+
+// Receives reports whether p may be a manifest's receiver: a licensed
+// receiver, or a collector.
+func (p *Party) Receives() bool {
+	return p.License != nil && (p.HasRole(RoleReceiver) || p.Collects())
+}
+
 // HasRole reports whether p holds r.
 func (p *Party) HasRole(r Role) bool {
 	for _, x := range p.Roles {
@@ -110,6 +126,9 @@ const (
 	WasteReceived   = "received"
 	WasteDisposed   = "disposed"
 	WasteRejected   = "rejected"
+	// WasteConsolidated: a collector consolidated the batch into a new one
+	// (Waste.ConsolidatedInto).
+	WasteConsolidated = "consolidated"
 )
 
 // Container is how a batch is packed.
@@ -184,7 +203,14 @@ type Waste struct {
 	RejectedBy   string     `json:"rejected_by,omitempty"`
 	RejectedOn   string     `json:"rejected_on,omitempty"`
 	RejectionDue *time.Time `json:"rejection_due,omitempty"`
-	Corrections  int        `json:"corrections,omitempty"`
+	// CollectionDue is when a batch at a collector (received there, or
+	// consolidated by it) must have been passed on: collection_overdue.
+	CollectionDue *time.Time `json:"collection_due,omitempty"`
+	// Sources are the batches a collector consolidated into this one;
+	// ConsolidatedInto is the batch this one was consolidated into.
+	Sources          []string `json:"sources,omitempty"`
+	ConsolidatedInto string   `json:"consolidated_into,omitempty"`
+	Corrections      int      `json:"corrections,omitempty"`
 	// OverdueSince is the limit the batch has passed on the clock running
 	// now (storage while stored or manifested, disposal once received),
 	// set when the sweep raises the overdue alert; nil otherwise.
@@ -367,6 +393,17 @@ func (p Principal) actAs(r Role, why string) (Principal, error) {
 	}
 	p.acting = r
 	return p, nil
+}
+
+// actAsAny is actAs in the first of roles p holds.
+func (p Principal) actAsAny(why string, roles ...Role) (Principal, error) {
+	for _, r := range roles {
+		if p.Has(r) {
+			p.acting = r
+			return p, nil
+		}
+	}
+	return p, fmt.Errorf("%w: %s", ErrForbidden, why)
 }
 
 // Has reports whether the principal holds role r.

@@ -44,7 +44,7 @@ func TestValidateInputNamesFieldAndRule(t *testing.T) {
 			map[string]string{"points[0].lat": "must be between -90 and 90"}},
 		{&PartyInput{Name: "x", Roles: []Role{RoleGenerator, "king"}, Location: &Location{Lat: 0, Lon: 181}},
 			map[string]string{
-				"roles":        "must each be one of generator, transporter, receiver, inspector, admin",
+				"roles":        "must each be one of generator, transporter, receiver, inspector, admin, collector",
 				"location.lon": "must be between -180 and 180",
 			}},
 	}

@@ -14,7 +14,7 @@ var formZh = map[string]string{FormSolid: "固态", FormSemiSolid: "半固态", 
 
 // roleZh names the roles in Chinese, for the rule of the roles tag.
 var roleZh = map[Role]string{RoleGenerator: "产废单位", RoleTransporter: "运输单位", RoleReceiver: "接收单位",
-	RoleInspector: "监管人员", RoleAdmin: "管理员"}
+	RoleInspector: "监管人员", RoleAdmin: "管理员", RoleCollector: "收集单位"}
 
 // ruleTextZh says in Chinese which rule a field broke: the same rule as
 // ruleText, one Chinese template per tag.

@@ -107,14 +107,7 @@ func applyWasteDisposed(s proj.Store, e *chain.Event, d *WasteDisposedData) erro
 		if err := handedMethod(s, w, d.Method); err != nil {
 			return err
 		}
-		if err := proj.BumpAgg(s, w.GeneratedAt, w.Generator, func(a *proj.DayAgg) {
-			a.Disposed += int64(w.Quantity)
-			if w.Medical {
-				a.MedicalDisposed += int64(w.Quantity)
-			}
-			a.DisposedBatches++
-			a.DisposalSeconds += int64(at.Sub(w.GeneratedAt) / time.Second)
-		}); err != nil {
+		if err := countDisposed(s, w, at); err != nil {
 			return err
 		}
 		if w.DisposalDeadline == nil {
@@ -122,6 +115,32 @@ func applyWasteDisposed(s proj.Store, e *chain.Event, d *WasteDisposedData) erro
 		}
 		return proj.DelDeadline(s, *w.DisposalDeadline, AlertDisposalOverdue, w.ID, w.Seq)
 	})
+}
+
+// countDisposed adds batch w, disposed of at at, to the day aggregates of
+// its generator; a consolidated batch, which is no waste of the collector's
+// own, counts as each of its sources disposed of, for their generators.
+func countDisposed(s proj.Store, w *Waste, at time.Time) error {
+	if len(w.Sources) == 0 {
+		return proj.BumpAgg(s, w.GeneratedAt, w.Generator, func(a *proj.DayAgg) {
+			a.Disposed += int64(w.Quantity)
+			if w.Medical {
+				a.MedicalDisposed += int64(w.Quantity)
+			}
+			a.DisposedBatches++
+			a.DisposalSeconds += int64(at.Sub(w.GeneratedAt) / time.Second)
+		})
+	}
+	for _, id := range w.Sources {
+		src, err := loadWaste(s, id)
+		if err != nil {
+			return err
+		}
+		if err := countDisposed(s, src, at); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // The storage deadlines of a stored batch come one after the other: the
@@ -133,6 +152,13 @@ func applyWasteDisposed(s proj.Store, e *chain.Event, d *WasteDisposedData) erro
 // if it has not been raised, else the overdue deadline unless that alert
 // is open. Nothing is raised twice.
 func addStorageDeadlines(s proj.Store, w *Waste) error {
+	if len(w.Sources) > 0 { // a collector's batch: the collection clock
+		_, open, err := s.Get(proj.AlertCondKey(AlertCollectionOverdue, w.ID))
+		if err != nil || open {
+			return err
+		}
+		return proj.PutDeadline(s, *w.CollectionDue, AlertCollectionOverdue, w.ID, w.Seq)
+	}
 	_, overdue, err := s.Get(proj.AlertCondKey(AlertStorageOverdue, w.ID))
 	if err != nil || overdue {
 		return err
@@ -505,8 +531,8 @@ func labelBatch(r proj.Store, label string) (id string, ok bool, err error) {
 	if err != nil || !ok {
 		return "", false, err
 	}
-	var d WasteRegisteredData
-	if err := eventData(r, seq, &d); err != nil {
+	d, err := batchData(r, seq)
+	if err != nil {
 		return "", false, err
 	}
 	return d.ID, true, nil

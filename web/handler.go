@@ -149,6 +149,10 @@ func (h *Handler) routes() error {
 	m.HandleFunc("POST /manifests/{id}/receive", h.receive)
 	m.HandleFunc("POST /wastes/{id}/dispose", h.dispose)
 
+	// Collector.
+	m.HandleFunc("GET /wastes/consolidate", h.consolidatePage)
+	m.HandleFunc("POST /wastes/consolidate", h.consolidate)
+
 	// Inspector (and anyone for trace and ledger).
 	m.HandleFunc("GET /dashboard", h.dashboard)
 	m.HandleFunc("GET /ui/alerts/stream", h.alertStream)

@@ -31,7 +31,7 @@ type inventoryData struct {
 // inventory lists the generator's batches (inspectors: all) with a
 // deadline bar each, filtered by status, code and overdue.
 func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleInspector, ledger.RoleAdmin)
+	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleCollector, ledger.RoleInspector, ledger.RoleAdmin)
 	if !ok {
 		return
 	}

@@ -73,7 +73,7 @@ type newManifestData struct {
 // newManifestPage: choose batches (GET ?waste=…), then carriers and a
 // receiver whose licence fits every chosen code.
 func (h *Handler) newManifestPage(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleReceiver)
+	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleCollector, ledger.RoleReceiver)
 	if !ok {
 		return
 	}
@@ -88,7 +88,7 @@ func (h *Handler) newManifestPage(w http.ResponseWriter, r *http.Request) {
 // fillNewManifest loads the batches, carriers and fitting receivers.
 func (h *Handler) fillNewManifest(r *http.Request, st *state, d *newManifestData, chosen []string) error {
 	ctx := r.Context()
-	d.Holder = !st.p.Has(ledger.RoleGenerator)
+	d.Holder = !st.p.HasAny(ledger.RoleGenerator, ledger.RoleCollector)
 	statuses := []string{ledger.WasteStored, ledger.WasteRejected}
 	if d.Holder {
 		statuses = []string{ledger.WasteRejected}
@@ -125,13 +125,15 @@ func (h *Handler) fillNewManifest(r *http.Request, st *state, d *newManifestData
 	count := map[string]int{}
 	byID := map[string]*ledger.Party{}
 	for _, code := range d.Codes {
-		rs, err := h.svc.Parties(ctx, ledger.PartyFilter{Role: ledger.RoleReceiver, Code: code})
-		if err != nil {
-			return err
-		}
-		for _, p := range rs {
-			count[p.ID]++
-			byID[p.ID] = p
+		for _, role := range []ledger.Role{ledger.RoleReceiver, ledger.RoleCollector} {
+			rs, err := h.svc.Parties(ctx, ledger.PartyFilter{Role: role, Code: code})
+			if err != nil {
+				return err
+			}
+			for _, p := range rs {
+				count[p.ID]++
+				byID[p.ID] = p
+			}
 		}
 	}
 	for id, c := range count {
@@ -154,14 +156,14 @@ func (h *Handler) fillNewManifest(r *http.Request, st *state, d *newManifestData
 // return (to the batches' generator) or a redirect (to the receiver
 // chosen).
 func (h *Handler) newManifest(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleReceiver)
+	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleCollector, ledger.RoleReceiver)
 	if !ok {
 		return
 	}
 	d := newManifestData{Carrier1: r.PostFormValue("carrier1"), Carrier2: r.PostFormValue("carrier2"),
 		Receiver: r.PostFormValue("receiver"), Planned: r.PostFormValue("planned_pickup_at"), Kind: r.PostFormValue("kind")}
 	in := ledger.ManifestInput{WasteIDs: r.PostForm["waste"], Receiver: d.Receiver}
-	if !st.p.Has(ledger.RoleGenerator) {
+	if !st.p.HasAny(ledger.RoleGenerator, ledger.RoleCollector) {
 		in.Kind = d.Kind
 		if d.Kind == ledger.ManifestReturn {
 			in.Receiver = r.PostFormValue("return_to")
@@ -298,7 +300,7 @@ func (h *Handler) manifestPage(w http.ResponseWriter, r *http.Request) {
 
 // cancelManifest cancels a manifest before pickup.
 func (h *Handler) cancelManifest(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleReceiver)
+	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleCollector, ledger.RoleReceiver)
 	if !ok {
 		return
 	}

@@ -45,7 +45,7 @@ type receiveData struct {
 
 // receivePage shows the receipt form, prefilled with what was declared.
 func (h *Handler) receivePage(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleReceiver, ledger.RoleGenerator) // a generator receives a return
+	st, ok := h.need(w, r, ledger.RoleReceiver, ledger.RoleCollector, ledger.RoleGenerator) // a generator receives a return
 	if !ok {
 		return
 	}
@@ -84,7 +84,7 @@ func (h *Handler) receiveData(r *http.Request, st *state) (receiveData, error) {
 // receive records the receipt of every batch; a difference beyond the
 // tolerance or a rejection raises a discrepancy alert (Service rule).
 func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleReceiver, ledger.RoleGenerator)
+	st, ok := h.need(w, r, ledger.RoleReceiver, ledger.RoleCollector, ledger.RoleGenerator)
 	if !ok {
 		return
 	}

@@ -132,6 +132,10 @@ func navFor(p ledger.Principal, path string) []navItem {
 		add("/corrections", "nav.corrections")
 		add("/compliance", "nav.compliance")
 	}
+	if p.Has(ledger.RoleCollector) {
+		add("/wastes", "nav.inventory")
+		add("/wastes/consolidate", "nav.consolidate")
+	}
 	if p.Has(ledger.RoleGenerator) {
 		add("/wastes", "nav.inventory")
 		add("/wastes/new", "nav.register")

@@ -277,3 +277,112 @@ func TestCorrectionForms(t *testing.T) {
 		t.Fatalf("inspector's corrections page %d", code)
 	}
 }
+
+// A collector receives a clinic's bags, consolidates them on its page and
+// ships the new batch on with the manifest form.
+func TestConsolidateForm(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	admin, err := f.svc.Authenticate("admin-token-for-web-tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := f.svc.Now().Year()
+	colP, err := f.svc.RegisterParty(ctx, admin, ledger.PartyInput{Name: "管城危废收集站", CreditCode: credit(t, 201),
+		Roles: []ledger.Role{ledger.RoleCollector}, Street: "南关", Address: "郑州", Contact: ledger.Contact{Name: "钱", Phone: "1"},
+		License: &ledger.License{Kind: ledger.LicenseCollection, Number: "豫环收集字41010001", Codes: []string{"HW01"}, CapacityTonnes: 100,
+			ValidFrom: time.Date(year-1, 6, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), ValidTo: time.Date(year+1, 5, 31, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tok, err := f.svc.CreateToken(ctx, admin, colP.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, err := f.svc.Authenticate(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clinic, car := f.principal(t, "gen2"), f.principal(t, "carrier")
+	var ids, labels []string
+	for i := 0; i < 2; i++ {
+		w, err := f.svc.RegisterWaste(ctx, clinic, ledger.WasteInput{Code: "841-001-01", Form: "solid", Quantity: 1500,
+			Container: ledger.Container{Type: "医疗废物周转箱", Count: 1}, GeneratedAt: f.svc.Now().Add(-time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, labels = append(ids, w.ID), append(labels, w.Label)
+	}
+	m, err := f.svc.CreateManifest(ctx, clinic, ledger.ManifestInput{WasteIDs: ids, Carriers: []string{car.Party}, Receiver: col.Party,
+		PlannedPickupAt: f.svc.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = f.svc.Pickup(ctx, car, m.ID, ledger.CustodyInput{Labels: labels, VehiclePlate: "豫A12345", Driver: "赵师傅"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = f.svc.Deliver(ctx, car, m.ID, ledger.DeliverInput{}); err != nil {
+		t.Fatal(err)
+	}
+
+	c := client(t)
+	csrf := signIn(t, f, c, tok)
+	// The collector receives on the receipt form.
+	form := url.Values{"csrf": {csrf}}
+	for _, id := range ids {
+		form.Set("kg_"+id, "1.5")
+		form.Set("count_"+id, "1")
+		form.Set("accept_"+id, "yes")
+	}
+	if code, _, body := post(t, f, c, "/manifests/"+m.ID+"/receive", form); code != http.StatusSeeOther {
+		t.Fatalf("collector's receipt: %d\n%s", code, body)
+	}
+	code, body := page(t, f, c, "/wastes/consolidate")
+	if code != 200 || !strings.Contains(body, ids[0]) || !strings.Contains(body, ids[1]) {
+		t.Fatalf("consolidate page %d does not list the collected bags", code)
+	}
+	base := url.Values{"csrf": {csrf}, "source": ids, "code": {"841-001-01"}, "form": {"solid"}, "quantity_kg": {"3"},
+		"container_type": {"医疗废物周转箱"}, "container_count": {"1"}}
+	bad := url.Values{}
+	for k, v := range base {
+		bad[k] = v
+	}
+	bad.Set("code", "900-041-49")
+	before := f.svc.Log().Size()
+	if code, _, body = post(t, f, c, "/wastes/consolidate", bad); code != http.StatusBadRequest || f.svc.Log().Size() != before ||
+		!strings.Contains(body, "consolidate-error") && !strings.Contains(body, "source_ids") {
+		t.Fatalf("another category: %d", code)
+	}
+	code, loc, body := post(t, f, c, "/wastes/consolidate", base)
+	if code != http.StatusSeeOther {
+		t.Fatalf("consolidate: %d\n%s", code, body)
+	}
+	n, err := f.svc.Waste(ctx, col, strings.TrimPrefix(loc, "/wastes/"))
+	if err != nil || len(n.Sources) != 2 || n.Generator != col.Party {
+		t.Fatalf("new batch %+v %v", n, err)
+	}
+	// The onward manifest: the new batch is offered, with the medical receiver.
+	_, body = page(t, f, c, "/manifests/new?waste="+n.ID)
+	if !strings.Contains(body, f.ids["medrecv"]) {
+		t.Fatal("the disposal centre is not offered for the consolidated batch")
+	}
+	if code, loc, body = post(t, f, c, "/manifests/new", url.Values{"csrf": {csrf}, "waste": {n.ID}, "receiver": {f.ids["medrecv"]},
+		"carrier1": {f.ids["carrier"]}, "planned_pickup_at": {f.svc.Now().Add(time.Hour).In(shanghai).Format(dateTimeLocal)}}); code != http.StatusSeeOther {
+		t.Fatalf("onward manifest: %d\n%s", code, body)
+	}
+	on, err := f.svc.Manifest(ctx, col, strings.TrimPrefix(loc, "/manifests/"))
+	if err != nil || on.Generator != col.Party || on.Receiver != f.ids["medrecv"] {
+		t.Fatalf("onward manifest %+v %v", on, err)
+	}
+	// The clinic may file its next collection to the collector.
+	g := client(t)
+	signIn(t, f, g, f.tokens["gen2"])
+	w3, err := f.svc.RegisterWaste(ctx, clinic, ledger.WasteInput{Code: "841-001-01", Form: "solid", Quantity: 1000,
+		Container: ledger.Container{Type: "医疗废物周转箱", Count: 1}, GeneratedAt: f.svc.Now().Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, body = page(t, f, g, "/manifests/new?waste="+w3.ID); !strings.Contains(body, col.Party) {
+		t.Error("the collector is not offered as a receiver")
+	}
+}

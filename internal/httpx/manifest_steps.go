@@ -38,12 +38,12 @@ var (
 	StepHandover  = manifestStep("handover", carrier, (*ledger.Service).Handover)
 	StepPositions = manifestStep("positions", carrier, (*ledger.Service).Positions)
 	StepDeliver   = manifestStep("deliver", carrier, (*ledger.Service).Deliver)
-	// The receiver named on the manifest receives: on a return, the
-	// generator taking its batches back.
-	StepReceive = manifestStep("receive", []ledger.Role{ledger.RoleReceiver, ledger.RoleGenerator}, (*ledger.Service).Receive)
-	// The consignor cancels: the generator, or on a return or redirect the
-	// receiver that refused the batches.
-	StepCancel = manifestStep("cancel", []ledger.Role{ledger.RoleGenerator, ledger.RoleReceiver}, (*ledger.Service).Cancel)
+	// The receiver named on the manifest receives: a receiver, a
+	// collector, or on a return the generator taking its batches back.
+	StepReceive = manifestStep("receive", []ledger.Role{ledger.RoleReceiver, ledger.RoleCollector, ledger.RoleGenerator}, (*ledger.Service).Receive)
+	// The consignor cancels: the generator (or collector) of the batches,
+	// or on a return or redirect the party that refused them.
+	StepCancel = manifestStep("cancel", []ledger.Role{ledger.RoleGenerator, ledger.RoleReceiver, ledger.RoleCollector}, (*ledger.Service).Cancel)
 )
 
 var carrier = []ledger.Role{ledger.RoleTransporter}
