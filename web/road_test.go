@@ -295,7 +295,7 @@ func TestConsolidateForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, tok, err := f.svc.CreateToken(ctx, admin, colP.ID)
+	_, tok, err := f.svc.CreateToken(ctx, admin, colP.ID, ledger.TokenInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
