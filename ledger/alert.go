@@ -18,7 +18,7 @@ func raisedAlert(e *chain.Event, d *AlertRaisedData) Alert {
 	}
 	return Alert{ID: d.ID, Kind: d.Kind, Status: AlertOpen, Subject: d.Subject, SubjectType: d.SubjectType,
 		Party: d.Party, Parties: parties, Street: d.Street, Message: d.Message, MessageEn: d.MessageEn, DueAt: d.DueAt,
-		RaisedAt: e.OccurredAt, EventIndex: e.Index, Seq: e.Index}
+		RaisedAt: e.OccurredAt, Ongoing: true, EventIndex: e.Index, Seq: e.Index}
 }
 
 func applyAlertRaised(s proj.Store, e *chain.Event, d *AlertRaisedData) error {
@@ -77,19 +77,25 @@ func applyAlertRaised(s proj.Store, e *chain.Event, d *AlertRaisedData) error {
 func applyAlertResolved(s proj.Store, e *chain.Event, _ *AlertResolvedData) error {
 	return closeAlert(s, e, func(a *Alert) {
 		at := e.OccurredAt
-		a.Status, a.ResolvedAt = AlertResolved, &at
+		a.Status, a.ResolvedAt, a.Ongoing = AlertResolved, &at, false
 	})
 }
 
+// applyAlertAcked records an inspector's acknowledgement. An alert of a
+// kind with a clock stays ongoing until its condition ends, and is
+// resolved then (its condition is still tracked); one of a kind without a
+// clock ends with the acknowledgement.
 func applyAlertAcked(s proj.Store, e *chain.Event, d *AlertAcknowledgedData) error {
 	return closeAlert(s, e, func(a *Alert) {
 		at := e.OccurredAt
+		k, _ := alertKind(a.Kind)
 		a.Status, a.AckedAt, a.AckBy, a.AckNote = AlertAcknowledged, &at, e.Actor.Party, d.Note
+		a.Ongoing = len(k.StoppedBy) > 0
 	})
 }
 
-// closeAlert lets fn close the alert event e is about; its condition is
-// no longer open.
+// closeAlert lets fn change the alert event e is about; once the alert is
+// no longer ongoing its condition is no longer tracked.
 func closeAlert(s proj.Store, e *chain.Event, fn func(a *Alert)) error {
 	a, err := loadAlert(s, e.Subject)
 	if err != nil {
@@ -97,8 +103,10 @@ func closeAlert(s proj.Store, e *chain.Event, fn func(a *Alert)) error {
 	}
 	before := alertIndexKeys(a)
 	fn(a)
-	if err := s.Delete(proj.AlertCondKey(a.Kind, a.Subject)); err != nil {
-		return err
+	if !a.Ongoing {
+		if err := s.Delete(proj.AlertCondKey(a.Kind, a.Subject)); err != nil {
+			return err
+		}
 	}
 	if a.Subject != "" {
 		if err := traceAlso(s, a.Subject, e); err != nil {

@@ -354,8 +354,12 @@ type Alert struct {
 	AckedAt    *time.Time `json:"acknowledged_at,omitempty"`
 	AckBy      string     `json:"acknowledged_by,omitempty"`
 	AckNote    string     `json:"note,omitempty"`
-	EventIndex uint64     `json:"event_index"`
-	Seq        uint64     `json:"seq"`
+	// Ongoing: its condition still holds. An open alert is ongoing; an
+	// acknowledged one of a kind with a clock stays ongoing (and
+	// acknowledged) until its condition ends and it is resolved.
+	Ongoing    bool   `json:"ongoing"`
+	EventIndex uint64 `json:"event_index"`
+	Seq        uint64 `json:"seq"`
 }
 
 // Principal is who is asking: a party and the roles it may act in, and
