@@ -143,3 +143,20 @@ func created(c echo.Context, v any) error { return c.JSON(http.StatusCreated, v)
 
 // ok answers 200 with v.
 func ok(c echo.Context, v any) error { return c.JSON(http.StatusOK, v) }
+
+// respond answers err, or 200 with v: the end of a handler that reads.
+func respond(c echo.Context, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	return ok(c, v)
+}
+
+// respondCreated answers err, or 201 with v: the end of a handler that
+// creates.
+func respondCreated(c echo.Context, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	return created(c, v)
+}

@@ -50,8 +50,5 @@ func (s *Server) ackAlert(c echo.Context) error {
 		return err
 	}
 	a, err := s.svc.AckAlert(c.Request().Context(), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return ok(c, a)
+	return respond(c, a, err)
 }

@@ -29,10 +29,7 @@ func (s *Server) requestCorrection(c echo.Context) error {
 		return err
 	}
 	k, err := s.svc.RequestCorrection(c.Request().Context(), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return created(c, k)
+	return respondCreated(c, k, err)
 }
 
 func (s *Server) manifestCorrections(c echo.Context) error {
@@ -66,10 +63,7 @@ func (s *Server) listCorrections(c echo.Context) error {
 
 func (s *Server) getCorrection(c echo.Context) error {
 	k, err := s.svc.Correction(c.Request().Context(), principal(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return ok(c, k)
+	return respond(c, k, err)
 }
 
 // decideCorrection approves (or refuses) a pending correction.

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hwledger/hwledger/internal/httpx"
@@ -67,6 +66,18 @@ func pageOf[T any](c echo.Context, all []T) (ledger.List[T], error) {
 	return out, nil
 }
 
+// respondPage answers err, or one page of all (pageOf).
+func respondPage[T any](c echo.Context, all []T, err error) error {
+	if err != nil {
+		return err
+	}
+	out, err := pageOf(c, all)
+	if err != nil {
+		return err
+	}
+	return ok(c, out)
+}
+
 func offset(pg ledger.Page) (int, error) {
 	if pg.Cursor == "" {
 		return 0, nil
@@ -80,22 +91,12 @@ func offset(pg ledger.Page) (int, error) {
 
 func (s *Server) listClasses(c echo.Context) error {
 	all, err := s.svc.Classes(c.Request().Context(), principal(c))
-	if err != nil {
-		return err
-	}
-	out, err := pageOf(c, all)
-	if err != nil {
-		return err
-	}
-	return ok(c, out)
+	return respondPage(c, all, err)
 }
 
 func (s *Server) getClass(c echo.Context) error {
 	ci, err := s.svc.ManagementClass(c.Request().Context(), principal(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return ok(c, ci)
+	return respond(c, ci, err)
 }
 
 func (s *Server) setClass(c echo.Context) error {
@@ -104,10 +105,7 @@ func (s *Server) setClass(c echo.Context) error {
 		return err
 	}
 	p, err := s.svc.SetManagementClass(c.Request().Context(), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return ok(c, p)
+	return respond(c, p, err)
 }
 
 func (s *Server) filePlan(c echo.Context) error {
@@ -116,10 +114,7 @@ func (s *Server) filePlan(c echo.Context) error {
 		return err
 	}
 	p, err := s.svc.FilePlan(c.Request().Context(), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return created(c, p)
+	return respondCreated(c, p, err)
 }
 
 // yearQuery reads an optional ?year= (0: none).
@@ -141,79 +136,12 @@ func (s *Server) listPlans(c echo.Context) error {
 		return err
 	}
 	all, err := s.svc.Plans(c.Request().Context(), principal(c), c.Param("id"), year)
-	if err != nil {
-		return err
-	}
-	out, err := pageOf(c, all)
-	if err != nil {
-		return err
-	}
-	return ok(c, out)
+	return respondPage(c, all, err)
 }
 
 func (s *Server) getPlan(c echo.Context) error {
 	p, err := s.svc.Plan(c.Request().Context(), principal(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return ok(c, p)
-}
-
-// exportFormat is what the Accept header prefers: "csv", "xlsx" or "json".
-func exportFormat(accept string) string {
-	best, bestQ := "json", -1.0
-	for _, part := range strings.Split(accept, ",") {
-		fields := strings.Split(strings.TrimSpace(part), ";")
-		typ := strings.ToLower(strings.TrimSpace(fields[0]))
-		q := 1.0
-		for _, f := range fields[1:] {
-			if v, ok := strings.CutPrefix(strings.TrimSpace(f), "q="); ok {
-				if x, err := strconv.ParseFloat(v, 64); err == nil {
-					q = x
-				}
-			}
-		}
-		name := map[string]string{"text/csv": "csv", httpx.XLSXType: "xlsx", "application/json": "json"}[typ]
-		if name != "" && q > bestQ {
-			best, bestQ = name, q
-		}
-	}
-	return best
-}
-
-// lazyBody is a response body whose status and headers are written with
-// its first byte: an error before any output still answers JSON.
-type lazyBody struct {
-	c           echo.Context
-	ctype, name string
-	started     bool
-}
-
-func (b *lazyBody) Write(p []byte) (int, error) {
-	if !b.started {
-		b.started = true
-		h := b.c.Response().Header()
-		h.Set(echo.HeaderContentType, b.ctype)
-		h.Set("Content-Disposition", `attachment; filename="`+b.name+`"`)
-		b.c.Response().WriteHeader(http.StatusOK)
-	}
-	return b.c.Response().Write(p)
-}
-
-// export answers sheets as CSV (the first sheet) or XLSX, streamed.
-func export(c echo.Context, format, base string, sheets []httpx.Sheet) error {
-	if format == "csv" {
-		body := &lazyBody{c: c, ctype: "text/csv; charset=utf-8", name: base + ".csv"}
-		if err := httpx.WriteCSVTable(body, sheets[0]); err != nil && !body.started {
-			return err
-		}
-		return nil
-	}
-	body := &lazyBody{c: c, ctype: httpx.XLSXType, name: base + ".xlsx"}
-	if err := httpx.WriteXLSX(body, sheets); err != nil && !body.started {
-		return err
-	}
-	return nil
+	return respond(c, p, err)
 }
 
 // bookQuery reads ?from=, ?to= (dates or times; default: this year so
@@ -324,22 +252,12 @@ func (s *Server) fileDeclaration(c echo.Context) error {
 		return err
 	}
 	d, err := s.svc.FileDeclaration(c.Request().Context(), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return created(c, d)
+	return respondCreated(c, d, err)
 }
 
 func (s *Server) listDeclarations(c echo.Context) error {
 	all, err := s.svc.Declarations(c.Request().Context(), principal(c), c.Param("id"), c.QueryParam("period"))
-	if err != nil {
-		return err
-	}
-	out, err := pageOf(c, all)
-	if err != nil {
-		return err
-	}
-	return ok(c, out)
+	return respondPage(c, all, err)
 }
 
 func (s *Server) getDeclaration(c echo.Context) error {
@@ -361,12 +279,5 @@ func (s *Server) filings(c echo.Context) error {
 		return err
 	}
 	all, err := s.svc.Filings(c.Request().Context(), principal(c), ledger.FilingsQuery{Year: year, Period: c.QueryParam("period")})
-	if err != nil {
-		return err
-	}
-	out, err := pageOf(c, all)
-	if err != nil {
-		return err
-	}
-	return ok(c, out)
+	return respondPage(c, all, err)
 }

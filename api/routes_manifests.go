@@ -45,10 +45,7 @@ func (s *Server) createManifest(c echo.Context) error {
 		return err
 	}
 	m, err := s.svc.CreateManifest(c.Request().Context(), principal(c), in)
-	if err != nil {
-		return err
-	}
-	return created(c, m)
+	return respondCreated(c, m, err)
 }
 
 func (s *Server) listManifests(c echo.Context) error {
@@ -74,10 +71,7 @@ func (s *Server) listManifests(c echo.Context) error {
 
 func (s *Server) getManifest(c echo.Context) error {
 	m, err := s.svc.Manifest(c.Request().Context(), principal(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return ok(c, m)
+	return respond(c, m, err)
 }
 
 // manifestPDF answers the printable 联单 (package manifestpdf). Its QR
@@ -118,10 +112,7 @@ func (s *Server) getTrack(c echo.Context) error {
 		pg.Limit = n
 	}
 	l, err := s.svc.Track(c.Request().Context(), principal(c), c.Param("id"), pg)
-	if err != nil {
-		return err
-	}
-	return ok(c, l)
+	return respond(c, l, err)
 }
 
 // manifestStep runs one step with httpx.ManifestStep.Run, as the web UI's

@@ -37,10 +37,7 @@ func (s *Server) createParty(c echo.Context) error {
 		return err
 	}
 	p, err := s.svc.RegisterParty(c.Request().Context(), principal(c), in)
-	if err != nil {
-		return err
-	}
-	return created(c, p)
+	return respondCreated(c, p, err)
 }
 
 func (s *Server) listParties(c echo.Context) error {
@@ -100,10 +97,7 @@ func (s *Server) renewLicense(c echo.Context) error {
 		return err
 	}
 	p, err := s.svc.RenewLicense(c.Request().Context(), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return ok(c, p)
+	return respond(c, p, err)
 }
 
 func (s *Server) createToken(c echo.Context) error {

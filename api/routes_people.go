@@ -41,10 +41,7 @@ func (s *Server) addPerson(c echo.Context) error {
 		return err
 	}
 	np, err := s.svc.AddPerson(s.ctx(c), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return created(c, np)
+	return respondCreated(c, np, err)
 }
 
 func (s *Server) listPeople(c echo.Context) error {
@@ -57,10 +54,7 @@ func (s *Server) listPeople(c echo.Context) error {
 
 func (s *Server) getPerson(c echo.Context) error {
 	p, err := s.svc.Person(s.ctx(c), principal(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return ok(c, p)
+	return respond(c, p, err)
 }
 
 // emptyBody refuses a body other than nothing or {}.
@@ -78,10 +72,7 @@ func (s *Server) disablePerson(c echo.Context) error {
 		return err
 	}
 	p, err := s.svc.DisablePerson(s.ctx(c), principal(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return ok(c, p)
+	return respond(c, p, err)
 }
 
 func (s *Server) resetPassword(c echo.Context) error {
@@ -89,10 +80,7 @@ func (s *Server) resetPassword(c echo.Context) error {
 		return err
 	}
 	np, err := s.svc.ResetPassword(s.ctx(c), principal(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return ok(c, np)
+	return respond(c, np, err)
 }
 
 func (s *Server) startTOTP(c echo.Context) error {
@@ -100,10 +88,7 @@ func (s *Server) startTOTP(c echo.Context) error {
 		return err
 	}
 	en, err := s.svc.StartTOTP(s.ctx(c), principal(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return ok(c, en)
+	return respond(c, en, err)
 }
 
 func (s *Server) confirmTOTP(c echo.Context) error {
@@ -112,18 +97,12 @@ func (s *Server) confirmTOTP(c echo.Context) error {
 		return err
 	}
 	p, err := s.svc.ConfirmTOTP(s.ctx(c), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return ok(c, p)
+	return respond(c, p, err)
 }
 
 func (s *Server) removeTOTP(c echo.Context) error {
 	p, err := s.svc.RemoveTOTP(s.ctx(c), principal(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return ok(c, p)
+	return respond(c, p, err)
 }
 
 func (s *Server) listTokens(c echo.Context) error {

@@ -48,10 +48,7 @@ func (s *Server) signIn(c echo.Context) error {
 
 func (s *Server) getSession(c echo.Context) error {
 	info, err := s.svc.Session(s.ctx(c), principal(c))
-	if err != nil {
-		return err
-	}
-	return ok(c, info)
+	return respond(c, info, err)
 }
 
 func (s *Server) signOut(c echo.Context) error {
@@ -72,10 +69,7 @@ func (s *Server) changePassword(c echo.Context) error {
 		return err
 	}
 	info, err := s.svc.ChangePassword(s.ctx(c), principal(c), in)
-	if err != nil {
-		return err
-	}
-	return ok(c, info)
+	return respond(c, info, err)
 }
 
 // securityLog answers entries from ?from= (an entry number, default 0),

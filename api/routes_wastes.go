@@ -36,10 +36,7 @@ func (s *Server) registerWaste(c echo.Context) error {
 		return err
 	}
 	w, err := s.svc.RegisterWaste(c.Request().Context(), principal(c), in)
-	if err != nil {
-		return err
-	}
-	return created(c, w)
+	return respondCreated(c, w, err)
 }
 
 func (s *Server) listWastes(c echo.Context) error {
@@ -77,26 +74,17 @@ func (s *Server) listWastes(c echo.Context) error {
 
 func (s *Server) wasteCounts(c echo.Context) error {
 	n, err := s.svc.WasteCounts(c.Request().Context(), principal(c))
-	if err != nil {
-		return err
-	}
-	return ok(c, n)
+	return respond(c, n, err)
 }
 
 func (s *Server) getWaste(c echo.Context) error {
 	w, err := s.svc.Waste(c.Request().Context(), principal(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return ok(c, w)
+	return respond(c, w, err)
 }
 
 func (s *Server) getLabel(c echo.Context) error {
 	w, err := s.svc.WasteByLabel(c.Request().Context(), principal(c), c.Param("label"))
-	if err != nil {
-		return err
-	}
-	return ok(c, w)
+	return respond(c, w, err)
 }
 
 // traceHandler serves GET /wastes/{id}/trace and GET /manifests/{id}/trace.
@@ -117,10 +105,7 @@ func (s *Server) correctWaste(c echo.Context) error {
 		return err
 	}
 	w, err := s.svc.CorrectWaste(c.Request().Context(), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return ok(c, w)
+	return respond(c, w, err)
 }
 
 func (s *Server) consolidate(c echo.Context) error {
@@ -129,10 +114,7 @@ func (s *Server) consolidate(c echo.Context) error {
 		return err
 	}
 	w, err := s.svc.Consolidate(c.Request().Context(), principal(c), in)
-	if err != nil {
-		return err
-	}
-	return created(c, w)
+	return respondCreated(c, w, err)
 }
 
 func (s *Server) dispose(c echo.Context) error {
@@ -141,8 +123,5 @@ func (s *Server) dispose(c echo.Context) error {
 		return err
 	}
 	w, err := s.svc.Dispose(c.Request().Context(), principal(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	return ok(c, w)
+	return respond(c, w, err)
 }
