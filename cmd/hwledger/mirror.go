@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/hwledger/hwledger/api"
@@ -76,17 +73,9 @@ func cmdMirror(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mirror: --from URL is required (and --every must be positive); -h for help")
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if err := runMirror(ctx, o, stdout, logger); err != nil {
-		fmt.Fprintf(stderr, "mirror: %v\n", err)
-		if errors.Is(err, errUsage) {
-			return 2
-		}
-		return 1
-	}
-	return 0
+	return runUntilSignal("mirror", stderr, func(ctx context.Context, logger *slog.Logger) error {
+		return runMirror(ctx, o, stdout, logger)
+	})
 }
 
 // runMirror opens (or creates) the mirror in o.dir, checks what it holds,
@@ -160,18 +149,7 @@ func runMirror(ctx context.Context, o mirrorOptions, stdout io.Writer, logger *s
 	followCtx, stopFollow := context.WithCancel(context.Background())
 	followed := make(chan struct{})
 	go func() { defer close(followed); m.Run(followCtx, o.every) }()
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(l) }()
-	select {
-	case err = <-serveErr:
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err = srv.Shutdown(sctx)
-		cancel()
-		if serr := <-serveErr; err == nil {
-			err = serr
-		}
-	}
+	err = serveUntil(ctx, srv, l, 30*time.Second, logger)
 	stopFollow()
 	<-followed
 	if err == nil {

@@ -11,9 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/hwledger/hwledger/api"
@@ -167,17 +165,9 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if err := runServe(ctx, o, stdout, logger); err != nil {
-		fmt.Fprintf(stderr, "serve: %v\n", err)
-		if errors.Is(err, errUsage) {
-			return 2
-		}
-		return 1
-	}
-	return 0
+	return runUntilSignal("serve", stderr, func(ctx context.Context, logger *slog.Logger) error {
+		return runServe(ctx, o, stdout, logger)
+	})
 }
 
 // runServe opens the ledger, bootstraps the admin token, optionally seeds
@@ -372,19 +362,7 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 		o.ready(l.Addr().String())
 	}
 
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(l) }()
-	select {
-	case err = <-serveErr:
-	case <-ctx.Done():
-		logger.Info("shutting down: finishing in-flight requests")
-		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err = srv.Shutdown(sctx)
-		cancel()
-		if serr := <-serveErr; err == nil {
-			err = serr
-		}
-	}
+	err = serveUntil(ctx, srv, l, 30*time.Second, logger)
 	stopBg()
 	<-bgDone
 	<-webhooksDone

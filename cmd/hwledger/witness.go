@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/hwledger/hwledger/witness"
@@ -55,14 +52,9 @@ func cmdWitness(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "witness serve: give at least one --log ORIGIN=VKEY and no other arguments")
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if err := runWitness(ctx, *dir, *addr, *name, logs, stdout, logger, nil); err != nil {
-		fmt.Fprintf(stderr, "witness serve: %v\n", err)
-		return 1
-	}
-	return 0
+	return runUntilSignal("witness serve", stderr, func(ctx context.Context, logger *slog.Logger) error {
+		return runWitness(ctx, *dir, *addr, *name, logs, stdout, logger, nil)
+	})
 }
 
 // runWitness serves the witness until ctx ends. ready, if set, receives the
@@ -89,18 +81,5 @@ func runWitness(ctx context.Context, dir, addr, name string, logs []witness.LogC
 	if ready != nil {
 		ready(l.Addr().String())
 	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(l) }()
-	select {
-	case err = <-serveErr:
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err = srv.Shutdown(sctx)
-		cancel()
-		<-serveErr
-	}
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
-	return err
+	return serveUntil(ctx, srv, l, 10*time.Second, logger)
 }
