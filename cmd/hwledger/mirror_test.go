@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -26,34 +25,7 @@ import (
 func startMirrorProcess(t *testing.T, from, dir string, extra ...string) (*exec.Cmd, string) {
 	t.Helper()
 	args := append([]string{"mirror", "--from", from, "--data", dir, "--addr", "127.0.0.1:0"}, extra...)
-	cmd := exec.Command(hwledgerBinary(t), args...)
-	cmd.Env = append(os.Environ(), "HWLEDGER_TOKEN=")
-	out, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	cmd.Stderr = io.Discard
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
-	urlc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), "hwledger mirror listening on "); ok {
-				urlc <- strings.Fields(rest)[0]
-			}
-		}
-	}()
-	select {
-	case u := <-urlc:
-		return cmd, u
-	case <-time.After(60 * time.Second):
-		t.Fatal("mirror did not start")
-	}
-	return nil, ""
+	return startListening(t, "hwledger mirror listening on ", []string{"HWLEDGER_TOKEN="}, args...)
 }
 
 // mirrorHealth reads the mirror's /healthz.

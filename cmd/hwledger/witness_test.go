@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"io"
@@ -29,33 +28,7 @@ func startWitnessProcess(t *testing.T, dir string, logs ...string) (*exec.Cmd, s
 	for _, l := range logs {
 		args = append(args, "--log", l)
 	}
-	cmd := exec.Command(hwledgerBinary(t), args...)
-	out, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	cmd.Stderr = io.Discard
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
-	urlc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "hwledger witness listening on "); ok {
-				urlc <- u
-			}
-		}
-	}()
-	select {
-	case u := <-urlc:
-		return cmd, u
-	case <-time.After(30 * time.Second):
-		t.Fatal("witness did not start")
-	}
-	return nil, ""
+	return startListening(t, "hwledger witness listening on ", nil, args...)
 }
 
 // TestWitnessSurvivesKill9: a ledger submits ever larger checkpoints while
