@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // fieldError is one validation message as a form shows it: the field's
@@ -15,7 +16,7 @@ var fieldIndex = regexp.MustCompile(`\[(\d+)\]`)
 
 // FieldErrors turns the Service's field errors (keyed by API field names
 // such as "container.type" or "lines[2].received_kg") into labelled
-// messages, in field order. A field without a label keeps its API name.
+// messages, in field order.
 func (v *view) FieldErrors(fields map[string]string) []fieldError {
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
@@ -30,7 +31,9 @@ func (v *view) FieldErrors(fields map[string]string) []fieldError {
 }
 
 // fieldLabel names API field k for people: "lines[2].received_kg" is the
-// label of lines.received_kg for row 3.
+// label of lines.received_kg for row 3. A field without a label of its
+// own takes the label of the nearest labelled field it is part of
+// ("sections.a4[0].year_end_stock_t" is a line of 计划内容).
 func fieldLabel(lang, k string) string {
 	if k == "_" {
 		return ""
@@ -41,8 +44,14 @@ func fieldLabel(lang, k string) string {
 		row = " #" + strconv.Itoa(n+1)
 	}
 	base := fieldIndex.ReplaceAllString(k, "")
-	if _, ok := messages["field."+base]; !ok {
-		return k
+	for {
+		if _, ok := messages["field."+base]; ok {
+			return translate(lang, "field."+base) + row
+		}
+		i := strings.LastIndexByte(base, '.')
+		if i < 0 {
+			return k
+		}
+		base = base[:i] // a part of a labelled whole: the plan's sections name their column in the message
 	}
-	return translate(lang, "field."+base) + row
 }

@@ -250,3 +250,20 @@ func verifyTrace(t *ledger.Trace, cp chain.Checkpoint, cpOK bool) ([]tracedEvent
 	}
 	return out, all
 }
+
+// Actor names who recorded an event for people: the party's name and its
+// role in the page's language ("郑州顺达汽车维修有限公司（产废单位）"), or
+// that the system recorded it by itself. A person's name comes first.
+func (v *view) Actor(n names, a chain.Actor) string {
+	if a.Party == ledger.SystemParty || a.Role == string(ledger.RoleSystem) {
+		return v.T("role.system")
+	}
+	who := n.Of(a.Party)
+	if a.Person != nil && a.Person.Name != "" {
+		who = a.Person.Name + " · " + who
+	}
+	if v.En() {
+		return who + " (" + v.T("role."+a.Role) + ")"
+	}
+	return who + "（" + v.T("role."+a.Role) + "）"
+}
