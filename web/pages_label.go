@@ -15,7 +15,7 @@ type label struct {
 	Category catalog.Category
 	Unit     *ledger.Party
 	// Size is the label's side in millimetres (labelSize), Copies how many
-	// labels the container carries.
+	// labels each container carries.
 	Size, Copies int
 }
 
@@ -34,14 +34,30 @@ func labelSize(volume float64) (side, copies int) {
 	}
 }
 
-// Each numbers the labels the container carries, from 1.
-func (l label) Each() []int {
-	n := make([]int, l.Copies)
-	for i := range n {
-		n[i] = i + 1
+// maxContainerLabels bounds the labels printed for one batch: a batch of
+// more containers (bags by the hundred) prints this many and says so.
+const maxContainerLabels = 100
+
+// labelCopy is one printed label: container N of Of (from 1), on side
+// Side of Sides.
+type labelCopy struct{ N, Of, Side, Sides int }
+
+// Each lists the labels the batch prints: one per container, each
+// container with its Copies sides, container by container.
+func (l label) Each() []labelCopy {
+	n := min(max(l.W.Container.Count, 1), maxContainerLabels)
+	out := make([]labelCopy, 0, n*l.Copies)
+	for c := 1; c <= n; c++ {
+		for s := 1; s <= l.Copies; s++ {
+			out = append(out, labelCopy{N: c, Of: max(l.W.Container.Count, 1), Side: s, Sides: l.Copies})
+		}
 	}
-	return n
+	return out
 }
+
+// Cut reports whether the batch has more containers than it prints labels
+// for.
+func (l label) Cut() bool { return l.W.Container.Count > maxContainerLabels }
 
 type labelsData struct {
 	Labels []label

@@ -257,7 +257,8 @@ var funcs = template.FuncMap{
 		}
 		return *f
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":       func(a, b int) int { return a + b },
+	"maxLabels": func() int { return maxContainerLabels },
 	"short": func(s string, n int) string {
 		if len(s) <= n {
 			return s
