@@ -456,6 +456,7 @@ var messages = map[string][2]string{
 	"rank.by.party":   {"按单位", "By party"},
 	"rank.col.street": {"街道", "Street"},
 	"rank.col.party":  {"单位", "Party"},
+	"rank.file":       {"考核排名", "ranking"},
 	"rank.gen":        {"产生量 kg", "Generated kg"},
 	"rank.rate":       {"处置率", "Disposal rate"},
 	"rank.med":        {"医废处置率", "Medical disposal rate"},

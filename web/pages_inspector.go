@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/hwledger/hwledger/internal/httpx"
 	"github.com/hwledger/hwledger/ledger"
 )
 
@@ -165,35 +164,4 @@ func (h *Handler) rankingPage(w http.ResponseWriter, r *http.Request) {
 		{Key: "rank.p.12m", First: now.In(shanghai).AddDate(-1, 0, 1).Format(time.DateOnly), Last: y.Last},
 	}
 	h.render(w, r, http.StatusOK, "ranking", "rank.title", d)
-}
-
-// rankingCSV downloads one ranking (?by=street|party, ?from=&to=) as CSV
-// (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese
-// names): after the mark, exactly the API's assessment CSV
-// (httpx.AssessmentCSV).
-func (h *Handler) rankingCSV(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.need(w, r, ledger.RoleInspector, ledger.RoleAdmin, ledger.RoleGenerator)
-	if !ok {
-		return
-	}
-	per, err := periodOf(r, h.svc.Now())
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	by := ledger.GroupByParty
-	if r.URL.Query().Get("by") == ledger.GroupByStreet {
-		by = ledger.GroupByStreet
-	}
-	a, err := h.assess(r.Context(), st.p, per, by, r.URL.Query().Get("sort"))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="hwledger-ranking-%s-%s_%s.csv"`, by, per.First, per.Last))
-	_, _ = w.Write([]byte("\ufeff"))
-	if err := httpx.AssessmentCSV(w, a.Rows); err != nil {
-		h.lg.Error("web: ranking CSV", "err", err)
-	}
 }

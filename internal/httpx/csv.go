@@ -89,8 +89,8 @@ var assessFirst = []string{"group", "key", "party", "party_id", "name", "street"
 // column per JSON field of ledger.AssessRow, named and written as in the
 // JSON answer (numbers and booleans exactly as JSON writes them, null as an
 // empty cell), so the CSV and the JSON never disagree. The API's
-// GET /assessment (Accept: text/csv) and the web UI's ranking download both
-// write it.
+// GET /assessment (Accept: text/csv) writes it; the web UI's ranking
+// download is a table for people (Chinese headings, rates in %).
 func AssessmentCSV(w io.Writer, rows []ledger.AssessRow) error {
 	maps := make([]map[string]json.RawMessage, len(rows))
 	cols := map[string]bool{}
