@@ -2,6 +2,10 @@ package web
 
 import (
 	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -58,5 +62,71 @@ func TestLabelPerContainer(t *testing.T) {
 	}
 	if !strings.Contains(page, `id="label-cut"`) || !strings.Contains(page, fmt.Sprintf("共 %d 个容器", many.Container.Count)) {
 		t.Error("a cut sheet does not say so")
+	}
+}
+
+// TestContainerCountAsks: 61 drums where the party's earlier batches
+// (200 kg a drum) make 1,200 kg about 6 is asked about, and nothing is
+// recorded until the count is confirmed; 6 drums pass at once; 61 bags
+// for 2 kg are asked about without any history.
+func TestContainerCountAsks(t *testing.T) {
+	f := newFixture(t)
+	register(t, f, "gen", "900-214-08", 1_200_000, 6)
+	c := client(t)
+	csrf := signIn(t, f, c, f.tokens["gen"])
+	gen, err := f.svc.Authenticate(f.tokens["gen"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	batches := func() int {
+		l, err := f.svc.Wastes(t.Context(), gen, ledger.WasteFilter{Party: gen.Party}, ledger.Page{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(l.Items)
+	}
+	post := func(kg, ctype, count, confirmed string) (int, string) {
+		t.Helper()
+		form := url.Values{"csrf": {csrf}, "code": {"900-214-08"}, "form": {"liquid"}, "quantity_kg": {kg},
+			"container_type": {ctype}, "container_count": {count}, "storage": {"暂存间"},
+			"generated_at": {f.svc.Now().In(shanghai).Add(-time.Hour).Format(dateTimeLocal)}}
+		if confirmed != "" {
+			form.Set("count_confirmed", confirmed)
+		}
+		res, err := c.PostForm(f.srv.URL+"/wastes/new", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res.StatusCode, html.UnescapeString(string(b))
+	}
+	before := batches()
+	st, page := post("1200", "铁桶", "61", "")
+	if st != http.StatusBadRequest || !strings.Contains(page, "估计约 6 个") || !strings.Contains(page, `id="count-confirm"`) {
+		t.Fatalf("61 drums for 1200 kg: %d, want 400 with the question:\n%s", st, page)
+	}
+	if n := batches(); n != before {
+		t.Fatalf("the question recorded a batch (%d, had %d)", n, before)
+	}
+	// Confirming another count than the one typed asks again.
+	if st, _ := post("1200", "铁桶", "61", "6"); st != http.StatusBadRequest {
+		t.Fatalf("confirmed 6, typed 61: %d, want the question again", st)
+	}
+	if st, page := post("1200", "铁桶", "61", "61"); st != http.StatusSeeOther {
+		t.Fatalf("61 drums confirmed: %d\n%s", st, page)
+	}
+	if st, page := post("1200", "铁桶", "6", ""); st != http.StatusSeeOther {
+		t.Fatalf("6 drums: %d\n%s", st, page)
+	}
+	if st, _ := post("1300", "铁桶", "8", ""); st != http.StatusSeeOther {
+		t.Fatalf("8 drums for 1300 kg (close to 6.5): %d, want no question", st)
+	}
+	st, page = post("2", "塑料袋", "61", "")
+	if st != http.StatusBadRequest || !strings.Contains(page, "每个容器不到 0.1 kg") {
+		t.Fatalf("61 bags for 2 kg: %d, want the question", st)
+	}
+	if n := batches(); n != before+3 {
+		t.Fatalf("%d batches, want %d", n, before+3)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -62,4 +63,15 @@ func translate(lang, key string) string {
 // translatef formats the message for key with args.
 func translatef(lang, key string, args ...any) string {
 	return fmt.Sprintf(translate(lang, key), args...)
+}
+
+// StatusNames is the name of each manifest status in the page's language,
+// as a JSON object for the pages' scripts ({"in_transit": "运输中", …}).
+func (v *view) StatusNames() string {
+	m := make(map[string]string, len(ledger.ManifestStatuses))
+	for _, s := range ledger.ManifestStatuses {
+		m[s] = v.MS(s)
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
 }

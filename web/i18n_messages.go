@@ -227,6 +227,10 @@ var messages = map[string][2]string{
 	"dl.overdue":   {"已超期 %d 小时", "overdue by %d h"},
 	"dl.deadline":  {"贮存期限", "storage limit"},
 
+	"req.note":           {"带 * 的为必填项。", "Fields marked * are required."},
+	"reg.count.ask":      {"容器数量 %d %s 与重量 %s kg 不太相符（估计约 %d 个）。请核对；确实无误请勾选下方确认后再保存。", "%d %s for %s kg is unusual (about %d expected). Check the count; if it is right, tick the confirmation below and save again."},
+	"reg.count.tiny":     {"容器数量 %d 与重量 %s kg 不太相符（每个容器不到 0.1 kg）。请核对；确实无误请勾选下方确认后再保存。", "%d containers for %s kg is unusual (under 0.1 kg each). Check the count; if it is right, tick the confirmation below and save again."},
+	"reg.count.confirm":  {"容器数量 %s 无误", "The count of %s is right"},
 	"reg.title":          {"登记废物批次", "Register a batch"},
 	"reg.code":           {"废物代码", "Waste code"},
 	"reg.codesearch":     {"输入代码或名称搜索", "type a code or name"},

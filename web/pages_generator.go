@@ -79,6 +79,10 @@ type wasteForm struct {
 	ContainerVolume                                                                                 string // litres, optional
 	IdentNumber, IdentBy, IdentAt                                                                   string
 	Hazards                                                                                         []string
+	// CountConfirmed is the container count the person confirmed when the
+	// form asked (countQuestion); AskCount: the form asks now.
+	CountConfirmed string
+	AskCount       bool
 }
 
 // dateOnly is the value format of <input type="date">.
@@ -127,7 +131,8 @@ func (h *Handler) newWaste(w http.ResponseWriter, r *http.Request) {
 		Form: r.PostFormValue("form"), Quantity: r.PostFormValue("quantity_kg"), ContainerType: r.PostFormValue("container_type"),
 		ContainerCount: r.PostFormValue("container_count"), ContainerVolume: r.PostFormValue("container_volume_l"), GeneratedAt: r.PostFormValue("generated_at"),
 		Storage: r.PostFormValue("storage"), Hazards: r.PostForm["hazards"],
-		IdentNumber: r.PostFormValue("ident_number"), IdentBy: r.PostFormValue("ident_by"), IdentAt: r.PostFormValue("ident_at")}
+		IdentNumber: r.PostFormValue("ident_number"), IdentBy: r.PostFormValue("ident_by"), IdentAt: r.PostFormValue("ident_at"),
+		CountConfirmed: r.PostFormValue("count_confirmed")}
 	errs := map[string]string{}
 	in := ledger.WasteInput{Code: strings.TrimSpace(f.Code), Name: strings.TrimSpace(f.Name), MainComponents: f.MainComponents,
 		Form: f.Form, Hazards: f.Hazards, Storage: strings.TrimSpace(f.Storage),
@@ -167,6 +172,16 @@ func (h *Handler) newWaste(w http.ResponseWriter, r *http.Request) {
 		errs["generated_at"] = translate(st.lang, "err.datetime")
 	} else {
 		in.GeneratedAt = t
+	}
+	if len(errs) == 0 && f.CountConfirmed != f.ContainerCount {
+		q, err := h.countQuestion(r.Context(), st.p, st.lang, in)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if q != "" {
+			errs["container.count"], f.AskCount = q, true
+		}
 	}
 	if len(errs) == 0 {
 		wst, err := h.svc.RegisterWaste(r.Context(), st.p, in)

@@ -11,6 +11,7 @@
   var manifest = root.dataset.manifest, action = root.dataset.action;
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var T = root.dataset;
+  var statuses = JSON.parse(T.tStatuses || "{}"); // a manifest's status -> its name in the page's language
   var $ = function (id) { return document.getElementById(id); };
   var expected = Array.prototype.map.call(document.querySelectorAll("#expect li"), function (li) { return li.dataset.label; });
   var scanned = [];
@@ -142,7 +143,7 @@
         save(rest);
         flushing = false;
         if (r.ok) {
-          show("good", T.tSent + " " + body.number + " → " + body.status);
+          show("good", T.tSent + " " + body.number + " → " + (statuses[body.status] || body.status));
           if (it.manifest === manifest && it.action !== "positions") {
             setTimeout(function () { location.reload(); }, 900);
           }
