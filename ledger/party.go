@@ -218,6 +218,11 @@ func scopeProblem(carrier *Party, code string) Text {
 		format(carrier.Name, strings.Join(carrier.TransportScope, ", "), code)
 }
 
+// Transports reports whether the party's transport permit covers code
+// (its category or the code itself); a permit without a recorded scope
+// covers every code. CreateManifest refuses a carrier that does not.
+func (p *Party) Transports(code string) bool { return scopeProblem(p, code) == Text{} }
+
 // codeIn reports whether list names code or its category.
 func codeIn(list []string, code string) bool {
 	cat := catalog.CategoryOf(code)

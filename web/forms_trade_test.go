@@ -130,3 +130,69 @@ func TestContainerCountAsks(t *testing.T) {
 		t.Fatalf("%d batches, want %d", n, before+3)
 	}
 }
+
+// optionsOf lists the values of select id's options and the selected one.
+func optionsOf(page, id string) (values []string, selected string) {
+	i := strings.Index(page, `id="`+id+`"`)
+	if i < 0 {
+		return nil, ""
+	}
+	end := strings.Index(page[i:], "</select>")
+	for _, opt := range strings.Split(page[i:i+end], "<option")[1:] {
+		v, _, _ := strings.Cut(strings.TrimPrefix(opt, ` value="`), `"`)
+		if v == "" {
+			continue
+		}
+		values = append(values, v)
+		if strings.Contains(opt, " selected") {
+			selected = v
+		}
+	}
+	return values, selected
+}
+
+// TestManifestFormKnowsTheTrade: the new-manifest form offers only the
+// carriers whose transport permit covers the chosen codes, and preselects
+// the single fitting carrier and the single fitting receiver.
+func TestManifestFormKnowsTheTrade(t *testing.T) {
+	f := newFixture(t)
+	admin, err := f.svc.Authenticate("admin-token-for-web-tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	med, err := f.svc.RegisterParty(t.Context(), admin, ledger.PartyInput{Name: "郑州康洁医疗废物收运有限公司", CreditCode: credit(t, 300),
+		Roles: []ledger.Role{ledger.RoleTransporter}, Street: "南曹", Address: "郑州市管城回族区南曹乡 8 号",
+		Location: &ledger.Location{Lat: 34.6660, Lon: 113.7470}, Contact: ledger.Contact{Name: "刘师傅", Phone: "13803710011"},
+		TransportPermit: "豫交运管许可郑字410100009999号", TransportScope: []string{"HW01"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oil := register(t, f, "gen", "900-214-08", 200_000, 1)
+	clinic := register(t, f, "gen2", "841-001-01", 5_000, 1)
+
+	c := client(t)
+	signIn(t, f, c, f.tokens["gen"])
+	page := get(t, c, f.srv.URL+"/manifests/new?waste="+oil.ID)
+	carriers, chosen := optionsOf(page, "carrier1")
+	if strings.Join(carriers, ",") != f.ids["carrier"] || chosen != f.ids["carrier"] {
+		t.Errorf("waste oil: carriers %v (chosen %q), want only and chosen the general carrier %s (not the medical one %s)",
+			carriers, chosen, f.ids["carrier"], med.ID)
+	}
+	if receivers, chosen := optionsOf(page, "receiver"); len(receivers) != 1 || chosen != f.ids["receiver"] {
+		t.Errorf("waste oil: receivers %v, chosen %q, want %s chosen", receivers, chosen, f.ids["receiver"])
+	}
+	if !strings.Contains(page, `<span class="req">`) {
+		t.Error("required fields are not marked")
+	}
+
+	c2 := client(t)
+	signIn(t, f, c2, f.tokens["gen2"])
+	page = get(t, c2, f.srv.URL+"/manifests/new?waste="+clinic.ID)
+	carriers, chosen = optionsOf(page, "carrier1")
+	if len(carriers) != 2 || chosen != "" {
+		t.Errorf("medical waste: carriers %v (chosen %q), want both and none chosen", carriers, chosen)
+	}
+	if _, chosen := optionsOf(page, "receiver"); chosen != f.ids["medrecv"] {
+		t.Errorf("medical waste: receiver chosen %q, want %s", chosen, f.ids["medrecv"])
+	}
+}

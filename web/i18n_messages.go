@@ -305,6 +305,8 @@ var messages = map[string][2]string{
 	"man.scan":            {"扫码交接", "Scan and hand over"},
 	"man.receive":         {"确认接收", "Confirm receipt"},
 	"man.open":            {"查看联单", "Open"},
+	"mnew.nocarrier":      {"没有运输许可范围包括这些废物代码的运输单位。", "No carrier's transport permit covers these waste codes."},
+	"mnew.scopehelp":      {"只列出运输许可范围包括所选全部废物代码的运输单位。", "Only carriers whose transport permit covers every chosen code are listed."},
 	"mnew.title":          {"填写转移联单", "File a transfer manifest"},
 	"mnew.step1":          {"选择要转移的批次", "Choose the batches"},
 	"mnew.choose":         {"下一步：选择运输和接收单位", "Next: carrier and receiver"},

@@ -60,7 +60,7 @@ type newManifestData struct {
 	Chosen    []*ledger.Waste
 	ChosenIDs []string
 	Codes     []string
-	Carriers  []*ledger.Party
+	Carriers  []*ledger.Party // transport permit covers every chosen code
 	Receivers []*ledger.Party // licence covers every chosen code today
 	Carrier1  string
 	Carrier2  string
@@ -117,7 +117,7 @@ func (h *Handler) fillNewManifest(r *http.Request, st *state, d *newManifestData
 	if err != nil {
 		return err
 	}
-	d.Carriers = carriers
+	d.Carriers = transportersFor(carriers, d.Codes)
 	if len(d.Codes) == 0 {
 		return nil
 	}
@@ -149,7 +149,31 @@ func (h *Handler) fillNewManifest(r *http.Request, st *state, d *newManifestData
 		d.ReturnTo = gen
 	}
 	slices.SortFunc(d.Receivers, func(a, b *ledger.Party) int { return strings.Compare(a.Name, b.Name) })
+	d.preselect()
 	return nil
+}
+
+// transportersFor are the carriers whose transport permit covers every
+// one of codes.
+func transportersFor(carriers []*ledger.Party, codes []string) []*ledger.Party {
+	var out []*ledger.Party
+	for _, c := range carriers {
+		if !slices.ContainsFunc(codes, func(code string) bool { return !c.Transports(code) }) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// preselect chooses the only fitting carrier and the only fitting receiver
+// when the person has chosen none.
+func (d *newManifestData) preselect() {
+	if d.Carrier1 == "" && len(d.Carriers) == 1 {
+		d.Carrier1 = d.Carriers[0].ID
+	}
+	if d.Receiver == "" && len(d.Receivers) == 1 && !d.Holder {
+		d.Receiver = d.Receivers[0].ID
+	}
 }
 
 // newManifest files the manifest and shows it. A receiver's form files a
