@@ -196,3 +196,55 @@ func TestManifestFormKnowsTheTrade(t *testing.T) {
 		t.Errorf("medical waste: receiver chosen %q, want %s", chosen, f.ids["medrecv"])
 	}
 }
+
+// TestCancelAsksForConfirmation: cancelling a manifest needs a reason and
+// the ticked confirmation; without either the manifest page comes back
+// with the message and the manifest stays as it was.
+func TestCancelAsksForConfirmation(t *testing.T) {
+	f := newFixture(t)
+	w := register(t, f, "gen", "900-214-08", 200_000, 1)
+	gen, err := f.svc.Authenticate(f.tokens["gen"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.svc.CreateManifest(t.Context(), gen, ledger.ManifestInput{WasteIDs: []string{w.ID}, Carriers: []string{f.ids["carrier"]},
+		Receiver: f.ids["receiver"], PlannedPickupAt: f.svc.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := client(t)
+	csrf := signIn(t, f, c, f.tokens["gen"])
+	if page := get(t, c, f.srv.URL+"/manifests/"+m.ID); !strings.Contains(page, `id="cancel-confirm"`) {
+		t.Fatal("the cancel form has no confirmation")
+	}
+	for _, c2 := range []struct {
+		form url.Values
+		want string
+	}{
+		{url.Values{"reason": {"客户改期"}}, "请勾选确认后再取消联单"},
+		{url.Values{"confirm": {"yes"}}, "请填写取消原因"},
+		{url.Values{"reason": {"  "}, "confirm": {"yes"}}, "请填写取消原因"},
+	} {
+		c2.form.Set("csrf", csrf)
+		res, err := c.PostForm(f.srv.URL+"/manifests/"+m.ID+"/cancel", c2.form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), c2.want) || strings.Contains(string(b), `id="error"`) {
+			t.Errorf("cancel %v: %s, want the manifest page with %q", c2.form, res.Status, c2.want)
+		}
+		if got, _ := f.svc.Manifest(t.Context(), gen, m.ID); got.Status != ledger.ManifestSubmitted {
+			t.Fatalf("cancel %v: the manifest is %s", c2.form, got.Status)
+		}
+	}
+	res, err := c.PostForm(f.srv.URL+"/manifests/"+m.ID+"/cancel", url.Values{"csrf": {csrf}, "reason": {"客户改期"}, "confirm": {"yes"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got, _ := f.svc.Manifest(t.Context(), gen, m.ID); res.StatusCode != http.StatusSeeOther || got.Status != ledger.ManifestCancelled {
+		t.Fatalf("confirmed cancel: %s, manifest %s", res.Status, got.Status)
+	}
+}

@@ -242,6 +242,8 @@ type manifestData struct {
 	CanScan     bool // a carrier's next step is a scan (pickup, handover, deliver)
 	CanReceive  bool
 	CanCancel   bool
+	// A refused cancellation: the reason typed and why it was refused.
+	CancelReason, CancelError string
 }
 
 // LabelOf is the label of the manifest's batch id ("" if not on it).
@@ -287,7 +289,13 @@ func (h *Handler) manifestPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m, err := h.svc.Manifest(r.Context(), st.p, r.PathValue("id"))
+	h.showManifest(w, r, st, r.PathValue("id"), http.StatusOK, manifestData{})
+}
+
+// showManifest renders manifest id for st with status; form carries what
+// a refused form sent back (the cancellation's reason and problem).
+func (h *Handler) showManifest(w http.ResponseWriter, r *http.Request, st *state, id string, status int, form manifestData) {
+	m, err := h.svc.Manifest(r.Context(), st.p, id)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -315,23 +323,45 @@ func (h *Handler) manifestPage(w http.ResponseWriter, r *http.Request) {
 	}
 	afterPickup := m.Status != ledger.ManifestSubmitted && m.Status != ledger.ManifestCancelled
 	d := manifestData{M: m, Lines: lines, Names: n, Refused: refused, Corrections: ks,
-		CanCorrect: afterPickup && m.OnManifest(st.p.Party) && m.PendingCorrection == "",
-		CanScan:    scanAction(m, st.p.Party) != "",
-		CanReceive: m.Status == ledger.ManifestDelivered && m.Receiver == st.p.Party,
-		CanCancel:  m.Status == ledger.ManifestSubmitted && m.Generator == st.p.Party}
-	h.render(w, r, http.StatusOK, "manifest", "mdet.title", d)
+		CanCorrect:   afterPickup && m.OnManifest(st.p.Party) && m.PendingCorrection == "",
+		CanScan:      scanAction(m, st.p.Party) != "",
+		CanReceive:   m.Status == ledger.ManifestDelivered && m.Receiver == st.p.Party,
+		CanCancel:    m.Status == ledger.ManifestSubmitted && m.Generator == st.p.Party,
+		CancelReason: form.CancelReason, CancelError: form.CancelError}
+	h.render(w, r, status, "manifest", "mdet.title", d)
 }
 
-// cancelManifest cancels a manifest before pickup.
+// cancelManifest cancels a manifest before pickup. The form must carry a
+// reason and the ticked confirmation (confirm=yes); without them, or when
+// the ledger refuses, the manifest page comes back with the message and
+// nothing is recorded.
 func (h *Handler) cancelManifest(w http.ResponseWriter, r *http.Request) {
 	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleCollector, ledger.RoleReceiver)
 	if !ok {
 		return
 	}
 	id := r.PathValue("id")
-	if _, err := h.svc.Cancel(r.Context(), st.p, id, ledger.CancelInput{Reason: r.PostFormValue("reason")}); err != nil {
-		h.fail(w, r, err)
-		return
+	form := manifestData{CancelReason: strings.TrimSpace(r.PostFormValue("reason"))}
+	switch {
+	case form.CancelReason == "":
+		form.CancelError = translate(st.lang, "mdet.needreason")
+	case r.PostFormValue("confirm") != "yes":
+		form.CancelError = translate(st.lang, "mdet.needconfirm")
+	default:
+		_, err := h.svc.Cancel(r.Context(), st.p, id, ledger.CancelInput{Reason: form.CancelReason})
+		if err == nil {
+			http.Redirect(w, r, "/manifests/"+id, http.StatusSeeOther)
+			return
+		}
+		status, key, detail, fields := classify(st.lang, err)
+		if status != http.StatusBadRequest && status != http.StatusUnprocessableEntity && status != http.StatusConflict {
+			h.fail(w, r, err)
+			return
+		}
+		form.CancelError = strings.TrimSpace(translate(st.lang, key) + " " + detail)
+		for _, msg := range fields {
+			form.CancelError += " " + msg
+		}
 	}
-	http.Redirect(w, r, "/manifests/"+id, http.StatusSeeOther)
+	h.showManifest(w, r, st, id, http.StatusBadRequest, form)
 }
