@@ -393,6 +393,7 @@ var messages = map[string][2]string{
 	"scan.add":         {"添加", "Add"},
 	"scan.plate":       {"车牌号", "Plate"},
 	"scan.driver":      {"驾驶员", "Driver"},
+	"scan.escort":      {"押运员", "Escort"},
 	"scan.geowait":     {"正在获取位置…", "Getting the location…"},
 	"scan.geook":       {"已定位", "Location"},
 	"scan.geono":       {"无法定位（仍可提交）", "No location (you can still send)"},

@@ -30,8 +30,10 @@ type scanData struct {
 	Lines  []manifestLine
 	Names  names
 	Action string
-	Plate  string // the party's last plate and driver on this manifest
-	Driver string
+	// The vehicle, driver and escort (押运员) the form starts with: the
+	// party's own on this manifest, else those of its latest custody step
+	// on any manifest (lastCrew).
+	Plate, Driver, Escort string
 }
 
 // scanPage is the carrier's phone page: read the labels with the camera or
@@ -57,10 +59,9 @@ func (h *Handler) scanPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := scanData{M: m, Lines: lines, Names: n, Action: scanAction(m, st.p.Party)}
-	for _, c := range m.Custody {
-		if c.Party == st.p.Party && c.VehiclePlate != "" {
-			d.Plate, d.Driver = c.VehiclePlate, c.Driver
-		}
+	if d.Plate, d.Driver, d.Escort, err = h.lastCrew(r, st, m); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, r, http.StatusOK, "scan", "scan.title", d)
 }

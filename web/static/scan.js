@@ -178,6 +178,7 @@
     if (missing.length) { show("bad", T.tMissing + " " + missing.join(" ")); return; }
     enqueue(action, {
       labels: scanned.slice(), vehicle_plate: $("plate").value.trim(), driver: $("driver").value.trim(),
+      escort: $("escort") ? $("escort").value.trim() : "",
       location: loc, occurred_at: now
     });
   });
