@@ -140,7 +140,8 @@ func TestBrowserChineseWalk(t *testing.T) {
 		if strings.Contains(tk.PartyName, "医") || strings.Contains(tk.PartyName, "卫生") {
 			kind += "-medical"
 		}
-		if !seen[kind] {
+		// A generator walks with batches in store, to reach the manifest form.
+		if !seen[kind] && (tk.Role != string(ledger.RoleGenerator) || len(walkSeeds(t, svc, tk)) > 2) {
 			seen[kind] = true
 			walkers = append(walkers, tk)
 		}
@@ -148,6 +149,7 @@ func TestBrowserChineseWalk(t *testing.T) {
 	if len(walkers) < 5 {
 		t.Fatalf("the demo gave %d kinds of party, want at least 5", len(walkers))
 	}
+	chosen := false // some generator's manifest form was walked with batches chosen
 	for _, tk := range walkers {
 		s := openSession(t, bctx, srv, shots)
 		s.do(chromedp.EmulateViewport(walkWidth, 844, chromedp.EmulateMobile))
@@ -155,17 +157,26 @@ func TestBrowserChineseWalk(t *testing.T) {
 		s.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("details.token-signin").open = true`))
 		s.set("#token", tk.Token)
 		s.click("#signin-token")
-		walkPages(t, s, tk.Role+" "+tk.PartyName)
+		seeds := walkSeeds(t, svc, tk)
+		chosen = chosen || slices.ContainsFunc(seeds, func(p string) bool { return strings.HasPrefix(p, "/manifests/new?") })
+		walkPages(t, s, tk.Role+" "+tk.PartyName, seeds...)
+	}
+	if !chosen {
+		t.Error("no generator of the demo has stored batches: the manifest form was not walked with batches chosen")
 	}
 }
 
 // walkPages opens the page s is on and every page reachable from it by
 // links (at most two of each shape, 60 in all), checking each.
-func walkPages(t *testing.T, s *browserSession, who string) {
+func walkPages(t *testing.T, s *browserSession, who string, seeds ...string) {
 	t.Helper()
 	start := s.url()
 	queue := []string{start}
 	visited := map[string]bool{start: true}
+	for _, p := range seeds {
+		queue = append(queue, s.base+p)
+		visited[s.base+p] = true
+	}
 	shapes := map[string]int{}
 	reported := map[string]bool{} // shape and words: one report for a kind of page
 	n := 0
@@ -204,6 +215,33 @@ func walkPages(t *testing.T, s *browserSession, who string) {
 			queue = append(queue, key)
 		}
 	}
+}
+
+// walkSeeds are pages no link leads to (forms that GET them): the account,
+// a search by party name and, for a generator, the manifest form and the
+// label sheet with its stored batches chosen.
+func walkSeeds(t *testing.T, svc *ledger.Service, tk demo.Token) []string {
+	t.Helper()
+	seeds := []string{"/account", "/trace?q=" + url.QueryEscape("管城")}
+	if tk.Role != string(ledger.RoleGenerator) {
+		return seeds
+	}
+	p, err := svc.Authenticate(tk.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := svc.Wastes(t.Context(), p, ledger.WasteFilter{Party: p.Party, Status: ledger.WasteStored}, ledger.Page{Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := url.Values{}
+	for _, w := range stored.Items {
+		q.Add("waste", w.ID)
+	}
+	if len(q) == 0 {
+		return seeds
+	}
+	return append(seeds, "/manifests/new?"+q.Encode(), "/labels?id="+strings.Join(q["waste"], "&id="), "/wastes?status=stored")
 }
 
 // walkOpen navigates to u, once more if the first load was aborted (a
