@@ -67,3 +67,27 @@ func TestEmptyFormsGetAMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestNoBatchTickedGetsAMessage: the inventory's buttons sent with no
+// batch ticked (label sheet, new manifest) answer with a message on the
+// page, not an error page.
+func TestNoBatchTickedGetsAMessage(t *testing.T) {
+	f := newFixture(t)
+	c := client(t)
+	signIn(t, f, c, f.tokens["gen"])
+	for _, path := range []string{"/labels?picked=1", "/manifests/new?picked=1"} {
+		res, err := c.Get(f.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if page := string(b); strings.Contains(page, `id="error"`) || !strings.Contains(page, "请至少选择一个批次") || res.StatusCode >= 500 {
+			t.Errorf("GET %s: %s, want the page with a message", path, res.Status)
+		}
+	}
+	// Opening the manifest form is not a mistake.
+	if page := get(t, c, f.srv.URL+"/manifests/new"); strings.Contains(page, "请至少选择一个批次") {
+		t.Error("the manifest form says no batch is ticked before anything was sent")
+	}
+}

@@ -294,6 +294,7 @@ var messages = map[string][2]string{
 	"label.date":       {"产生日期", "Generated"},
 	"label.weight":     {"废物重量", "Weight"},
 	"label.id":         {"数字识别码", "Digital ID"},
+	"label.back":       {"返回库存勾选批次", "Back to the inventory to tick batches"},
 	"label.container":  {"容器 %d/%d", "container %d/%d"},
 	"label.cut":        {"%s 共 %d 个容器，只打印前 %d 张标签。", "%s has %d containers: only the first %d labels are printed."},
 

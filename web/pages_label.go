@@ -62,6 +62,7 @@ func (l label) Cut() bool { return l.W.Container.Count > maxContainerLabels }
 type labelsData struct {
 	Labels []label
 	Sheet  bool
+	Error  string // why there is nothing to print
 }
 
 // loadLabel gathers what a label prints; a batch the party may not see is
@@ -106,8 +107,8 @@ func (h *Handler) labelSheet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ids := r.URL.Query()["id"]
-	if len(ids) == 0 {
-		h.renderError(w, r, http.StatusBadRequest, "err.nobatch")
+	if len(ids) == 0 { // the inventory's form sent with no batch ticked
+		h.render(w, r, http.StatusBadRequest, "labels", "label.sheet", labelsData{Sheet: true, Error: translate(st.lang, "err.nobatch")})
 		return
 	}
 	if len(ids) > maxSheet {

@@ -78,9 +78,13 @@ func (h *Handler) newManifestPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := newManifestData{Planned: h.svc.Now().Add(time.Hour).In(shanghai).Format(dateTimeLocal), Kind: ledger.ManifestReturn}
-	if err := h.fillNewManifest(r, st, &d, append(r.URL.Query()["waste"], r.URL.Query()["id"]...)); err != nil {
+	chosen := append(r.URL.Query()["waste"], r.URL.Query()["id"]...)
+	if err := h.fillNewManifest(r, st, &d, chosen); err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	if r.URL.Query().Has("picked") && len(d.Chosen) == 0 { // a batch form sent with none ticked
+		d.Error = translate(st.lang, "err.nobatch")
 	}
 	h.render(w, r, http.StatusOK, "manifest_new", "mnew.title", d)
 }
