@@ -248,3 +248,74 @@ func TestCancelAsksForConfirmation(t *testing.T) {
 		t.Fatalf("confirmed cancel: %s, manifest %s", res.Status, got.Status)
 	}
 }
+
+// TestScanFormStartsWithThePersonsCrew: a driver's scan form starts with
+// the plate, driver and escort of the driver's own latest pickup, even
+// when a colleague picked up later; a party token starts with the party's
+// latest.
+func TestScanFormStartsWithThePersonsCrew(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	admin, err := f.svc.Authenticate("admin-token-for-web-tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := f.svc.Authenticate(f.tokens["gen"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	driverToken := map[string]string{}
+	for i, name := range []string{"赵师傅", "孙师傅"} {
+		np, err := f.svc.AddPerson(ctx, admin, f.ids["carrier"], ledger.PersonInput{Name: name,
+			Phone: fmt.Sprintf("1390371000%d", i), Username: fmt.Sprintf("driver%d", i), Role: ledger.PersonOperator})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, tok, err := f.svc.CreateToken(ctx, admin, f.ids["carrier"], ledger.TokenInput{Person: np.Person.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		driverToken[name] = tok
+	}
+	var ms []*ledger.Manifest
+	for range 3 {
+		w := register(t, f, "gen", "900-214-08", 200_000, 1)
+		m, err := f.svc.CreateManifest(ctx, gen, ledger.ManifestInput{WasteIDs: []string{w.ID}, Carriers: []string{f.ids["carrier"]},
+			Receiver: f.ids["receiver"], PlannedPickupAt: f.svc.Now().Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms = append(ms, m)
+	}
+	for i, c := range []struct{ driver, plate, escort string }{{"赵师傅", "豫A·D3721", "钱押运"}, {"孙师傅", "豫A·F0888", "李押运"}} {
+		p, err := f.svc.Authenticate(driverToken[c.driver])
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := f.svc.Waste(ctx, gen, ms[i].WasteIDs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Pickup(ctx, p, ms[i].ID, ledger.CustodyInput{Labels: []string{w.Label}, VehiclePlate: c.plate,
+			Driver: c.driver, Escort: c.escort}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.AdvanceClock(ctx, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for who, want := range map[string][3]string{
+		driverToken["赵师傅"]: {"豫A·D3721", "赵师傅", "钱押运"},
+		driverToken["孙师傅"]: {"豫A·F0888", "孙师傅", "李押运"},
+		f.tokens["carrier"]:  {"豫A·F0888", "孙师傅", "李押运"}, // the party's latest
+	} {
+		c := client(t)
+		signIn(t, f, c, who)
+		page := html.UnescapeString(get(t, c, f.srv.URL+"/manifests/"+ms[2].ID+"/scan"))
+		for i, id := range []string{"plate", "driver", "escort"} {
+			if !strings.Contains(page, `id="`+id+`" value="`+want[i]+`"`) {
+				t.Errorf("scan form for %s: %s is not %q", want[1], id, want[i])
+			}
+		}
+	}
+}
