@@ -305,9 +305,9 @@ func TestScanFormStartsWithThePersonsCrew(t *testing.T) {
 		}
 	}
 	for who, want := range map[string][3]string{
-		driverToken["赵师傅"]: {"豫A·D3721", "赵师傅", "钱押运"},
-		driverToken["孙师傅"]: {"豫A·F0888", "孙师傅", "李押运"},
-		f.tokens["carrier"]:  {"豫A·F0888", "孙师傅", "李押运"}, // the party's latest
+		driverToken["赵师傅"]:  {"豫A·D3721", "赵师傅", "钱押运"},
+		driverToken["孙师傅"]:  {"豫A·F0888", "孙师傅", "李押运"},
+		f.tokens["carrier"]: {"豫A·F0888", "孙师傅", "李押运"}, // the party's latest
 	} {
 		c := client(t)
 		signIn(t, f, c, who)
