@@ -93,31 +93,17 @@ type monthly struct {
 	Generated, Disposed ledger.Grams
 }
 
-// byMonth asks for the assessment of each month of now's year (Shanghai) up
-// to now, so the chart's bars add up to the year's district figures.
+// byMonth reads the district's totals of each month of now's year
+// (Shanghai) up to now (Service.DistrictMonths), so the chart's bars add
+// up to the year's district figures.
 func (h *Handler) byMonth(ctx context.Context, who ledger.Principal, now time.Time) ([]monthly, error) {
-	n := now.In(shanghai)
-	out := make([]monthly, 12)
-	for i := range out {
-		start := time.Date(n.Year(), time.Month(i+1), 1, 0, 0, 0, 0, shanghai)
-		out[i].Month = start
-		if start.After(now) {
-			continue
-		}
-		end := start.AddDate(0, 1, 0)
-		if end.After(now) {
-			end = now
-		}
-		if !end.After(start) {
-			continue
-		}
-		a, err := h.svc.Assessment(ctx, who, ledger.AssessQuery{From: start, To: end, GroupBy: ledger.GroupByStreet})
-		if err != nil {
-			return nil, err
-		}
-		if a.District != nil {
-			out[i].Generated, out[i].Disposed = a.District.GeneratedKg, a.District.DisposedKg
-		}
+	ms, err := h.svc.DistrictMonths(ctx, who, now.In(shanghai).Year())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]monthly, len(ms))
+	for i, m := range ms {
+		out[i] = monthly{Month: m.Month, Generated: m.GeneratedKg, Disposed: m.DisposedKg}
 	}
 	return out, nil
 }
