@@ -58,8 +58,20 @@ REDOCLY := @redocly/cli@2.77.0
 openapi-lint: ## lint api/openapi.yaml with Redocly's recommended rules (needs Node.js and npm)
 	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx --yes $(REDOCLY) lint --config api/redocly.yaml api/openapi.yaml
 
-bench: ## run the benchmarks, print a table and write bench.json
+# The Go benchmarks behind the README's Performance table, one
+# 'package:pattern:benchtime' per entry; `make bench BENCHES=web:Pages:10x`
+# runs some of them. The domain ones build a store of
+# HWLEDGER_BENCH_BATCHES (default 1,000,000) batches first.
+BENCHES ?= 'ledger:Queries|Sweep|Assessment|Classes|DeclarationYear:20x' \
+	'ledger:Register$$:80000x' 'api:HTTPRegister$$:10000x' 'api:HTTPRegisterFixedLoad:10000x' \
+	'api:Tiles:20000x' 'api:LedgerBookExport:1x' 'witness:Cosign:3000x' 'witness:LedgerWithWitnesses:1x' \
+	'mirror:Mirror:1x' 'web:Pages:10x' 'web:Dashboard:5x'
+
+bench: ## run the benchmarks (hwledger bench, then the Go benchmarks of BENCHES); write bench.json
 	$(GO) run ./cmd/hwledger bench --out bench.json
+	@set -e; for b in $(BENCHES); do IFS=: read -r pkg pat n <<<"$$b"; \
+	  echo "go test ./$$pkg -run '^$$' -bench '$$pat' -benchtime $$n"; \
+	  $(GO) test ./$$pkg -count=1 -timeout 60m -run '^$$' -bench "$$pat" -benchtime "$$n"; done
 
 screenshots: deps ## regenerate the screenshots in testdata/screenshots (shown in the README)
 	UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestBrowser(Story|VerifyPage|LabelSizes)' ./web/

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"archive/zip"
 	"io"
 	"strings"
 
@@ -11,9 +12,10 @@ import (
 // Tables for the HJ 1259 exports (the 台账 and declarations): a sheet is a
 // title, a heading row and rows of cells, each cell a string or a number.
 // Rows are produced one at a time by the sheet's Rows function and written
-// as they come, so an export of a party's year holds one row in memory,
-// not the year: CSV through CSVWriter, XLSX through excelize's
-// StreamWriter.
+// as they come: CSV through CSVWriter holds one row in memory, not the
+// year; XLSX through excelize's StreamWriter holds each sheet's XML in
+// memory up to 16 MB, then in a temporary file, and is zipped into the
+// answer at the end.
 
 // Sheet is one table of an export.
 type Sheet struct {
@@ -93,7 +95,12 @@ func WriteXLSX(w io.Writer, sheets []Sheet) error {
 			return err
 		}
 	}
-	return f.Write(w)
+	// Zip the workbook straight into w: excelize's Write builds the whole
+	// file in a buffer first. Its buffer stays empty here (the zip64
+	// header fix-up it applies to that buffer concerns parts over 4 GB).
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	_, err := f.WriteToBuffer()
+	return err
 }
 
 // sheetName makes a valid sheet name: at most 31 characters, none of
