@@ -272,7 +272,9 @@ func (s *Service) validateWaste(in *WasteInput, e *catalog.Edition) (catalog.Cod
 		in.Identification.ReportNumber = strings.TrimSpace(in.Identification.ReportNumber)
 		in.Identification.IssuedBy = strings.TrimSpace(in.Identification.IssuedBy)
 	}
-	checkTags(f, in)
+	if !wasteTagsHold(in) {
+		checkTags(f, in)
+	}
 	if in.Identification != nil {
 		s.checkIdentification(in.Identification, f)
 	}
