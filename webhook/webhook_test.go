@@ -138,8 +138,6 @@ func TestSubscriberGetsOnlyWhatItMaySee(t *testing.T) {
 	d, err := webhook.Open(fast(svc, ""))
 	require.NoError(t, err)
 	defer d.Close()
-	stop := run(d)
-	defer stop()
 
 	a := dist.register(t, dist.genA, 3)
 	b := dist.register(t, dist.genB, 3)
@@ -154,6 +152,12 @@ func TestSubscriberGetsOnlyWhatItMaySee(t *testing.T) {
 	require.NoError(t, svc.RaiseIntegrity(ctx, "test"))
 	_ = a
 	size := svc.Log().Size()
+	// What a party may see is decided when an event's turn comes, so the
+	// dispatcher starts once the district's day is written: B's batch is
+	// on the receiver's manifest by then, and its registration is the
+	// receiver's to see.
+	stop := run(d)
+	defer stop()
 
 	// What each may see, asked of the ledger's own queries independently
 	// of the dispatcher's rule.
