@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,8 +13,9 @@ import (
 // Exports: the CSV and XLSX answers of the routes that offer them, chosen
 // by the Accept header and streamed.
 
-// exportFormat is what the Accept header prefers: "csv", "xlsx" or "json".
-func exportFormat(accept string) string {
+// exportFormat is the format the Accept header prefers among those a route
+// offers ("csv", "xlsx"; "json" is always offered and is the default).
+func exportFormat(accept string, offers ...string) string {
 	best, bestQ := "json", -1.0
 	for _, part := range strings.Split(accept, ",") {
 		fields := strings.Split(strings.TrimSpace(part), ";")
@@ -27,7 +29,7 @@ func exportFormat(accept string) string {
 			}
 		}
 		name := map[string]string{"text/csv": "csv", httpx.XLSXType: "xlsx", "application/json": "json"}[typ]
-		if name != "" && q > bestQ {
+		if name != "" && (name == "json" || slices.Contains(offers, name)) && q > bestQ {
 			best, bestQ = name, q
 		}
 	}

@@ -3,8 +3,6 @@ package api
 import (
 	"bytes"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hwledger/hwledger/internal/httpx"
@@ -51,7 +49,7 @@ func (s *Server) assessment(c echo.Context) error {
 	if a.Rows == nil {
 		a.Rows = []ledger.AssessRow{}
 	}
-	if wantsCSV(c.Request().Header.Get(echo.HeaderAccept)) {
+	if exportFormat(c.Request().Header.Get(echo.HeaderAccept), "csv") == "csv" {
 		var b bytes.Buffer
 		if err := httpx.AssessmentCSV(&b, a.Rows); err != nil {
 			return err
@@ -60,25 +58,4 @@ func (s *Server) assessment(c echo.Context) error {
 		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
 	}
 	return ok(c, a)
-}
-
-// wantsCSV reports whether the Accept header prefers text/csv to JSON.
-func wantsCSV(accept string) bool {
-	best, bestQ := "", -1.0
-	for _, part := range strings.Split(accept, ",") {
-		fields := strings.Split(strings.TrimSpace(part), ";")
-		typ := strings.ToLower(strings.TrimSpace(fields[0]))
-		q := 1.0
-		for _, f := range fields[1:] {
-			if v, ok := strings.CutPrefix(strings.TrimSpace(f), "q="); ok {
-				if x, err := strconv.ParseFloat(v, 64); err == nil {
-					q = x
-				}
-			}
-		}
-		if (typ == "text/csv" || typ == "application/json") && q > bestQ {
-			best, bestQ = typ, q
-		}
-	}
-	return best == "text/csv"
 }

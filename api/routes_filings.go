@@ -180,7 +180,7 @@ func (s *Server) ledgerBook(c echo.Context) error {
 		return err
 	}
 	ctx, me, party := c.Request().Context(), principal(c), c.Param("id")
-	format := exportFormat(c.Request().Header.Get(echo.HeaderAccept))
+	format := exportFormat(c.Request().Header.Get(echo.HeaderAccept), "csv", "xlsx")
 	if format == "json" {
 		pg, err := page(c)
 		if err != nil {
@@ -239,7 +239,7 @@ func (s *Server) declarationDraft(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if f := exportFormat(c.Request().Header.Get(echo.HeaderAccept)); f != "json" {
+	if f := exportFormat(c.Request().Header.Get(echo.HeaderAccept), "csv", "xlsx"); f != "json" {
 		title := d.PartyName + " " + d.Period + " 危险废物申报（草稿）"
 		return export(c, f, "declaration-"+d.Period, []httpx.Sheet{httpx.DeclarationSheet(d.Kind, d.Table, title, &d.Figures)})
 	}
@@ -265,7 +265,7 @@ func (s *Server) getDeclaration(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if f := exportFormat(c.Request().Header.Get(echo.HeaderAccept)); f != "json" {
+	if f := exportFormat(c.Request().Header.Get(echo.HeaderAccept), "csv", "xlsx"); f != "json" {
 		title := d.PartyName + " " + d.Period + " 危险废物申报（第 " + strconv.Itoa(d.Version) + " 版）"
 		return export(c, f, "declaration-"+d.Period+"-v"+strconv.Itoa(d.Version),
 			[]httpx.Sheet{httpx.DeclarationSheet(d.Kind, d.Table, title, &d.Figures)})
