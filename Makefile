@@ -74,7 +74,7 @@ bench: ## run the benchmarks (hwledger bench, then the Go benchmarks of BENCHES)
 	  $(GO) test ./$$pkg -count=1 -timeout 60m -run '^$$' -bench "$$pat" -benchtime "$$n"; done
 
 screenshots: deps ## regenerate the screenshots in testdata/screenshots (shown in the README)
-	UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestBrowser(Story|VerifyPage|LabelSizes)' ./web/
+	UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestBrowser(Story|VerifyPage|LabelSizes|RoadPages|TraceLedgerParty)' ./web/
 
 testdata: ## regenerate the tampered ledgers under testdata/
 	$(GO) run ./ledger/internal/mktestdata -out testdata/ledgers

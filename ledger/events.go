@@ -1,7 +1,9 @@
 package ledger
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/hwledger/hwledger/ledger/chain"
@@ -158,6 +160,9 @@ var eventTypes = map[string]eventType{
 	EvWebhookSubscribed:   on[WebhookSubscribedData](applyWebhookSubscribed),
 	EvWebhookDeleted:      on[WebhookDeletedData](applyWebhookDeleted),
 }
+
+// EventTypes lists every event type, sorted.
+func EventTypes() []string { return slices.Sorted(maps.Keys(eventTypes)) }
 
 // eventType is one row of eventTypes.
 type eventType struct {

@@ -14,12 +14,13 @@ import (
 )
 
 // homeOf is the landing page of a principal: the page of its first role in
-// the order inspector, admin, receiver, transporter, generator.
+// the order inspector, admin, receiver or collector (the loads coming in),
+// transporter, generator.
 func homeOf(p ledger.Principal) string {
 	switch {
 	case p.SeesAll():
 		return "/dashboard"
-	case p.Has(ledger.RoleReceiver), p.Has(ledger.RoleTransporter):
+	case p.Has(ledger.RoleReceiver), p.Has(ledger.RoleCollector), p.Has(ledger.RoleTransporter):
 		return "/manifests"
 	case p.Has(ledger.RoleGenerator):
 		return "/wastes"

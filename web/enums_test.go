@@ -46,3 +46,16 @@ func TestFormsOfferTheLedgersEnumerations(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryEventTypeHasAName: the trace and the verification page name
+// every event the ledger records, in both languages; the Chinese name is
+// Chinese.
+func TestEveryEventTypeHasAName(t *testing.T) {
+	han := regexp.MustCompile(`\p{Han}`)
+	for _, typ := range ledger.EventTypes() {
+		m, ok := messages["ev."+typ]
+		if !ok || m[1] == "" || !han.MatchString(m[0]) {
+			t.Errorf("event type %s has no name in both languages: %q", typ, m)
+		}
+	}
+}

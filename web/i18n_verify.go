@@ -45,18 +45,6 @@ func init() {
 		"ver.carriers":   {"承运人", "Carriers"},
 		"ver.receiver":   {"接受人", "Receiver"},
 		"ver.batches":    {"批次", "Batches"},
-
-		"ev.manifest.created":     {"填写联单", "Manifest filed"},
-		"ev.manifest.picked_up":   {"提货起运", "Picked up"},
-		"ev.manifest.handed_over": {"接驳交接", "Handed over"},
-		"ev.manifest.positions":   {"运输轨迹", "GPS track"},
-		"ev.manifest.delivered":   {"送达", "Delivered"},
-		"ev.manifest.received":    {"接收确认", "Received"},
-		"ev.manifest.cancelled":   {"取消联单", "Cancelled"},
-		"ev.manifest.closed":      {"办结", "Closed"},
-		"ev.alert.raised":         {"预警", "Alert raised"},
-		"ev.alert.resolved":       {"预警解除", "Alert resolved"},
-		"ev.alert.acknowledged":   {"预警已确认", "Alert acknowledged"},
 	} {
 		messages[k] = v
 	}

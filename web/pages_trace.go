@@ -46,6 +46,10 @@ type traceData struct {
 	// A manifest's batches, and its GPS track drawn on the district map.
 	Batches []*ledger.Waste
 	Track   template.HTML
+	// A batch's lineage: the batches a collector consolidated into it,
+	// and the batch it was consolidated into (the caller may see).
+	Sources []*ledger.Waste
+	Into    *ledger.Waste
 	// A search that found no label, manifest or id: the parties whose
 	// name holds it (Searched is the text; none found when Parties is empty).
 	Searched string
@@ -168,6 +172,16 @@ func (h *Handler) tracePage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		d.Track = trackMap(m, n, st.lang)
+	}
+	if b := t.Waste; b != nil {
+		for _, id := range b.Sources {
+			if x, err := h.svc.Waste(r.Context(), st.p, id); err == nil {
+				d.Sources = append(d.Sources, x)
+			}
+		}
+		if b.ConsolidatedInto != "" {
+			d.Into, _ = h.svc.Waste(r.Context(), st.p, b.ConsolidatedInto)
+		}
 	}
 	h.render(w, r, http.StatusOK, "trace", "trace.title", d)
 }

@@ -251,6 +251,8 @@ var funcs = template.FuncMap{
 		return t.In(shanghai).Format("2006-01-02 15:04")
 	},
 	"join": strings.Join,
+	// pair hands a partial template the page's view and one value.
+	"pair": func(a, b any) struct{ A, B any } { return struct{ A, B any }{a, b} },
 	"deref": func(f *float64) float64 {
 		if f == nil {
 			return 0

@@ -52,6 +52,13 @@ func post(t *testing.T, f *fixture, c *http.Client, path string, form url.Values
 // refusedBatch runs a batch of gen's to the receiver, which refuses it.
 func (f *fixture) refusedBatch(t *testing.T) (*ledger.Waste, *ledger.Manifest) {
 	t.Helper()
+	return f.receivedBatch(t, false)
+}
+
+// receivedBatch runs a 20 kg drum of gen's to the receiver, which accepts
+// or refuses it on receipt.
+func (f *fixture) receivedBatch(t *testing.T, accept bool) (*ledger.Waste, *ledger.Manifest) {
+	t.Helper()
 	ctx := t.Context()
 	gen, car, rx := f.principal(t, "gen"), f.principal(t, "carrier"), f.principal(t, "receiver")
 	w, err := f.svc.RegisterWaste(ctx, gen, ledger.WasteInput{Code: "900-214-08", Form: "liquid", Quantity: 20000,
@@ -72,9 +79,11 @@ func (f *fixture) refusedBatch(t *testing.T) (*ledger.Waste, *ledger.Manifest) {
 	if _, err = f.svc.Deliver(ctx, car, m.ID, ledger.DeliverInput{}); err != nil {
 		t.Fatal(err)
 	}
-	no := false
-	if m, err = f.svc.Receive(ctx, rx, m.ID, ledger.ReceiveInput{Lines: []ledger.ReceiveLine{{WasteID: w.ID, Received: 20000,
-		ContainerCount: 1, Accepted: &no, Note: "包装破损"}}}); err != nil {
+	line := ledger.ReceiveLine{WasteID: w.ID, Received: 20000, ContainerCount: 1, Accepted: &accept}
+	if !accept {
+		line.Note = "包装破损"
+	}
+	if m, err = f.svc.Receive(ctx, rx, m.ID, ledger.ReceiveInput{Lines: []ledger.ReceiveLine{line}}); err != nil {
 		t.Fatal(err)
 	}
 	return w, m
@@ -185,29 +194,8 @@ func TestRedirectForm(t *testing.T) {
 func TestCorrectionForms(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	gen, car, rx := f.principal(t, "gen"), f.principal(t, "carrier"), f.principal(t, "receiver")
-	w, err := f.svc.RegisterWaste(ctx, gen, ledger.WasteInput{Code: "900-214-08", Form: "liquid", Quantity: 20000,
-		Container: ledger.Container{Type: "铁桶", Count: 1}, GeneratedAt: f.svc.Now().Add(-time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := f.svc.CreateManifest(ctx, gen, ledger.ManifestInput{WasteIDs: []string{w.ID}, Carriers: []string{car.Party},
-		Receiver: rx.Party, PlannedPickupAt: f.svc.Now().Add(time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err = f.svc.Pickup(ctx, car, m.ID, ledger.CustodyInput{Labels: m.Labels, VehiclePlate: "豫A12345", Driver: "赵师傅"}); err != nil {
-		t.Fatal(err)
-	}
-	f.drive(t)
-	if _, err = f.svc.Deliver(ctx, car, m.ID, ledger.DeliverInput{}); err != nil {
-		t.Fatal(err)
-	}
-	yes := true
-	if _, err = f.svc.Receive(ctx, rx, m.ID, ledger.ReceiveInput{Lines: []ledger.ReceiveLine{{WasteID: w.ID, Received: 20000,
-		ContainerCount: 1, Accepted: &yes}}}); err != nil {
-		t.Fatal(err)
-	}
+	gen := f.principal(t, "gen")
+	w, m := f.receivedBatch(t, true)
 
 	c := client(t)
 	csrf := signIn(t, f, c, f.tokens["receiver"])
@@ -283,47 +271,8 @@ func TestCorrectionForms(t *testing.T) {
 func TestConsolidateForm(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	admin, err := f.svc.Authenticate("admin-token-for-web-tests")
-	if err != nil {
-		t.Fatal(err)
-	}
-	year := f.svc.Now().Year()
-	colP, err := f.svc.RegisterParty(ctx, admin, ledger.PartyInput{Name: "管城危废收集站", CreditCode: credit(t, 201),
-		Roles: []ledger.Role{ledger.RoleCollector}, Street: "南关", Address: "郑州", Contact: ledger.Contact{Name: "钱", Phone: "1"},
-		License: &ledger.License{Kind: ledger.LicenseCollection, Number: "豫环收集字41010001", Codes: []string{"HW01"}, CapacityTonnes: 100,
-			ValidFrom: time.Date(year-1, 6, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), ValidTo: time.Date(year+1, 5, 31, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, tok, err := f.svc.CreateToken(ctx, admin, colP.ID, ledger.TokenInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	col, err := f.svc.Authenticate(tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clinic, car := f.principal(t, "gen2"), f.principal(t, "carrier")
-	var ids, labels []string
-	for i := 0; i < 2; i++ {
-		w, err := f.svc.RegisterWaste(ctx, clinic, ledger.WasteInput{Code: "841-001-01", Form: "solid", Quantity: 1500,
-			Container: ledger.Container{Type: "医疗废物周转箱", Count: 1}, GeneratedAt: f.svc.Now().Add(-time.Hour)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids, labels = append(ids, w.ID), append(labels, w.Label)
-	}
-	m, err := f.svc.CreateManifest(ctx, clinic, ledger.ManifestInput{WasteIDs: ids, Carriers: []string{car.Party}, Receiver: col.Party,
-		PlannedPickupAt: f.svc.Now().Add(time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err = f.svc.Pickup(ctx, car, m.ID, ledger.CustodyInput{Labels: labels, VehiclePlate: "豫A12345", Driver: "赵师傅"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err = f.svc.Deliver(ctx, car, m.ID, ledger.DeliverInput{}); err != nil {
-		t.Fatal(err)
-	}
+	col, tok, ids, m := f.collectedBags(t)
+	clinic := f.principal(t, "gen2")
 
 	c := client(t)
 	csrf := signIn(t, f, c, tok)
@@ -385,4 +334,50 @@ func TestConsolidateForm(t *testing.T) {
 	if _, body = page(t, f, g, "/manifests/new?waste="+w3.ID); !strings.Contains(body, col.Party) {
 		t.Error("the collector is not offered as a receiver")
 	}
+}
+
+// collectedBags registers a collector and delivers two of the clinic's
+// (gen2's) 1.5 kg bags to it on a manifest it has yet to receive.
+func (f *fixture) collectedBags(t *testing.T) (col ledger.Principal, tok string, ids []string, m *ledger.Manifest) {
+	t.Helper()
+	ctx := t.Context()
+	admin, err := f.svc.Authenticate("admin-token-for-web-tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := f.svc.Now().Year()
+	colP, err := f.svc.RegisterParty(ctx, admin, ledger.PartyInput{Name: "管城危废收集站", CreditCode: credit(t, 201),
+		Roles: []ledger.Role{ledger.RoleCollector}, Street: "南关", Address: "郑州", Contact: ledger.Contact{Name: "钱", Phone: "1"},
+		License: &ledger.License{Kind: ledger.LicenseCollection, Number: "豫环收集字41010001", Codes: []string{"HW01"}, CapacityTonnes: 100,
+			ValidFrom: time.Date(year-1, 6, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), ValidTo: time.Date(year+1, 5, 31, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, tok, err = f.svc.CreateToken(ctx, admin, colP.ID, ledger.TokenInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if col, err = f.svc.Authenticate(tok); err != nil {
+		t.Fatal(err)
+	}
+	clinic, car := f.principal(t, "gen2"), f.principal(t, "carrier")
+	var labels []string
+	for range 2 {
+		w, err := f.svc.RegisterWaste(ctx, clinic, ledger.WasteInput{Code: "841-001-01", Form: "solid", Quantity: 1500,
+			Container: ledger.Container{Type: "医疗废物周转箱", Count: 1}, GeneratedAt: f.svc.Now().Add(-time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, labels = append(ids, w.ID), append(labels, w.Label)
+	}
+	if m, err = f.svc.CreateManifest(ctx, clinic, ledger.ManifestInput{WasteIDs: ids, Carriers: []string{car.Party}, Receiver: col.Party,
+		PlannedPickupAt: f.svc.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = f.svc.Pickup(ctx, car, m.ID, ledger.CustodyInput{Labels: labels, VehiclePlate: "豫A12345", Driver: "赵师傅"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = f.svc.Deliver(ctx, car, m.ID, ledger.DeliverInput{}); err != nil {
+		t.Fatal(err)
+	}
+	return col, tok, ids, m
 }
