@@ -5,7 +5,7 @@ BIN := bin/hwledger
 DATA ?= ./data
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: help run build test deps lint openapi-lint bench testdata screenshots
+.PHONY: help run build test deps lint openapi-lint prism bench testdata screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ bench: ## run the benchmarks (hwledger bench, then the Go benchmarks of BENCHES)
 	@set -e; for b in $(BENCHES); do IFS=: read -r pkg pat n <<<"$$b"; \
 	  echo "go test ./$$pkg -run '^$$' -bench '$$pat' -benchtime $$n"; \
 	  $(GO) test ./$$pkg -count=1 -timeout 60m -run '^$$' -bench "$$pat" -benchtime "$$n"; done
+
+prism: ## check a demo district's live answers against api/openapi.yaml with Stoplight Prism (needs Node.js and npm)
+	scripts/prism-check.sh
 
 screenshots: deps ## regenerate the screenshots in testdata/screenshots (shown in the README)
 	UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestBrowser(Story|VerifyPage|LabelSizes|RoadPages|TraceLedgerParty)' ./web/
