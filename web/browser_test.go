@@ -394,7 +394,7 @@ func TestBrowserStory(t *testing.T) {
 	// Offline: the delivery is queued, then sent when the network is back.
 	car.waitJS(`document.querySelector("#send") && !document.querySelector("#geo").textContent.includes("…")`)
 	car.do(chromedp.Evaluate[chromedp.Void](`window.__realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError("offline"))`))
-	car.do(chromedp.Click(chromedp.CSS("#send")))
+	car.do(chromedp.Click(chromedp.CSS("#confirm-deliver")), chromedp.Click(chromedp.CSS("#send")))
 	car.waitJS(`!document.querySelector("#queue-box").hidden`)
 	queued := eval[int](car, `JSON.parse(localStorage.getItem("hwledger.queue.v1")).length`)
 	if queued < 1 {

@@ -15,8 +15,8 @@ func scanAction(m *ledger.Manifest, party string) string {
 			return httpx.StepPickup.Name
 		}
 	case ledger.ManifestInTransit:
-		if m.Holder == party {
-			return httpx.StepDeliver.Name
+		if m.Holder == party && m.CarrierIndex == len(m.Carriers)-1 {
+			return httpx.StepDeliver.Name // only the last carrier delivers
 		}
 		if next := m.CarrierIndex + 1; next < len(m.Carriers) && m.Carriers[next] == party {
 			return httpx.StepHandover.Name
@@ -34,6 +34,11 @@ type scanData struct {
 	// party's own on this manifest, else those of its latest custody step
 	// on any manifest (lastCrew).
 	Plate, Driver, Escort string
+	// Next is the carrier the holder hands the load over to when it is not
+	// the last ("" otherwise): it is offered no delivery.
+	Next *ledger.Party
+	// Receiver is where the load is delivered (the deliver step names it).
+	Receiver *ledger.Party
 }
 
 // scanPage is the carrier's phone page: read the labels with the camera or
@@ -58,7 +63,10 @@ func (h *Handler) scanPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	d := scanData{M: m, Lines: lines, Names: n, Action: scanAction(m, st.p.Party)}
+	d := scanData{M: m, Lines: lines, Names: n, Action: scanAction(m, st.p.Party), Receiver: n.Get(m.Receiver)}
+	if next := m.CarrierIndex + 1; m.Status == ledger.ManifestInTransit && m.Holder == st.p.Party && next < len(m.Carriers) {
+		d.Next = n.Get(m.Carriers[next])
+	}
 	if d.Plate, d.Driver, d.Escort, err = h.lastCrew(r, st, m); err != nil {
 		h.fail(w, r, err)
 		return

@@ -167,20 +167,37 @@
     return flush();
   }
 
-  var send = $("send");
+  // Delivery is deliberate: the driver ticks that the load is at the
+  // receiver before the button works.
+  var send = $("send"), confirmBox = $("confirm-deliver");
+  if (send && confirmBox) {
+    confirmBox.addEventListener("change", function () { send.disabled = !confirmBox.checked; });
+    send.disabled = !confirmBox.checked;
+  }
   if (send) send.addEventListener("click", function () {
     var now = new Date().toISOString();
     if (action === "deliver") {
+      if (!confirmBox || !confirmBox.checked) { show("bad", T.tConfirm); return; }
+      send.disabled = true;
       enqueue("deliver", { location: loc, occurred_at: now });
       return;
     }
-    var missing = expected.filter(function (l) { return scanned.indexOf(l) < 0; });
-    if (missing.length) { show("bad", T.tMissing + " " + missing.join(" ")); return; }
-    enqueue(action, {
+    var body = {
       labels: scanned.slice(), vehicle_plate: $("plate").value.trim(), driver: $("driver").value.trim(),
       escort: $("escort") ? $("escort").value.trim() : "",
       location: loc, occurred_at: now
-    });
+    };
+    var missing = expected.filter(function (l) { return scanned.indexOf(l) < 0; });
+    if (missing.length) {
+      // At a pickup the driver may load part and say why the rest stays.
+      var partial = $("partial"), reason = $("left-reason");
+      if (!partial) { show("bad", T.tMissing + " " + missing.join(" ")); return; }
+      partial.hidden = false;
+      if (!scanned.length) { show("bad", T.tNone); return; }
+      if (!reason.value.trim()) { show("bad", T.tMissing + " " + missing.join(" ") + " " + T.tPartial); reason.focus(); return; }
+      body.left_behind_reason = reason.value.trim();
+    }
+    enqueue(action, body);
   });
 
   // While this carrier holds the load, send a GPS point every 5 minutes.
