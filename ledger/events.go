@@ -361,17 +361,32 @@ type ManifestCreatedData struct {
 	Labels          []string  `json:"labels"`
 	Total           Grams     `json:"total_kg"`
 	PlannedPickupAt time.Time `json:"planned_pickup_at"`
+	// EmergencyMeasures and DangerousGoods are what the consignor declared
+	// (办法 Art 10): the emergency measures, and each batch's
+	// dangerous-goods class and UN number where it has them.
+	EmergencyMeasures string               `json:"emergency_measures,omitempty"`
+	DangerousGoods    []DangerousGoodsData `json:"dangerous_goods,omitempty"`
+}
+
+// DangerousGoodsData is one batch's dangerous-goods class and UN number,
+// in event data.
+type DangerousGoodsData struct {
+	WasteID  string `json:"waste_id"`
+	DGClass  string `json:"dg_class,omitempty"`
+	UNNumber string `json:"un_number,omitempty"`
 }
 
 // CustodyData is what a carrier taking custody records: who, the labels
 // scanned, the vehicle and where.
 type CustodyData struct {
-	Party        string        `json:"party"`
-	Labels       []string      `json:"labels"`
-	VehiclePlate string        `json:"vehicle_plate"`
-	Driver       string        `json:"driver"`
-	Escort       string        `json:"escort,omitempty"`
-	Location     *LocationData `json:"location,omitempty"`
+	Party        string   `json:"party"`
+	Labels       []string `json:"labels"`
+	VehiclePlate string   `json:"vehicle_plate"`
+	Driver       string   `json:"driver"`
+	Escort       string   `json:"escort,omitempty"`
+	// VehiclePermit is the vehicle's road transport certificate.
+	VehiclePermit string        `json:"vehicle_permit,omitempty"`
+	Location      *LocationData `json:"location,omitempty"`
 }
 
 // ManifestPickedUpData is the data of manifest.picked_up, with the transit

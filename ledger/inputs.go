@@ -53,12 +53,28 @@ type DisposeInput struct {
 // "transfer" for an ordinary transfer, "return" or "redirect" for rejected
 // batches leaving the receiver that refused them.
 type ManifestInput struct {
-	Kind            string     `json:"kind" validate:"text=20"`
-	WasteIDs        []string   `json:"waste_ids" validate:"min=1,max=500,unique,dive,text=64"`
-	Carriers        []string   `json:"carriers" validate:"min=1,dive,text=64"`
-	Receiver        string     `json:"receiver" validate:"required,text=64"`
-	PlannedPickupAt time.Time  `json:"planned_pickup_at" validate:"required"`
-	OccurredAt      *time.Time `json:"occurred_at"`
+	Kind            string    `json:"kind" validate:"text=20"`
+	WasteIDs        []string  `json:"waste_ids" validate:"min=1,max=500,unique,dive,text=64"`
+	Carriers        []string  `json:"carriers" validate:"min=1,dive,text=64"`
+	Receiver        string    `json:"receiver" validate:"required,text=64"`
+	PlannedPickupAt time.Time `json:"planned_pickup_at" validate:"required"`
+	// EmergencyMeasures are the generator's emergency measures for the
+	// load (办法 Art 10): what to do on a spill, fire or exposure.
+	EmergencyMeasures string `json:"emergency_measures" validate:"note=2000"`
+	// DangerousGoods give batches of WasteIDs their dangerous-goods class
+	// and UN number, where they have them (GB 6944, GB 12268): one line a
+	// batch.
+	DangerousGoods []DangerousGoodsInput `json:"dangerous_goods" validate:"max=500,dive"`
+	OccurredAt     *time.Time            `json:"occurred_at"`
+}
+
+// DangerousGoodsInput is what the consignor declares of one batch on a
+// manifest: its dangerous-goods class (GB 6944: 1–9 and their divisions,
+// such as 3, 6.1, 8) and UN number (UN and 4 digits), both or neither.
+type DangerousGoodsInput struct {
+	WasteID  string `json:"waste_id" validate:"required,text=64"`
+	DGClass  string `json:"dg_class" validate:"text=10"`
+	UNNumber string `json:"un_number" validate:"text=10"`
 }
 
 // CustodyInput is a pickup or handover scan. Escort is the 押运员 riding
@@ -67,10 +83,12 @@ type ManifestInput struct {
 // the rest is loaded (a partial pickup); without it every label must be
 // scanned.
 type CustodyInput struct {
-	Labels           []string   `json:"labels" validate:"min=1,dive,text=64"`
-	VehiclePlate     string     `json:"vehicle_plate" validate:"required,text=20"`
-	Driver           string     `json:"driver" validate:"required,text=100"`
-	Escort           string     `json:"escort" validate:"text=100"`
+	Labels       []string `json:"labels" validate:"min=1,dive,text=64"`
+	VehiclePlate string   `json:"vehicle_plate" validate:"required,text=20"`
+	Driver       string   `json:"driver" validate:"required,text=100"`
+	Escort       string   `json:"escort" validate:"text=100"`
+	// VehiclePermit is the vehicle's road transport certificate (道路运输证).
+	VehiclePermit    string     `json:"vehicle_permit" validate:"text=100"`
 	LeftBehindReason string     `json:"left_behind_reason" validate:"note=1000"`
 	Location         *Location  `json:"location"`
 	OccurredAt       *time.Time `json:"occurred_at"`

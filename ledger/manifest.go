@@ -37,6 +37,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		f.add("kind", Text{"应为以下之一：%s", "must be one of %s"}, strings.Join(ManifestKinds, ", "))
 	}
 	checkTags(f, &in)
+	checkManifestLines(f, &in)
 	if err := f.err(); err != nil {
 		return nil, err
 	}
@@ -71,7 +72,8 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			return nil, ruleErr(Text{"转移（改送）应送往 %s 以外的接收单位：正是它拒收了这些批次", "a redirect goes to another receiver than %s, which refused the batches"}, consignor.Name)
 		}
 		m := &ManifestCreatedData{ID: c.s.newID(), Generator: consignor.ID, Carriers: in.Carriers, Receiver: recv.ID,
-			PlannedPickupAt: in.PlannedPickupAt.UTC().Truncate(time.Microsecond)}
+			PlannedPickupAt:   in.PlannedPickupAt.UTC().Truncate(time.Microsecond),
+			EmergencyMeasures: in.EmergencyMeasures, DangerousGoods: dangerousGoods(&in)}
 		if kind != ManifestTransfer {
 			m.Kind = kind
 		}

@@ -60,8 +60,12 @@ func applyManifestCreated(s proj.Store, e *chain.Event, d *ManifestCreatedData) 
 	}
 	m := Manifest{ID: d.ID, Number: d.Number, Kind: kind, RejectedOn: d.RejectedOn, Generator: d.Generator, Carriers: d.Carriers, Receiver: d.Receiver,
 		WasteIDs: d.WasteIDs, Labels: d.Labels, Total: d.Total, PlannedPickupAt: d.PlannedPickupAt,
-		Status: ManifestSubmitted, Holder: d.Generator, CarrierIndex: -1, Custody: []CustodyStep{},
+		EmergencyMeasures: d.EmergencyMeasures,
+		Status:            ManifestSubmitted, Holder: d.Generator, CarrierIndex: -1, Custody: []CustodyStep{},
 		Seq: e.Index, CreatedAt: e.RecordedAt, LastOccurredAt: e.OccurredAt}
+	for _, g := range d.DangerousGoods {
+		m.DangerousGoods = append(m.DangerousGoods, DangerousGoods(g))
+	}
 	if err := putManifest(s, nil, &m); err != nil {
 		return err
 	}
@@ -220,7 +224,7 @@ func takeCustody(s proj.Store, e *chain.Event, x *Manifest, kind string, d *Cust
 	x.Holder = d.Party
 	x.LastPositionAt = &at
 	x.Custody = append(x.Custody, CustodyStep{Kind: kind, Party: d.Party, At: at, VehiclePlate: d.VehiclePlate,
-		Driver: d.Driver, Escort: d.Escort, Location: (*Location)(d.Location), EventIndex: e.Index})
+		Driver: d.Driver, Escort: d.Escort, VehiclePermit: d.VehiclePermit, Location: (*Location)(d.Location), EventIndex: e.Index})
 	x.TrackGapDue = &trackGapDue
 	return proj.PutDeadline(s, trackGapDue, AlertTrackGap, x.ID, x.Seq)
 }

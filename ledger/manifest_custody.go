@@ -95,6 +95,7 @@ func validateCustody(in *CustodyInput) error {
 	in.VehiclePlate = strings.TrimSpace(in.VehiclePlate)
 	in.Driver = strings.TrimSpace(in.Driver)
 	in.Escort = strings.TrimSpace(in.Escort)
+	in.VehiclePermit = strings.TrimSpace(in.VehiclePermit)
 	in.LeftBehindReason = strings.TrimSpace(in.LeftBehindReason)
 	f := fieldErrors{}
 	checkTags(f, in)
@@ -152,7 +153,7 @@ func (s *Service) custody(ctx context.Context, p Principal, id string, in Custod
 			return nil, err
 		}
 		step := CustodyData{Party: p.Party, Labels: load.Labels, VehiclePlate: in.VehiclePlate, Driver: in.Driver,
-			Escort: in.Escort, Location: (*LocationData)(in.Location)}
+			Escort: in.Escort, VehiclePermit: in.VehiclePermit, Location: (*LocationData)(in.Location)}
 		gapDue := occurred.Add(s.rules.TrackGap)
 		var d any = ManifestHandedOverData{CustodyData: step, TrackGapDue: gapDue}
 		if pickup {

@@ -240,8 +240,10 @@ type CustodyStep struct {
 	VehiclePlate string    `json:"vehicle_plate,omitempty"`
 	Driver       string    `json:"driver,omitempty"`
 	Escort       string    `json:"escort,omitempty"`
-	Location     *Location `json:"location,omitempty"`
-	EventIndex   uint64    `json:"event_index"`
+	// VehiclePermit is the vehicle's road transport certificate (道路运输证).
+	VehiclePermit string    `json:"vehicle_permit,omitempty"`
+	Location      *Location `json:"location,omitempty"`
+	EventIndex    uint64    `json:"event_index"`
 }
 
 // TrackPoint is one GPS fix of the vehicle carrying a manifest.
@@ -273,21 +275,26 @@ type Manifest struct {
 	Kind string `json:"kind"`
 	// RejectedOn lists the manifests on which the batches of a return or
 	// redirect were refused (the first leg).
-	RejectedOn      []string      `json:"rejected_on,omitempty"`
-	Generator       string        `json:"generator"`
-	Carriers        []string      `json:"carriers"`
-	Receiver        string        `json:"receiver"`
-	WasteIDs        []string      `json:"waste_ids"`
-	Labels          []string      `json:"labels"`
-	Total           Grams         `json:"total_kg"`
-	PlannedPickupAt time.Time     `json:"planned_pickup_at"`
-	Status          string        `json:"status"`
-	Holder          string        `json:"holder"` // party with custody now
-	CarrierIndex    int           `json:"carrier_index"`
-	Custody         []CustodyStep `json:"custody"`
-	Track           []TrackPoint  `json:"track,omitempty"`
-	TrackPoints     int           `json:"track_points"`
-	LastPositionAt  *time.Time    `json:"last_position_at,omitempty"`
+	RejectedOn      []string  `json:"rejected_on,omitempty"`
+	Generator       string    `json:"generator"`
+	Carriers        []string  `json:"carriers"`
+	Receiver        string    `json:"receiver"`
+	WasteIDs        []string  `json:"waste_ids"`
+	Labels          []string  `json:"labels"`
+	Total           Grams     `json:"total_kg"`
+	PlannedPickupAt time.Time `json:"planned_pickup_at"`
+	// EmergencyMeasures are the consignor's emergency measures;
+	// DangerousGoods each batch's dangerous-goods class and UN number
+	// where declared.
+	EmergencyMeasures string           `json:"emergency_measures,omitempty"`
+	DangerousGoods    []DangerousGoods `json:"dangerous_goods,omitempty"`
+	Status            string           `json:"status"`
+	Holder            string           `json:"holder"` // party with custody now
+	CarrierIndex      int              `json:"carrier_index"`
+	Custody           []CustodyStep    `json:"custody"`
+	Track             []TrackPoint     `json:"track,omitempty"`
+	TrackPoints       int              `json:"track_points"`
+	LastPositionAt    *time.Time       `json:"last_position_at,omitempty"`
 	// Deadlines in force (from the events that set them).
 	TransitDue   *time.Time    `json:"transit_due,omitempty"`
 	TrackGapDue  *time.Time    `json:"track_gap_due,omitempty"`
@@ -325,6 +332,25 @@ func (m *Manifest) OnManifest(party string) bool {
 		}
 	}
 	return false
+}
+
+// DangerousGoods is one batch's dangerous-goods class (GB 6944) and UN
+// number on a manifest.
+type DangerousGoods struct {
+	WasteID  string `json:"waste_id"`
+	DGClass  string `json:"dg_class,omitempty"`
+	UNNumber string `json:"un_number,omitempty"`
+}
+
+// DangerousGoodsOf is the class and UN number declared for batch id on m
+// (zero when none).
+func (m *Manifest) DangerousGoodsOf(id string) DangerousGoods {
+	for _, g := range m.DangerousGoods {
+		if g.WasteID == id {
+			return g
+		}
+	}
+	return DangerousGoods{}
 }
 
 // Alert statuses.

@@ -66,9 +66,20 @@ type newManifestData struct {
 	Carrier2  string
 	Receiver  string
 	Planned   string
+	// Emergency and DG are what the form sent back: the emergency
+	// measures, and each chosen batch's dangerous-goods class and UN
+	// number by batch id.
+	Emergency string
+	DG        map[string]ledger.DangerousGoodsInput
 	Error     string
 	Fields    map[string]string
 }
+
+// DGClasses are the classes the form offers (GB 6944).
+func (d newManifestData) DGClasses() []string { return ledger.DGClasses }
+
+// DGOf is what the form sent back for batch id.
+func (d newManifestData) DGOf(id string) ledger.DangerousGoodsInput { return d.DG[id] }
 
 // newManifestPage: choose batches (GET ?waste=…), then carriers and a
 // receiver whose licence fits every chosen code.
@@ -190,7 +201,16 @@ func (h *Handler) newManifest(w http.ResponseWriter, r *http.Request) {
 	}
 	d := newManifestData{Carrier1: r.PostFormValue("carrier1"), Carrier2: r.PostFormValue("carrier2"),
 		Receiver: r.PostFormValue("receiver"), Planned: r.PostFormValue("planned_pickup_at"), Kind: r.PostFormValue("kind")}
-	in := ledger.ManifestInput{WasteIDs: r.PostForm["waste"], Receiver: d.Receiver}
+	in := ledger.ManifestInput{WasteIDs: r.PostForm["waste"], Receiver: d.Receiver,
+		EmergencyMeasures: r.PostFormValue("emergency_measures")}
+	d.Emergency, d.DG = in.EmergencyMeasures, map[string]ledger.DangerousGoodsInput{}
+	for _, id := range in.WasteIDs {
+		l := ledger.DangerousGoodsInput{WasteID: id, DGClass: r.PostFormValue("dg_class." + id), UNNumber: r.PostFormValue("un_number." + id)}
+		d.DG[id] = l
+		if l.DGClass != "" || l.UNNumber != "" {
+			in.DangerousGoods = append(in.DangerousGoods, l)
+		}
+	}
 	if !st.p.HasAny(ledger.RoleGenerator, ledger.RoleCollector) {
 		in.Kind = d.Kind
 		if d.Kind == ledger.ManifestReturn {

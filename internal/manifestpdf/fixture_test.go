@@ -81,6 +81,13 @@ func (d *district) batch(t testing.TB, kg float64, components string) *ledger.Wa
 	return w
 }
 
+// What the fixture's manifests declare: emergency measures, and the first
+// carrier's vehicle permit.
+const (
+	emergencyMeasures = "泄漏时用沙土围堵吸附，禁止明火；皮肤接触用大量清水冲洗。应急电话 0371-12345678"
+	vehiclePermit     = "豫交运管许可郑字410104000123号"
+)
+
 // manifest files a manifest of n batches over both carriers and takes it
 // to status (one of ledger.ManifestStatuses).
 func (d *district) manifest(t testing.TB, n int, status string) *ledger.Manifest {
@@ -91,7 +98,8 @@ func (d *district) manifest(t testing.TB, n int, status string) *ledger.Manifest
 		ids = append(ids, d.batch(t, 100+float64(i), fmt.Sprintf("矿物油、水、杂质 %d", i)).ID)
 	}
 	m, err := d.svc.CreateManifest(ctx, d.gen, ledger.ManifestInput{WasteIDs: ids, Carriers: []string{d.car1P.ID, d.car2P.ID},
-		Receiver: d.rcP.ID, PlannedPickupAt: d.svc.Now().Add(time.Hour)})
+		Receiver: d.rcP.ID, PlannedPickupAt: d.svc.Now().Add(time.Hour), EmergencyMeasures: emergencyMeasures,
+		DangerousGoods: []ledger.DangerousGoodsInput{{WasteID: ids[0], DGClass: "3", UNNumber: "UN1270"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +117,8 @@ func (d *district) manifest(t testing.TB, n int, status string) *ledger.Manifest
 		step(err)
 		return m
 	}
-	m, err = d.svc.Pickup(ctx, d.car1, m.ID, ledger.CustodyInput{Labels: m.Labels, VehiclePlate: "豫A·D1234", Driver: "赵大勇"})
+	m, err = d.svc.Pickup(ctx, d.car1, m.ID, ledger.CustodyInput{Labels: m.Labels, VehiclePlate: "豫A·D1234", Driver: "赵大勇",
+		VehiclePermit: vehiclePermit})
 	step(err)
 	m, err = d.svc.Positions(ctx, d.car1, m.ID, ledger.PositionsInput{Points: []ledger.TrackPoint{{Lat: 34.74, Lon: 113.69, At: d.svc.Now()}}})
 	step(err)

@@ -280,8 +280,8 @@ func (w *writer) parties() {
 		w.section(title)
 		kv := partyPairs(c)
 		kv = append(kv, [2]string{"道路运输经营许可证", c.TransportPermit})
-		plate, driver := w.vehicle(c.ID)
-		kv = append(kv, [2]string{"运输车辆", plate}, [2]string{"驾驶员", driver})
+		plate, driver, permit := w.vehicle(c.ID)
+		kv = append(kv, [2]string{"运输车辆", plate}, [2]string{"驾驶员", driver}, [2]string{"道路运输证", permit})
 		w.pairs(bodyW, kv)
 	}
 	w.section("三、接受人（利用处置单位）")
@@ -292,15 +292,19 @@ func (w *writer) parties() {
 	w.pairs(bodyW, kv)
 }
 
-// vehicle is the plate and driver carrier recorded when it took custody,
-// "—" before it did.
-func (w *writer) vehicle(carrier string) (string, string) {
+// vehicle is the plate, driver and vehicle permit carrier recorded when
+// it took custody, "—" before it did (and for a permit not given).
+func (w *writer) vehicle(carrier string) (plate, driver, permit string) {
 	for _, c := range w.s.Manifest.Custody {
 		if c.Party == carrier && (c.Kind == "pickup" || c.Kind == "handover") {
-			return c.VehiclePlate, c.Driver
+			permit = c.VehiclePermit
+			if permit == "" {
+				permit = "—"
+			}
+			return c.VehiclePlate, c.Driver, permit
 		}
 	}
-	return "—", "—"
+	return "—", "—", "—"
 }
 
 // column is one column of a table.

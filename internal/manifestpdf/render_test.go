@@ -65,8 +65,9 @@ func TestPDFEveryStatus(t *testing.T) {
 					d.car2P.Name, d.car2P.CreditCode, d.car2P.TransportPermit,
 					d.rcP.Name, d.rcP.CreditCode, d.rcP.License.Number, d.rcP.Contact.Name, d.rcP.Contact.Phone,
 					"应急措施", "危险货物类别", "填写联单"}
+				want = append(want, emergencyMeasures, "3UN1270")
 				if status != ledger.ManifestSubmitted && status != ledger.ManifestCancelled {
-					want = append(want, "豫A·D1234", "赵大勇", "豫A·E5678", "钱小明", "提货起运", "接驳交接")
+					want = append(want, "豫A·D1234", "赵大勇", "豫A·E5678", "钱小明", "提货起运", "接驳交接", "道路运输证", vehiclePermit)
 				}
 				if status == ledger.ManifestCancelled {
 					want = append(want, "车辆故障，改日转移", "取消联单")

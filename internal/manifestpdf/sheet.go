@@ -66,7 +66,7 @@ func Load(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, veri
 	if m == nil { // a batch id: a manifest is what is printed
 		return nil, ledger.ErrNotFound
 	}
-	s := &Sheet{Manifest: m, VerifyURL: verifyURL, Printed: svc.Now()}
+	s := &Sheet{Manifest: m, VerifyURL: verifyURL, Printed: svc.Now(), EmergencyMeasures: m.EmergencyMeasures}
 	names := map[string]string{ledger.SystemParty: "系统"}
 	party := func(id string) (*ledger.Party, error) {
 		x, err := svc.Party(ctx, id)
@@ -94,7 +94,8 @@ func Load(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, veri
 		if err != nil {
 			return nil, err
 		}
-		l := Line{Waste: w}
+		g := m.DangerousGoodsOf(wid)
+		l := Line{Waste: w, DGClass: g.DGClass, UNNumber: g.UNNumber}
 		for i := range m.Lines {
 			if m.Lines[i].WasteID == wid {
 				l.Receipt = &m.Lines[i]

@@ -185,6 +185,7 @@
     var body = {
       labels: scanned.slice(), vehicle_plate: $("plate").value.trim(), driver: $("driver").value.trim(),
       escort: $("escort") ? $("escort").value.trim() : "",
+      vehicle_permit: $("vehicle-permit") ? $("vehicle-permit").value.trim() : "",
       location: loc, occurred_at: now
     };
     var missing = expected.filter(function (l) { return scanned.indexOf(l) < 0; });
