@@ -56,7 +56,7 @@ func dangerousGoods(in *ManifestInput) []DangerousGoodsData {
 	var out []DangerousGoodsData
 	for _, l := range in.DangerousGoods {
 		if l.DGClass != "" || l.UNNumber != "" {
-			out = append(out, DangerousGoodsData{WasteID: l.WasteID, DGClass: l.DGClass, UNNumber: l.UNNumber})
+			out = append(out, DangerousGoodsData(l))
 		}
 	}
 	return out
