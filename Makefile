@@ -63,7 +63,7 @@ openapi-lint: ## lint api/openapi.yaml with Redocly's recommended rules (needs N
 # runs some of them. The domain ones build a store of
 # HWLEDGER_BENCH_BATCHES (default 1,000,000) batches first.
 BENCHES ?= 'ledger:Queries|Sweep|Assessment|Classes|DeclarationYear:20x' \
-	'ledger:TraceConsolidated:200x' \
+	'ledger:TraceConsolidated:200x' 'internal/manifestpdf:PDF50:200x' \
 	'ledger:Register$$:80000x' 'api:HTTPRegister$$:10000x' 'api:HTTPRegisterFixedLoad:10000x' \
 	'api:Tiles:20000x' 'api:LedgerBookExport:1x' 'witness:Cosign:3000x' 'witness:LedgerWithWitnesses:1x' \
 	'mirror:Mirror:1x' 'web:Pages:10x' 'web:Dashboard:5x'

@@ -1,6 +1,7 @@
 package manifestpdf
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -20,8 +21,13 @@ type district struct {
 
 func newDistrict(t testing.TB) *district {
 	t.Helper()
-	svc := ledgertest.Open(t, ledger.Config{})
-	ctx := t.Context()
+	return districtOn(t, ledgertest.Open(t, ledger.Config{}))
+}
+
+// districtOn registers the district's parties in svc.
+func districtOn(t testing.TB, svc *ledger.Service) *district {
+	t.Helper()
+	ctx := context.Background()
 	if _, err := svc.Bootstrap(ctx, "admin-token-for-pdf-tests"); err != nil {
 		t.Fatal(err)
 	}
