@@ -560,6 +560,30 @@ func TestAlertKindsEndToEnd(t *testing.T) {
 	n.advance(time.Hour) // an acknowledged condition is not raised again
 	n.one(insp, ledger.AlertDisposalOverdue, wC.ID, ledger.AlertAcknowledged)
 
+	// --- paper_late: a manifest filled in on paper 20 days ago, entered
+	// now, every step with the paper's time: the pickup is entered more
+	// than 10 working days after it happened. ---
+	back := func(d time.Duration) string { return n.ts.svc.Now().Add(-d).Format(time.RFC3339) }
+	const day0 = 24 * time.Hour
+	paperBody := n.ts.wasteBody("900-214-08", 10)
+	paperBody["generated_at"], paperBody["occurred_at"] = back(21*day0), back(20*day0)
+	var wPaper ledger.Waste
+	post(http.StatusCreated, "/api/v1/wastes", d.gen, paperBody, &wPaper)
+	var mPaper ledger.Manifest
+	post(http.StatusCreated, "/api/v1/manifests", d.gen, map[string]any{"waste_ids": []string{wPaper.ID}, "carriers": []string{d.car1.id},
+		"receiver": d.recv.id, "planned_pickup_at": back(19 * day0), "occurred_at": back(20*day0 - time.Hour),
+		"paper": map[string]any{"number": "豫纸0001", "entered_reason": "网络中断"}}, &mPaper)
+	pickupBody := scanBody(&mPaper)
+	pickupBody["occurred_at"] = back(19 * day0)
+	post(http.StatusOK, "/api/v1/manifests/"+mPaper.ID+"/pickup", d.car1, pickupBody, nil)
+	late := n.one(insp, ledger.AlertPaperLate, mPaper.ID, ledger.AlertOpen)
+	assert.Equal(t, d.gen.id, late.Party)
+	rGen.waitFor(t, ledger.EvAlertRaised, ledger.AlertPaperLate, mPaper.ID)
+	post(http.StatusOK, "/api/v1/manifests/"+mPaper.ID+"/deliver", d.car1,
+		map[string]any{"location": loc, "occurred_at": back(19*day0 - 2*time.Hour)}, nil)
+	post(http.StatusOK, "/api/v1/manifests/"+mPaper.ID+"/receive", d.recv,
+		map[string]any{"lines": []any{line(&wPaper, 10, 2)}, "occurred_at": back(19*day0 - 3*time.Hour)}, nil)
+
 	// --- the generator's filings: transfers past the plan's forecast, and a
 	// key-supervision unit's monthly declaration not filed by the 15th. ---
 	year := n.ts.svc.Now().In(shanghai).Year()

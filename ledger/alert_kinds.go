@@ -31,6 +31,9 @@ const (
 	// AlertCollectionOverdue: a collector has kept a batch past the
 	// collection limit without passing it on.
 	AlertCollectionOverdue = "collection_overdue"
+	// AlertPaperLate: a manifest entered from paper (补录) was entered
+	// more than 10 working days after its pickup (办法 Art 20).
+	AlertPaperLate = "paper_late"
 )
 
 // What an alert is about (Alert.SubjectType).
@@ -225,6 +228,15 @@ var alertKinds = []AlertKind{
 			}
 			return Text{fmt.Sprintf("%s（%s）在收集单位超过期限 %s 仍未转出", f.w.Name, f.w.Label, at),
 				fmt.Sprintf("%s (%s): kept by the collector past its limit of %s", f.w.Name, f.w.Label, at)}
+		}},
+	{Kind: AlertPaperLate, Title: Text{"纸质联单补录逾期", "Paper manifest entered late"}, Subject: SubjectManifest,
+		message: func(f alertFacts) Text {
+			paper := ""
+			if f.m.Paper != nil {
+				paper = f.m.Paper.Number
+			}
+			return Text{fmt.Sprintf("联单 %s 据纸质联单 %s 补录，晚于提货后 %d 个工作日", f.m.Number, paper, f.workdays),
+				fmt.Sprintf("manifest %s: entered from paper manifest %s more than %d working days after its pickup", f.m.Number, paper, f.workdays)}
 		}},
 }
 

@@ -22,6 +22,7 @@ type Rules struct {
 	MedicalDisposal     time.Duration `json:"medical_disposal_limit"` // 48h medical waste received → disposed
 	RejectionWorkdays   int           `json:"rejection_workdays"`     // 10 working days rejected → leaves again
 	CollectionWorkdays  int           `json:"collection_workdays"`    // 90 working days at a collector → passed on
+	PaperEntryWorkdays  int           `json:"paper_entry_workdays"`   // 10 working days from a paper manifest's pickup to its entry
 	TrackGap            time.Duration `json:"track_gap"`              // 2h without a GPS point in transit
 	WeightTolerance     float64       `json:"weight_tolerance"`       // 0.10
 	CapacityRefuse      float64       `json:"capacity_refuse"`        // 1.20 of annual capacity
@@ -49,6 +50,7 @@ func DefaultRules() Rules {
 		MedicalDisposal:     48 * time.Hour,
 		RejectionWorkdays:   10,
 		CollectionWorkdays:  90,
+		PaperEntryWorkdays:  10,
 		TrackGap:            2 * time.Hour,
 		WeightTolerance:     0.10,
 		CapacityRefuse:      1.20,

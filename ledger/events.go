@@ -366,6 +366,15 @@ type ManifestCreatedData struct {
 	// dangerous-goods class and UN number where it has them.
 	EmergencyMeasures string               `json:"emergency_measures,omitempty"`
 	DangerousGoods    []DangerousGoodsData `json:"dangerous_goods,omitempty"`
+	// Paper is set on a back-entry (补录) of a paper manifest.
+	Paper *PaperData `json:"paper,omitempty"`
+}
+
+// PaperData is the paper manifest a manifest was entered from, and why,
+// in event data.
+type PaperData struct {
+	Number        string `json:"number"`
+	EnteredReason string `json:"entered_reason"`
 }
 
 // DangerousGoodsData is one batch's dangerous-goods class and UN number,

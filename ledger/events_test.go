@@ -90,7 +90,14 @@ func goldenStory(t *testing.T) [][]byte {
 	kg := KgToGrams(12.25)
 	_, err = s.CorrectWaste(ctx, f.gen, w.ID, WasteCorrection{Name: &name, Quantity: &kg, Reason: reason})
 	require.NoError(t, err)
-	m := f.manifest(f.gen, f.recv, []Principal{f.car1, f.car2}, w)
+	// The first manifest declares everything a manifest may: it is
+	// entered from paper, with dangerous goods and emergency measures.
+	filled := f.clock.Now()
+	m, err := s.CreateManifest(ctx, f.gen, ManifestInput{WasteIDs: []string{w.ID}, Carriers: []string{f.car1.Party, f.car2.Party},
+		Receiver: f.recv.Party, PlannedPickupAt: f.clock.Now().Add(time.Hour), OccurredAt: &filled,
+		EmergencyMeasures: "泄漏用沙土围堵", DangerousGoods: []DangerousGoodsInput{{WasteID: w.ID, DGClass: "3", UNNumber: "UN1270"}},
+		Paper: &PaperInput{Number: "豫0001", EnteredReason: "系统停机"}})
+	require.NoError(t, err)
 	_, err = s.Cancel(ctx, f.gen, m.ID, CancelInput{Reason: "车辆故障"})
 	require.NoError(t, err)
 

@@ -65,7 +65,18 @@ type ManifestInput struct {
 	// and UN number, where they have them (GB 6944, GB 12268): one line a
 	// batch.
 	DangerousGoods []DangerousGoodsInput `json:"dangerous_goods" validate:"max=500,dive"`
-	OccurredAt     *time.Time            `json:"occurred_at"`
+	// Paper is the paper manifest this one is entered from (补录, 办法 Art
+	// 20): its times are the paper's, OccurredAt (required with it) the
+	// time it was filled in.
+	Paper      *PaperInput `json:"paper"`
+	OccurredAt *time.Time  `json:"occurred_at"`
+}
+
+// PaperInput names the paper manifest a manifest is entered from, and
+// why the system was not used.
+type PaperInput struct {
+	Number        string `json:"number" validate:"required,text=50"`
+	EnteredReason string `json:"entered_reason" validate:"required,note=500"`
 }
 
 // DangerousGoodsInput is what the consignor declares of one batch on a

@@ -74,6 +74,12 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 		m := &ManifestCreatedData{ID: c.s.newID(), Generator: consignor.ID, Carriers: in.Carriers, Receiver: recv.ID,
 			PlannedPickupAt:   in.PlannedPickupAt.UTC().Truncate(time.Microsecond),
 			EmergencyMeasures: in.EmergencyMeasures, DangerousGoods: dangerousGoods(&in)}
+		if in.Paper != nil {
+			if err := paperRefusal(c.tx, in.Paper.Number); err != nil {
+				return nil, err
+			}
+			m.Paper = &PaperData{Number: in.Paper.Number, EnteredReason: in.Paper.EnteredReason}
+		}
 		if kind != ManifestTransfer {
 			m.Kind = kind
 		}

@@ -63,6 +63,12 @@ func applyManifestCreated(s proj.Store, e *chain.Event, d *ManifestCreatedData) 
 		EmergencyMeasures: d.EmergencyMeasures,
 		Status:            ManifestSubmitted, Holder: d.Generator, CarrierIndex: -1, Custody: []CustodyStep{},
 		Seq: e.Index, CreatedAt: e.RecordedAt, LastOccurredAt: e.OccurredAt}
+	if d.Paper != nil {
+		m.Paper = (*Paper)(d.Paper)
+		if err := s.Set(proj.PaperNoKey(d.Paper.Number), []byte(m.ID)); err != nil {
+			return err
+		}
+	}
 	for _, g := range d.DangerousGoods {
 		m.DangerousGoods = append(m.DangerousGoods, DangerousGoods(g))
 	}

@@ -181,6 +181,9 @@ func (s *Service) custody(ctx context.Context, p Principal, id string, in Custod
 			if err := c.checkExceeded(loaded, occurred); err != nil {
 				return nil, err
 			}
+			if err := c.checkPaperLate(loaded, occurred); err != nil {
+				return nil, err
+			}
 		}
 		for _, id := range load.Left {
 			w, err := loadWaste(c.tx, id)

@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/hwledger/hwledger/ledger/internal/proj"
 )
 
 // DGClasses are the dangerous-goods classes and divisions of GB 6944-2012
@@ -20,6 +23,12 @@ var unNumber = regexp.MustCompile(`^UN[0-9]{4}$`)
 // GB 6944 and a UN number, both or neither.
 func checkManifestLines(f fieldErrors, in *ManifestInput) {
 	in.EmergencyMeasures = strings.TrimSpace(in.EmergencyMeasures)
+	if pp := in.Paper; pp != nil {
+		pp.Number, pp.EnteredReason = strings.TrimSpace(pp.Number), strings.TrimSpace(pp.EnteredReason)
+		if in.OccurredAt == nil || in.OccurredAt.IsZero() {
+			f.add("occurred_at", Text{"补录纸质联单时必须填写纸质联单的填写时间", "is required with paper: when the paper manifest was filled in"})
+		}
+	}
 	seen := map[string]bool{}
 	for i := range in.DangerousGoods {
 		l := &in.DangerousGoods[i]
@@ -60,4 +69,37 @@ func dangerousGoods(in *ManifestInput) []DangerousGoodsData {
 		}
 	}
 	return out
+}
+
+// paperRefusal refuses a paper manifest number already entered: a paper
+// manifest is entered once.
+func paperRefusal(s proj.Store, number string) error {
+	if _, ok, err := s.Get(proj.PaperNoKey(number)); err != nil {
+		return err
+	} else if ok {
+		e := ruleErr(Text{"paper.number：纸质联单 %s 已补录过，不能再次录入", "paper.number: paper manifest %s has already been entered"}, number)
+		e.Details = map[string]any{"field": "paper.number", "rule": "paper_number_unique"}
+		return e
+	}
+	return nil
+}
+
+// checkPaperLate raises paper_late when the pickup of manifest m, entered
+// from paper, that happened at pickedUp is recorded now, later than the
+// paper entry limit (10 working days) after it.
+func (c *cmd) checkPaperLate(m *Manifest, pickedUp time.Time) error {
+	if m.Paper == nil {
+		return nil
+	}
+	due := c.s.cal.AddWorkdays(pickedUp, c.s.rules.PaperEntryWorkdays)
+	if c.now.Before(due) {
+		return nil
+	}
+	street := ""
+	if gen, _ := loadParty(c.tx, m.Generator); gen != nil {
+		street = gen.Street
+	}
+	return c.raise(Alert{Kind: AlertPaperLate, Subject: m.ID, Party: m.Generator,
+		Parties: append([]string{m.Generator, m.Receiver}, m.Carriers...), Street: street, DueAt: &due},
+		alertFacts{m: m, workdays: c.s.rules.PaperEntryWorkdays})
 }

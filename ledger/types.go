@@ -288,13 +288,16 @@ type Manifest struct {
 	// where declared.
 	EmergencyMeasures string           `json:"emergency_measures,omitempty"`
 	DangerousGoods    []DangerousGoods `json:"dangerous_goods,omitempty"`
-	Status            string           `json:"status"`
-	Holder            string           `json:"holder"` // party with custody now
-	CarrierIndex      int              `json:"carrier_index"`
-	Custody           []CustodyStep    `json:"custody"`
-	Track             []TrackPoint     `json:"track,omitempty"`
-	TrackPoints       int              `json:"track_points"`
-	LastPositionAt    *time.Time       `json:"last_position_at,omitempty"`
+	// Paper is set when the manifest was entered from a paper one (补录):
+	// its times are the paper's.
+	Paper          *Paper        `json:"paper,omitempty"`
+	Status         string        `json:"status"`
+	Holder         string        `json:"holder"` // party with custody now
+	CarrierIndex   int           `json:"carrier_index"`
+	Custody        []CustodyStep `json:"custody"`
+	Track          []TrackPoint  `json:"track,omitempty"`
+	TrackPoints    int           `json:"track_points"`
+	LastPositionAt *time.Time    `json:"last_position_at,omitempty"`
 	// Deadlines in force (from the events that set them).
 	TransitDue   *time.Time    `json:"transit_due,omitempty"`
 	TrackGapDue  *time.Time    `json:"track_gap_due,omitempty"`
@@ -332,6 +335,13 @@ func (m *Manifest) OnManifest(party string) bool {
 		}
 	}
 	return false
+}
+
+// Paper is the paper manifest a manifest was entered from, and why the
+// system was not used.
+type Paper struct {
+	Number        string `json:"number"`
+	EnteredReason string `json:"entered_reason"`
 }
 
 // DangerousGoods is one batch's dangerous-goods class (GB 6944) and UN

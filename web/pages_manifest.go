@@ -71,8 +71,11 @@ type newManifestData struct {
 	// number by batch id.
 	Emergency string
 	DG        map[string]ledger.DangerousGoodsInput
-	Error     string
-	Fields    map[string]string
+	// PaperNo, PaperReason and PaperAt: a back-entry of a paper manifest
+	// (补录), its number, why, and when it was filled in.
+	PaperNo, PaperReason, PaperAt string
+	Error                         string
+	Fields                        map[string]string
 }
 
 // DGClasses are the classes the form offers (GB 6944).
@@ -222,9 +225,18 @@ func (h *Handler) newManifest(w http.ResponseWriter, r *http.Request) {
 			in.Carriers = append(in.Carriers, c)
 		}
 	}
+	d.PaperNo, d.PaperReason, d.PaperAt = r.PostFormValue("paper_number"), r.PostFormValue("paper_reason"), r.PostFormValue("paper_at")
 	var err error
+	if d.PaperNo != "" || d.PaperReason != "" || d.PaperAt != "" {
+		in.Paper = &ledger.PaperInput{Number: d.PaperNo, EnteredReason: d.PaperReason}
+		if at, perr := time.ParseInLocation(dateTimeLocal, d.PaperAt, shanghai); perr == nil {
+			in.OccurredAt = &at
+		}
+	}
 	if in.PlannedPickupAt, err = time.ParseInLocation(dateTimeLocal, d.Planned, shanghai); err != nil {
 		d.Fields = map[string]string{"planned_pickup_at": translate(st.lang, "err.datetime")}
+	} else if in.Paper != nil && in.OccurredAt == nil && d.PaperAt != "" {
+		d.Fields = map[string]string{"occurred_at": translate(st.lang, "err.datetime")}
 	} else {
 		m, err := h.svc.CreateManifest(r.Context(), st.p, in)
 		if err == nil {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hwledger/hwledger/internal/manifestpdf/pdftest"
 	"github.com/hwledger/hwledger/ledger"
@@ -92,4 +93,33 @@ func TestPDFEveryStatus(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPDFPaperEntry: a manifest entered from a paper one says 补录 in
+// every part, with the paper's number and the reason; one that was not
+// does not.
+func TestPDFPaperEntry(t *testing.T) {
+	d := newDistrict(t)
+	font := testFont(t)
+	w := d.batch(t, 120, "矿物油、水")
+	at := d.svc.Now()
+	m, err := d.svc.CreateManifest(t.Context(), d.gen, ledger.ManifestInput{WasteIDs: []string{w.ID}, Carriers: []string{d.car1P.ID},
+		Receiver: d.rcP.ID, PlannedPickupAt: at.Add(time.Hour), OccurredAt: &at,
+		Paper: &ledger.PaperInput{Number: "豫41010020260088", EnteredReason: "系统停机，先用纸质联单"}})
+	require.NoError(t, err)
+	s, err := Load(t.Context(), d.svc, d.gen, m.ID, "https://hwledger.example/verify/manifests/"+m.ID)
+	require.NoError(t, err)
+	pdf, err := Render(s, font)
+	require.NoError(t, err)
+	text := squash(strings.Join(pdftest.Pages(t, pdf), "\n"))
+	assert.Equal(t, 3, strings.Count(text, "补录（据纸质联单录入）"), "every part says 补录")
+	assert.Contains(t, text, "豫41010020260088")
+	assert.Contains(t, text, "系统停机，先用纸质联单")
+
+	plain := d.manifest(t, 1, ledger.ManifestSubmitted)
+	s, err = Load(t.Context(), d.svc, d.gen, plain.ID, "https://hwledger.example/verify/manifests/"+plain.ID)
+	require.NoError(t, err)
+	pdf, err = Render(s, font)
+	require.NoError(t, err)
+	assert.NotContains(t, squash(strings.Join(pdftest.Pages(t, pdf), "\n")), "补录")
 }

@@ -67,6 +67,9 @@ func Load(ctx context.Context, svc *ledger.Service, p ledger.Principal, id, veri
 		return nil, ledger.ErrNotFound
 	}
 	s := &Sheet{Manifest: m, VerifyURL: verifyURL, Printed: svc.Now(), EmergencyMeasures: m.EmergencyMeasures}
+	if m.Paper != nil {
+		s.Paper = &Paper{Number: m.Paper.Number, Reason: m.Paper.EnteredReason}
+	}
 	names := map[string]string{ledger.SystemParty: "系统"}
 	party := func(id string) (*ledger.Party, error) {
 		x, err := svc.Party(ctx, id)

@@ -51,6 +51,8 @@
 //	mn/<yyyy><province><city>  the last manifest serial of that year and place,
 //	                           decimal, no leading zeros
 //	mo/<batch id>              the id of the open manifest the batch is on
+//	mpn/<paper number>         the id of the manifest entered from that paper
+//	                           manifest (a back-entry, 补录)
 //	mc/<id>                    correction request: JSON (ledger.Correction)
 //	a/<id>                     alert: JSON (ledger.Alert)
 //	ac/<kind>/<subject>        the id of the open alert of that kind about subject

@@ -22,6 +22,7 @@ const (
 	prefixTrackSlot   = "mts/"             // mts/<id>/<be64 slot>: a GPS point in that slot
 	prefixManifestNo  = "mn/"              // mn/<year><province><city>: last manifest serial
 	prefixOpenMan     = "mo/"              // mo/<batch id>: id of the open manifest holding it
+	prefixPaperNo     = "mpn/"             // mpn/<paper number>: id of the manifest entered from it
 	prefixCorrection  = "mc/"              // mc/<id>: correction request record
 	prefixAlert       = "a/"               // a/<id>: alert record
 	prefixAlertCond   = "ac/"              // ac/<kind>/<subject>: id of the open alert
@@ -110,6 +111,10 @@ func ManifestNoKey(yearProvinceCity string) []byte {
 // OpenManifestKey is the key holding the id of the open manifest batch
 // id is on.
 func OpenManifestKey(batch string) []byte { return []byte(prefixOpenMan + batch) }
+
+// PaperNoKey is the key holding the id of the manifest entered from the
+// paper manifest numbered number.
+func PaperNoKey(number string) []byte { return []byte(prefixPaperNo + number) }
 
 // CorrectionKey is the key of correction request id's record.
 func CorrectionKey(id string) []byte { return []byte(prefixCorrection + id) }
