@@ -18,12 +18,12 @@ import (
 // ledger.AssessRow and in the README's "Assessment (考核)" section; the pages
 // quote them (messages rank.f.*).
 
-// allAlerts pages through every alert matching f.
-func (h *Handler) allAlerts(ctx context.Context, p ledger.Principal, f ledger.AlertFilter) ([]*ledger.Alert, error) {
-	var out []*ledger.Alert
+// allPages pages through a list to its end, 500 items a page.
+func allPages[T any](list func(ledger.Page) (ledger.List[T], error)) ([]T, error) {
+	var out []T
 	page := ledger.Page{Limit: 500}
 	for {
-		l, err := h.svc.Alerts(ctx, p, f, page)
+		l, err := list(page)
 		if err != nil {
 			return nil, err
 		}
@@ -33,6 +33,11 @@ func (h *Handler) allAlerts(ctx context.Context, p ledger.Principal, f ledger.Al
 		}
 		page.Cursor = l.NextCursor
 	}
+}
+
+// allAlerts pages through every alert matching f.
+func (h *Handler) allAlerts(ctx context.Context, p ledger.Principal, f ledger.AlertFilter) ([]*ledger.Alert, error) {
+	return allPages(func(pg ledger.Page) (ledger.List[*ledger.Alert], error) { return h.svc.Alerts(ctx, p, f, pg) })
 }
 
 // period is an assessment period as the pages show it: whole days in

@@ -84,7 +84,7 @@ func TestDashboardCounts(t *testing.T) {
 	require.NoError(t, err)
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	assert.Contains(t, string(b), `<div class="kpi"><b>4</b><span>`+translate(langZh, "dash.stored"))
+	assert.Contains(t, string(b), `<a class="kpi" href="/wastes?status=stored" id="stored-kpi"><b>4</b><span>`+translate(langZh, "dash.stored"))
 	assert.Contains(t, string(b), `<a class="kpi warn" href="/wastes?overdue=1" id="overdue-kpi"><b>3</b><span>`+translate(langZh, "dash.overdue"),
 		"registered a year late: overdue at once")
 	// The tile leads to the overdue batches.
@@ -95,4 +95,10 @@ func TestDashboardCounts(t *testing.T) {
 	assert.Equal(t, 3, strings.Count(string(b), `class="card row-over"`), "three overdue batches listed")
 	assert.NotContains(t, string(b), `class="card row-ok"`, "the fresh batch is not overdue")
 	assert.Contains(t, string(b), `id="overdue-only" checked`)
+	// And the stored tile to the four stored ones.
+	res, err = c.Get(f.srv.URL + "/wastes?status=stored")
+	require.NoError(t, err)
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, 4, strings.Count(string(b), `<li class="card row-`), "four stored batches listed")
 }

@@ -6,10 +6,15 @@ import (
 	"github.com/hwledger/hwledger/ledger"
 )
 
+// warnFraction is the part of a storage limit left when its bar turns amber.
+const warnFraction = 1.0 / 3
+
 // deadline is a batch's storage clock as the inventory draws it: a bar of
-// the fraction of allowed storage time used, green until the early-warning
-// window (12 h before the 48 h medical limit, 30 days before a year),
-// amber inside it, red once overdue.
+// the fraction of allowed storage time used, green while more than a third
+// of the limit is left (warnFraction), amber from then on (16 h before the
+// 48 h medical limit, about four months before a year; earlier still if
+// the ledger's own early warning, Rules.StorageWarnBefore or
+// MedicalWarnBefore, is longer), red once overdue.
 type deadline struct {
 	Shown bool   // the batch is still held by its generator
 	Width int    // 0..100, bar length in percent
@@ -47,6 +52,7 @@ func storageClock(w *ledger.Waste, now time.Time, rules ledger.Rules) deadline {
 	if w.Medical {
 		warn = rules.MedicalWarnBefore
 	}
+	warn = max(warn, time.Duration(float64(total)*warnFraction))
 	switch {
 	case !now.Before(w.StorageDeadline):
 		d.Level = "over"

@@ -35,7 +35,9 @@ func TestFormsOfferTheLedgersEnumerations(t *testing.T) {
 		return out
 	}
 	assert.Equal(t, ledger.WasteForms, options("/wastes/new", `<select name="form"`))
-	assert.Equal(t, ledger.WasteStatuses, options("/wastes", `<select name="status"`))
+	// A generator's list starts with the batches it holds (value ""), then
+	// offers all (value "all") and each status.
+	assert.Equal(t, append([]string{"all"}, ledger.WasteStatuses...), options("/wastes", `<select name="status"`))
 	assert.Equal(t, ledger.ManifestStatuses, options("/manifests", `<select name="status"`))
 	for prefix, list := range map[string][]string{"form.": ledger.WasteForms, "ws.": ledger.WasteStatuses,
 		"ms.": ledger.ManifestStatuses, "kind.": ledger.AlertKinds} {

@@ -42,7 +42,13 @@ func credit(t testing.TB, n int) string {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	svc := ledgertest.Open(t, ledger.Config{})
+	return newFixtureWith(t, ledger.Config{})
+}
+
+// newFixtureWith is newFixture over a ledger opened with cfg (a test clock).
+func newFixtureWith(t testing.TB, cfg ledger.Config) *fixture {
+	t.Helper()
+	svc := ledgertest.Open(t, cfg)
 	ctx := t.Context()
 	if _, err := svc.Bootstrap(ctx, "admin-token-for-web-tests"); err != nil {
 		t.Fatal(err)

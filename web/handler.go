@@ -156,6 +156,7 @@ func (h *Handler) routes() error {
 	// Inspector (and anyone for trace and ledger).
 	m.HandleFunc("GET /dashboard", h.dashboard)
 	m.HandleFunc("GET /ui/alerts/stream", h.alertStream)
+	m.HandleFunc("GET /alerts", h.alertsPage)
 	m.HandleFunc("POST /alerts/{id}/ack", h.ackAlert)
 	m.HandleFunc("GET /ranking", h.rankingPage)
 	m.HandleFunc("GET /ranking.csv", h.rankingCSV)

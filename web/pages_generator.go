@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,30 +22,59 @@ type inventoryData struct {
 	Status     string
 	Code       string
 	Overdue    bool // only batches past their limit
+	Soon       bool // only batches whose bar is amber (即将到期)
+	Held       bool // a party's own batches still held, by storage deadline
 	Statuses   []string
 	NextCursor string
 	Names      names
 	Assess     *ledger.AssessRow // a generator's own row, this year to date
 	Year       int
+	Alerts     []*ledger.Alert // a party's own alerts asking for attention now
+}
+
+// heldStatuses are the statuses of a batch its holder still keeps: they
+// have a storage clock (storageClock).
+var heldStatuses = []string{ledger.WasteStored, ledger.WasteManifested, ledger.WasteRejected}
+
+// EmptyKey is the message of an empty list, saying what the filter found
+// (inv.empty.code takes the code, inv.empty.status the status's name).
+func (d inventoryData) EmptyKey() string {
+	switch {
+	case d.Code != "":
+		return "inv.empty.code"
+	case d.Overdue && d.Soon:
+		return "inv.empty.both"
+	case d.Overdue:
+		return "inv.empty.overdue"
+	case d.Soon:
+		return "inv.empty.soon"
+	case d.Held:
+		return "inv.empty.held"
+	case d.Status != "" && d.Status != "all":
+		return "inv.empty.status"
+	}
+	return "inv.empty"
 }
 
 // inventory lists the generator's batches (inspectors: all) with a
-// deadline bar each, filtered by status, code and overdue.
+// deadline bar each, filtered by status, code, overdue and due soon. A
+// party's own list starts with every batch it still holds, the nearest
+// storage deadline first (?status=all: every batch, as the ledger pages
+// them); an inspector's is the ledger's pages.
 func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleCollector, ledger.RoleInspector, ledger.RoleAdmin)
 	if !ok {
 		return
 	}
 	q := r.URL.Query()
-	f := ledger.WasteFilter{Status: q.Get("status"), Code: strings.TrimSpace(q.Get("code"))}
+	status := q.Get("status")
+	f := ledger.WasteFilter{Status: status, Code: strings.TrimSpace(q.Get("code"))}
+	if status == "all" {
+		f.Status = ""
+	}
 	overdue := q.Get("overdue") == "1"
 	if overdue {
 		f.Overdue = &overdue
-	}
-	list, err := h.svc.Wastes(r.Context(), st.p, f, ledger.Page{Limit: 100, Cursor: q.Get("cursor")})
-	if err != nil {
-		h.fail(w, r, err)
-		return
 	}
 	n, err := h.partyNames(r.Context())
 	if err != nil {
@@ -52,9 +82,40 @@ func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now, rules := h.svc.Now(), h.svc.Rules()
-	d := inventoryData{Status: f.Status, Code: f.Code, Overdue: overdue, Statuses: ledger.WasteStatuses, NextCursor: list.NextCursor, Names: n}
-	for _, x := range list.Items {
-		d.Rows = append(d.Rows, wasteRow{x, storageClock(x, now, rules)})
+	d := inventoryData{Status: status, Code: f.Code, Overdue: overdue, Soon: q.Get("soon") == "1", Statuses: ledger.WasteStatuses, Names: n,
+		Held: status == "" && !st.p.SeesAll()}
+	var items []*ledger.Waste
+	if d.Held {
+		for _, s := range heldStatuses {
+			f.Status = s
+			all, err := h.allWastes(r, st.p, f)
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			items = append(items, all...)
+		}
+		slices.SortStableFunc(items, func(a, b *ledger.Waste) int { return a.StorageDeadline.Compare(b.StorageDeadline) })
+	} else {
+		list, err := h.svc.Wastes(r.Context(), st.p, f, ledger.Page{Limit: 100, Cursor: q.Get("cursor")})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		items, d.NextCursor = list.Items, list.NextCursor
+	}
+	for _, x := range items {
+		row := wasteRow{x, storageClock(x, now, rules)}
+		if d.Soon && row.Clock.Level != "warn" {
+			continue
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	if !st.p.SeesAll() {
+		if d.Alerts, err = h.currentAlerts(r.Context(), st.p, ledger.AlertFilter{}); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	if !st.p.SeesAll() && st.p.Has(ledger.RoleGenerator) {
 		d.Year = now.In(shanghai).Year()
@@ -71,6 +132,11 @@ func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.render(w, r, http.StatusOK, "inventory", "inv.title", d)
+}
+
+// allWastes pages through every batch matching f.
+func (h *Handler) allWastes(r *http.Request, p ledger.Principal, f ledger.WasteFilter) ([]*ledger.Waste, error) {
+	return allPages(func(pg ledger.Page) (ledger.List[*ledger.Waste], error) { return h.svc.Wastes(r.Context(), p, f, pg) })
 }
 
 // wasteForm is the registration form as typed, kept to re-show on errors.

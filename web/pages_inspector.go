@@ -4,12 +4,16 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/hwledger/hwledger/ledger"
 )
 
 type dashboardData struct {
+	// Alerts are those asking for attention now (currentAlerts): the Open
+	// ones, then the acknowledged ones whose condition still holds.
+	Alerts    []*ledger.Alert
 	Open      []*ledger.Alert
 	Names     names
 	InTransit int
@@ -22,6 +26,9 @@ type dashboardData struct {
 	Months    template.HTML
 	Rates     template.HTML
 }
+
+// Filtered: the dashboard's alert list has no filter.
+func (dashboardData) Filtered() bool { return false }
 
 // dashboard is the inspector's overview: open alerts (live), the district
 // map with loads in transit, and this year's assessment charts.
@@ -36,11 +43,12 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	open, err := h.allAlerts(ctx, st.p, ledger.AlertFilter{Status: ledger.AlertOpen})
+	current, err := h.currentAlerts(ctx, st.p, ledger.AlertFilter{})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	open := slices.DeleteFunc(slices.Clone(current), func(a *ledger.Alert) bool { return a.Status != ledger.AlertOpen })
 	counts, err := h.svc.WasteCounts(ctx, st.p)
 	if err != nil {
 		h.fail(w, r, err)
@@ -53,8 +61,8 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	now := h.svc.Now()
 	per := yearToDate(now)
-	d := dashboardData{Open: open, Names: n, InTransit: len(transit.Items), Year: now.In(shanghai).Year(), Period: per,
-		Stored:  counts.ByStatus[ledger.WasteStored] + counts.ByStatus[ledger.WasteManifested] + counts.ByStatus[ledger.WasteRejected],
+	d := dashboardData{Alerts: current, Open: open, Names: n, InTransit: len(transit.Items), Year: now.In(shanghai).Year(), Period: per,
+		Stored:  counts.ByStatus[ledger.WasteStored], // the tile opens /wastes?status=stored
 		Overdue: counts.Overdue}
 	var loads []load
 	for _, m := range transit.Items {
@@ -110,7 +118,11 @@ func (h *Handler) ackAlert(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+	next := safeNext(r.PostFormValue("next"))
+	if next == "" {
+		next = "/dashboard"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 type rankingData struct {

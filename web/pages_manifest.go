@@ -17,6 +17,51 @@ type manifestListData struct {
 	NextCursor string
 	Names      names
 	Capacity   capacityUse // a receiver's own licence capacity
+	// Today is a carrier's work (carrierToday); TodayShown: the section is
+	// on this page (a carrier's first page without a filter).
+	Today      []todayRow
+	TodayShown bool
+	Me         string // the signed-in party
+}
+
+// Step is the scan step the signed-in party takes next on m, or "".
+func (d manifestListData) Step(m *ledger.Manifest) string { return scanAction(m, d.Me) }
+
+// todayRow is one manifest of a carrier's day: the step it takes next and
+// where it picks the load up (the generator: address, contact, phone).
+type todayRow struct {
+	M      *ledger.Manifest
+	Action string // scanAction: pickup, handover, deliver, or "" (the load goes on to the next carrier)
+	From   *ledger.Party
+}
+
+// carrierToday is a carrier's day: every manifest it is to pick up (待提货)
+// planned up to the end of today, and every one in transit that it holds
+// or takes over next, by planned pickup, the earliest first.
+func (h *Handler) carrierToday(r *http.Request, st *state, n names) ([]todayRow, error) {
+	now := h.svc.Now().In(shanghai)
+	endOfDay := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, shanghai)
+	var out []todayRow
+	for _, status := range []string{ledger.ManifestSubmitted, ledger.ManifestInTransit} {
+		list, err := allPages(func(pg ledger.Page) (ledger.List[*ledger.Manifest], error) {
+			return h.svc.Manifests(r.Context(), st.p, ledger.ManifestFilter{Status: status, Party: st.p.Party}, pg)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range list {
+			act := scanAction(m, st.p.Party)
+			switch {
+			case status == ledger.ManifestSubmitted && (act == "" || !m.PlannedPickupAt.Before(endOfDay)):
+				continue
+			case status == ledger.ManifestInTransit && act == "" && m.Holder != st.p.Party:
+				continue
+			}
+			out = append(out, todayRow{M: m, Action: act, From: n.Get(m.Generator)})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b todayRow) int { return a.M.PlannedPickupAt.Compare(b.M.PlannedPickupAt) })
+	return out, nil
 }
 
 // manifestList shows the manifests the party is on (inspectors: all).
@@ -37,7 +82,14 @@ func (h *Handler) manifestList(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	d := manifestListData{Items: list.Items, Status: f.Status, Statuses: ledger.ManifestStatuses, NextCursor: list.NextCursor, Names: n}
+	d := manifestListData{Items: list.Items, Status: f.Status, Statuses: ledger.ManifestStatuses, NextCursor: list.NextCursor, Names: n, Me: st.p.Party}
+	if st.p.Has(ledger.RoleTransporter) && !st.p.SeesAll() && f.Status == "" && q.Get("cursor") == "" {
+		d.TodayShown = true
+		if d.Today, err = h.carrierToday(r, st, n); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if st.p.Has(ledger.RoleReceiver) {
 		me, err := h.svc.Party(r.Context(), st.p.Party)
 		if err != nil {

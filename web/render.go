@@ -128,6 +128,7 @@ func navFor(p ledger.Principal, path string) []navItem {
 	}
 	if p.SeesAll() {
 		add("/dashboard", "nav.dashboard")
+		add("/alerts", "nav.alerts")
 		add("/ranking", "nav.ranking")
 		add("/corrections", "nav.corrections")
 		add("/compliance", "nav.compliance")
@@ -143,6 +144,7 @@ func navFor(p ledger.Principal, path string) []navItem {
 		add("/ranking", "nav.assessment")
 	}
 	add("/manifests", "nav.manifests")
+	add("/alerts", "nav.alerts") // each party's own; an inspector's, all
 	add("/trace", "nav.trace")
 	add("/ledger", "nav.ledger")
 	if p.Has(ledger.RoleAdmin) || p.PersonRole == ledger.PersonManager {

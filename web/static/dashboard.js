@@ -15,7 +15,7 @@
     return e;
   }
   function recount() {
-    count.textContent = String(list.querySelectorAll("li.alert-item").length);
+    count.textContent = String(list.querySelectorAll("li.alert-item:not(.acked)").length);
     var none = document.getElementById("no-alerts");
     if (none) none.hidden = list.querySelectorAll("li.alert-item").length > 0;
   }
@@ -50,6 +50,14 @@
     var ev;
     try { ev = JSON.parse(m.data); } catch (e) { return; }
     var old = list.querySelector('li[data-id="' + CSS.escape(ev.alert.id) + '"]');
+    if (ev.alert.status === "acknowledged" && ev.alert.ongoing && old) {
+      // Acknowledged while its condition holds: it stays, marked as such.
+      old.classList.add("acked");
+      var form = old.querySelector("form");
+      if (form) form.replaceWith(el("div", "small ack-note", list.dataset.tAcked + (ev.alert.note ? " · " + ev.alert.note : "")));
+      recount();
+      return;
+    }
     if (old) old.remove();
     if (ev.alert.status === "open") list.insertBefore(item(ev), list.firstChild);
     recount();
