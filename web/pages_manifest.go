@@ -17,11 +17,19 @@ type manifestListData struct {
 	NextCursor string
 	Names      names
 	Capacity   capacityUse // a receiver's own licence capacity
-	// Today is a carrier's work (carrierToday); TodayShown: the section is
+	// Today is a carrier's work (carrierToday), Now the day it is in;
+	// TodayShown: the section is
 	// on this page (a carrier's first page without a filter).
 	Today      []todayRow
 	TodayShown bool
+	Now        time.Time
 	Me         string // the signed-in party
+}
+
+// Later reports whether t falls after the day of d.Now (Asia/Shanghai).
+func (d manifestListData) Later(t time.Time) bool {
+	n := d.Now.In(shanghai)
+	return !t.Before(time.Date(n.Year(), n.Month(), n.Day()+1, 0, 0, 0, 0, shanghai))
 }
 
 // Step is the scan step the signed-in party takes next on m, or "".
@@ -35,12 +43,11 @@ type todayRow struct {
 	From   *ledger.Party
 }
 
-// carrierToday is a carrier's day: every manifest it is to pick up (待提货)
-// planned up to the end of today, and every one in transit that it holds
-// or takes over next, by planned pickup, the earliest first.
+// carrierToday is a carrier's work: every manifest it is to pick up
+// (待提货: today's, overdue ones and those planned later, so a pickup
+// planned just after midnight is not missed) and every one in transit that
+// it holds or takes over next, by planned pickup, the earliest first.
 func (h *Handler) carrierToday(r *http.Request, st *state, n names) ([]todayRow, error) {
-	now := h.svc.Now().In(shanghai)
-	endOfDay := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, shanghai)
 	var out []todayRow
 	for _, status := range []string{ledger.ManifestSubmitted, ledger.ManifestInTransit} {
 		list, err := allPages(func(pg ledger.Page) (ledger.List[*ledger.Manifest], error) {
@@ -51,11 +58,8 @@ func (h *Handler) carrierToday(r *http.Request, st *state, n names) ([]todayRow,
 		}
 		for _, m := range list {
 			act := scanAction(m, st.p.Party)
-			switch {
-			case status == ledger.ManifestSubmitted && (act == "" || !m.PlannedPickupAt.Before(endOfDay)):
-				continue
-			case status == ledger.ManifestInTransit && act == "" && m.Holder != st.p.Party:
-				continue
+			if act == "" && m.Holder != st.p.Party {
+				continue // a later carrier's pickup, or a load with another carrier
 			}
 			out = append(out, todayRow{M: m, Action: act, From: n.Get(m.Generator)})
 		}
@@ -84,7 +88,7 @@ func (h *Handler) manifestList(w http.ResponseWriter, r *http.Request) {
 	}
 	d := manifestListData{Items: list.Items, Status: f.Status, Statuses: ledger.ManifestStatuses, NextCursor: list.NextCursor, Names: n, Me: st.p.Party}
 	if st.p.Has(ledger.RoleTransporter) && !st.p.SeesAll() && f.Status == "" && q.Get("cursor") == "" {
-		d.TodayShown = true
+		d.TodayShown, d.Now = true, h.svc.Now()
 		if d.Today, err = h.carrierToday(r, st, n); err != nil {
 			h.fail(w, r, err)
 			return

@@ -19,9 +19,9 @@ import (
 //     storage deadline first; 13 h left of the 48 h medical limit is amber;
 //     即将到期 keeps only those; her own overdue alert is on her page; an
 //     empty filter says what it found (没有超期的批次);
-//   - the driver lands on today's work: every pickup planned today and
-//     every load in transit, by planned pickup, each with the pickup
-//     address and the contact's phone (tomorrow's is not there); loads part
+//   - the driver lands on today's work: every pickup planned and every
+//     load in transit, by planned pickup, each with the pickup address and
+//     the contact's phone (tomorrow's last, marked so); loads part
 //     of a manifest, saying why the rest stays behind; must tick being at
 //     the receiver before 确认送达 works; is offered no delivery of a load
 //     planned to go on to a second carrier;
@@ -107,7 +107,6 @@ func rolesDay(t *testing.T, width, height int, mobile bool) {
 	mD := file(2*time.Hour, one, batch())
 	mE := file(4*time.Hour, []string{f.ids["carrier"], car2.ID}, batch())
 	mF := file(26*time.Hour, one, batch())
-	_ = mF
 
 	base := f.srv.URL
 	session := func() *browserSession {
@@ -162,10 +161,13 @@ func rolesDay(t *testing.T, width, height int, mobile bool) {
 	car.signIn(f.tokens["carrier"], "/manifests")
 	fits(car, "driver-today")
 	if got := js(car, `[...document.querySelectorAll("#today .today-item .manifest-link")].map(a => a.textContent).join(",")`); got !=
-		strings.Join([]string{mB.Number, mD.Number, mC.Number, mE.Number, mA.Number}, ",") {
-		t.Errorf("today's pickups: %s, want B, D, C, E, A by planned pickup (not tomorrow's)", got)
+		strings.Join([]string{mB.Number, mD.Number, mC.Number, mE.Number, mA.Number, mF.Number}, ",") {
+		t.Errorf("today's pickups: %s, want B, D, C, E, A by planned pickup, then tomorrow's F", got)
 	}
-	if got := js(car, `[...document.querySelectorAll("#today .today-item")].map(li => li.querySelector(".pickup-address").textContent + "|" + li.querySelector(".phone").textContent).join(",")`); strings.Count(got, "郑州市管城回族区南关街 18 号|13803710001") != 5 {
+	if got := js(car, `[...document.querySelectorAll("#today .today-item.later .manifest-link")].map(a => a.textContent).join(",")`); got != mF.Number {
+		t.Errorf("marked as after today: %q, want F only", got)
+	}
+	if got := js(car, `[...document.querySelectorAll("#today .today-item")].map(li => li.querySelector(".pickup-address").textContent + "|" + li.querySelector(".phone").textContent).join(",")`); strings.Count(got, "郑州市管城回族区南关街 18 号|13803710001") != 6 {
 		t.Errorf("each of today's pickups names the address and the phone: %s", got)
 	}
 	// Part of B: one drum leaks and stays behind.
