@@ -416,6 +416,8 @@ var messages = map[string][2]string{
 	"mdet.track":          {"已记录 %d 个轨迹点", "%d GPS points recorded"},
 	"mdet.discrepancy":    {"接收时发现重大差异，已向生态环境部门预警。", "A significant discrepancy was found at receipt; the bureau has been alerted."},
 	"mdet.cancelled":      {"取消原因", "Cancelled"},
+	"mdet.leftbehind":     {"提货时 %d 个批次未装车，退回产生单位贮存。原因：", "%d batches stayed behind at pickup, back in the generator's storage. Why:"},
+	"mdet.leftbatch":      {"未装车批次", "Batch left behind"},
 	"mdet.reason":         {"取消原因", "Reason"},
 	"mdet.cancel":         {"取消联单", "Cancel the manifest"},
 	"step.created":        {"填写联单", "Manifest filed"},

@@ -198,6 +198,11 @@ func rolesDay(t *testing.T, width, height int, mobile bool) {
 	if w, err := f.svc.Waste(ctx, shop, partB.ID); err != nil || w.Status != ledger.WasteStored {
 		t.Fatalf("the drum left behind: %v %v, want back in storage", w, err)
 	}
+	car.open("/manifests/" + mB.ID)
+	if got := car.text("#left-behind"); !strings.Contains(got, "1 个批次未装车") || !strings.Contains(got, "一桶渗漏，留待更换容器") {
+		t.Errorf("the manifest page says of the partial pickup %q", got)
+	}
+	car.open("/manifests/" + mB.ID + "/scan")
 	// Delivery is deliberate: at once after pickup the button does not work.
 	if !eval[bool](car, `document.querySelector("#send").disabled && !!document.querySelector("#confirm-deliver")`) {
 		t.Error("right after pickup 确认送达 works without confirming the arrival")
