@@ -153,3 +153,106 @@ func TestPaperBackEntry(t *testing.T) {
 	require.NotNil(t, alerts[0].DueAt)
 	assert.True(t, alerts[0].DueAt.Equal(due))
 }
+
+// wuhan registers a licensed receiver in Hubei (province 42).
+func (ts *testServer) wuhan() actor {
+	ts.t.Helper()
+	rx := partyBody(30, "武汉危废处置中心", "receiver")
+	rx["province"], rx["city"], rx["address"] = "42", "01", "武汉市青山区"
+	rx["license"] = map[string]any{"number": "鄂环许可危废字42010001", "codes": []string{"HW08"},
+		"methods": []string{"D10"}, "capacity_tonnes": 100, "valid_from": "2024-01-01", "valid_to": "2028-12-31"}
+	return ts.register(rx)
+}
+
+// TestCrossProvince: parties carry province and city codes (the
+// district's by default); a manifest to a receiver in another province is
+// refused without an approval, with an unknown, expired or mismatched
+// one, one not covering a code or the quantity, each with 422 naming
+// approval and nothing appended; it is accepted with a covering approval,
+// whose quantity then counts what was filed under it.
+func TestCrossProvince(t *testing.T) {
+	ts := newTestServer(t)
+	d := ts.district()
+	var gen ledger.Party
+	ts.must(http.StatusOK, "GET", "/api/v1/parties/"+d.gen.id, d.gen.token, nil, &gen)
+	assert.Equal(t, [2]string{"41", "01"}, [2]string{gen.Province, gen.City}, "the district's by default")
+	bad := partyBody(31, "错误省份", "generator")
+	bad["province"], bad["city"] = "4", "0a"
+	a := ts.refused(http.StatusBadRequest, "validation_failed", "POST", "/api/v1/parties", ts.admin, bad)
+	assert.Contains(t, a.String(), `"province"`)
+	assert.Contains(t, a.String(), `"city"`)
+	wh := ts.wuhan()
+	var whP ledger.Party
+	ts.must(http.StatusOK, "GET", "/api/v1/parties/"+wh.id, d.gen.token, nil, &whP)
+	assert.Equal(t, [2]string{"42", "01"}, [2]string{whP.Province, whP.City})
+
+	approval := func(number, validFrom, validTo string, quantityT float64, codes ...string) {
+		t.Helper()
+		ts.must(http.StatusCreated, "POST", "/api/v1/approvals", d.insp.token, map[string]any{"number": number,
+			"authority": "河南省生态环境厅", "generator": d.gen.id, "receiver": wh.id, "codes": codes,
+			"quantity_t": quantityT, "valid_from": validFrom, "valid_to": validTo}, nil)
+	}
+	approval("豫跨〔2026〕1号", "2026-01-01", "2026-12-31", 0.012, "900-214-08")
+	approval("豫跨〔2025〕9号", "2025-03-01", "2026-02-28", 5, "HW08") // expired the day before t0
+	// Only an inspector registers approvals; no approval within a province
+	// or for longer than 12 months.
+	ts.refused(http.StatusForbidden, "forbidden", "POST", "/api/v1/approvals", d.gen.token, map[string]any{"number": "X",
+		"authority": "河南省生态环境厅", "generator": d.gen.id, "receiver": wh.id, "codes": []string{"HW08"},
+		"quantity_t": 1, "valid_from": "2026-01-01", "valid_to": "2026-12-31"})
+	ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", "/api/v1/approvals", d.insp.token, map[string]any{"number": "Y",
+		"authority": "河南省生态环境厅", "generator": d.gen.id, "receiver": d.recv.id, "codes": []string{"HW08"},
+		"quantity_t": 1, "valid_from": "2026-01-01", "valid_to": "2026-12-31"})
+	a = ts.refused(http.StatusBadRequest, "validation_failed", "POST", "/api/v1/approvals", d.insp.token, map[string]any{"number": "Z",
+		"authority": "河南省生态环境厅", "generator": d.gen.id, "receiver": wh.id, "codes": []string{"HW08"},
+		"quantity_t": 1, "valid_from": "2026-01-01", "valid_to": "2027-01-01"})
+	assert.Contains(t, a.String(), `"valid_to"`)
+
+	w10, w5, wOther := ts.waste(d.gen, "900-214-08", 10), ts.waste(d.gen, "900-214-08", 5), ts.waste(d.gen, "900-249-08", 1)
+	ref := func(number, validTo string) map[string]any {
+		return map[string]any{"approval": map[string]any{"number": number, "authority": "河南省生态环境厅", "valid_to": validTo}}
+	}
+	for _, c := range []struct {
+		name string
+		body map[string]any
+		says string
+	}{
+		{"no approval", ts.manifestBody(wh, d.car1, nil, w10), "province 42"},
+		{"unknown", ts.manifestBody(wh, d.car1, ref("豫跨〔2026〕2号", "2026-12-31"), w10), "no approval"},
+		{"expired", ts.manifestBody(wh, d.car1, ref("豫跨〔2025〕9号", "2026-02-28"), w10), "not on 2026-03-02"},
+		{"mismatched", ts.manifestBody(wh, d.car1, ref("豫跨〔2026〕1号", "2027-01-31"), w10), "not as given"},
+		{"a code not covered", ts.manifestBody(wh, d.car1, ref("豫跨〔2026〕1号", "2026-12-31"), w10, wOther), "does not cover code 900-249-08"},
+		{"more than approved", ts.manifestBody(wh, d.car1, ref("豫跨〔2026〕1号", "2026-12-31"), w10, w5), "covers 0.012 t"},
+	} {
+		a := ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", "/api/v1/manifests", d.gen.token, c.body)
+		var e struct {
+			Error struct {
+				Message string         `json:"message"`
+				Details map[string]any `json:"details"`
+			} `json:"error"`
+		}
+		a.decode(t, &e)
+		assert.Equal(t, "approval", e.Error.Details["field"], c.name)
+		assert.Equal(t, "cross_province_approval", e.Error.Details["rule"], c.name)
+		assert.Contains(t, e.Error.Message, "approval: ", c.name)
+		assert.Contains(t, e.Error.Message, c.says, c.name)
+	}
+
+	var m ledger.Manifest
+	ts.must(http.StatusCreated, "POST", "/api/v1/manifests", d.gen.token, ts.manifestBody(wh, d.car1, ref("豫跨〔2026〕1号", "2026-12-31"), w10), &m)
+	require.NotNil(t, m.Approval)
+	assert.Equal(t, ledger.ApprovalRef{Number: "豫跨〔2026〕1号", Authority: "河南省生态环境厅", ValidTo: "2026-12-31"}, *m.Approval)
+	// 10 kg of 12 used: 5 more do not fit until the first is cancelled.
+	second := ts.manifestBody(wh, d.car1, ref("豫跨〔2026〕1号", "2026-12-31"), w5)
+	ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", "/api/v1/manifests", d.gen.token, second)
+	var list ApprovalList
+	ts.must(http.StatusOK, "GET", "/api/v1/approvals", d.gen.token, nil, &list)
+	require.Len(t, list.Items, 2)
+	assert.Equal(t, ledger.KgToGrams(10), list.Items[0].Used)
+	assert.Equal(t, []string{m.ID}, list.Items[0].Manifests)
+	ts.must(http.StatusOK, "GET", "/api/v1/approvals", d.gen2.token, nil, &list)
+	assert.Empty(t, list.Items, "another generator sees none")
+	ts.must(http.StatusOK, "POST", "/api/v1/manifests/"+m.ID+"/cancel", d.gen.token, map[string]any{"reason": "改期"}, nil)
+	ts.must(http.StatusCreated, "POST", "/api/v1/manifests", d.gen.token, second, nil)
+	// Within the province no approval is needed.
+	ts.manifest(d.gen, d.recv, []actor{d.car1}, w10)
+}

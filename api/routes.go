@@ -41,6 +41,7 @@ func (s *Server) routes() []route {
 	t = append(t, s.wasteRoutes()...)
 	t = append(t, s.manifestRoutes()...)
 	t = append(t, s.correctionRoutes()...)
+	t = append(t, s.approvalRoutes()...)
 	t = append(t, s.alertRoutes()...)
 	t = append(t, s.assessmentRoutes()...)
 	t = append(t, s.filingRoutes()...)

@@ -107,6 +107,10 @@ const (
 	// EvDeclarationFiled: a generator files its declaration (申报) for a
 	// period (DeclarationFiledData). Subject: the declaration.
 	EvDeclarationFiled = "declaration.filed"
+	// EvApprovalRegistered: an inspector registers a province's approval
+	// of cross-province transfers from a generator to a receiver
+	// (ApprovalRegisteredData). Subject: the approval.
+	EvApprovalRegistered = "approval.registered"
 	// EvAlertRaised: hwledger raises an alert (AlertRaisedData). Subject:
 	// the alert.
 	EvAlertRaised = "alert.raised"
@@ -151,6 +155,7 @@ var eventTypes = map[string]eventType{
 	EvCorrectionApproved:  on[CorrectionApprovedData](applyCorrectionApproved),
 	EvCorrectionRefused:   on[CorrectionRefusedData](applyCorrectionRefused),
 	EvManifestCorrected:   on[ManifestCorrectedData](applyManifestCorrected),
+	EvApprovalRegistered:  on[ApprovalRegisteredData](applyApprovalRegistered),
 	EvAlertRaised:         on[AlertRaisedData](applyAlertRaised),
 	EvAlertResolved:       on[AlertResolvedData](applyAlertResolved),
 	EvAlertAcked:          on[AlertAcknowledgedData](applyAlertAcked),
@@ -194,6 +199,9 @@ type PartyRegisteredData struct {
 	TransportPermit string        `json:"transport_permit,omitempty"`
 	TransportScope  []string      `json:"transport_scope,omitempty"`
 	License         *LicenseData  `json:"license,omitempty"`
+	// Province and City are its administrative division (2 digits each).
+	Province string `json:"province,omitempty"`
+	City     string `json:"city,omitempty"`
 }
 
 // LicenseRenewedData is the data of party.license_renewed: the new licence.
@@ -368,6 +376,8 @@ type ManifestCreatedData struct {
 	DangerousGoods    []DangerousGoodsData `json:"dangerous_goods,omitempty"`
 	// Paper is set on a back-entry (补录) of a paper manifest.
 	Paper *PaperData `json:"paper,omitempty"`
+	// Approval is the cross-province approval the manifest goes under.
+	Approval *ApprovalRefData `json:"approval,omitempty"`
 }
 
 // PaperData is the paper manifest a manifest was entered from, and why,

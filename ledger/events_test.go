@@ -143,6 +143,15 @@ func goldenStory(t *testing.T) [][]byte {
 		require.NoError(t, err)
 	}
 
+	// A receiver in Hubei, and the approval of a transfer to it.
+	wuhan, err := s.RegisterParty(ctx, f.admin, PartyInput{Name: "武汉危废处置中心", CreditCode: credit(20), Roles: []Role{RoleReceiver},
+		Address: "武汉市", Province: "42", City: "01", License: &License{Number: "鄂环许可危废字42010001", Codes: []string{"HW08"},
+			Methods: []string{"D10"}, CapacityTonnes: 100, ValidFrom: "2024-01-01", ValidTo: "2028-12-31"}})
+	require.NoError(t, err)
+	_, err = s.RegisterApproval(ctx, f.insp, ApprovalInput{Number: "豫环审跨〔2026〕1号", Authority: "河南省生态环境厅",
+		Generator: f.gen.Party, Receiver: wuhan.ID, Codes: []string{"HW08"}, QuantityT: 5, ValidFrom: "2026-01-01", ValidTo: "2026-12-31"})
+	require.NoError(t, err)
+
 	// People: the admin adds a party's manager, who adds and disables an
 	// operator.
 	mgr := f.signedIn(f.addPerson(f.admin, f.gen.Party, "wang.mgr", PersonManager, "13800000001"), "南关汽修经理的密码")

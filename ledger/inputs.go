@@ -68,8 +68,12 @@ type ManifestInput struct {
 	// Paper is the paper manifest this one is entered from (补录, 办法 Art
 	// 20): its times are the paper's, OccurredAt (required with it) the
 	// time it was filled in.
-	Paper      *PaperInput `json:"paper"`
-	OccurredAt *time.Time  `json:"occurred_at"`
+	Paper *PaperInput `json:"paper"`
+	// Approval names the cross-province approval (办法 Art 21–28) the
+	// manifest goes under: required when the receiver is in another
+	// province than the consignor.
+	Approval   *ApprovalRef `json:"approval"`
+	OccurredAt *time.Time   `json:"occurred_at"`
 }
 
 // PaperInput names the paper manifest a manifest is entered from, and

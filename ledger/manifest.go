@@ -38,6 +38,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 	}
 	checkTags(f, &in)
 	checkManifestLines(f, &in)
+	checkApprovalRef(f, in.Approval)
 	if err := f.err(); err != nil {
 		return nil, err
 	}
@@ -80,9 +81,13 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 			}
 			m.Paper = &PaperData{Number: in.Paper.Number, EnteredReason: in.Paper.EnteredReason}
 		}
+		if in.Approval != nil {
+			m.Approval = (*ApprovalRefData)(in.Approval)
+		}
 		if kind != ManifestTransfer {
 			m.Kind = kind
 		}
+		var batches []*Waste
 		for _, id := range in.WasteIDs {
 			w, err := loadWaste(c.tx, id)
 			if err != nil {
@@ -114,12 +119,16 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 					return nil, err
 				}
 			}
+			batches = append(batches, w)
 			m.WasteIDs = append(m.WasteIDs, w.ID)
 			m.Labels = append(m.Labels, w.Label)
 			m.Total += w.Quantity
 			if w.LastOccurredAt.After(occurred) {
 				return nil, invalid("occurred_at", Text{"不能早于批次 %s 的上一步时间", "must not be earlier than batch %s's previous event"}, w.Label)
 			}
+		}
+		if err := c.approvalProblem(in.Approval, consignor, recv, batches, m.Total, occurred, m.PlannedPickupAt); err != nil {
+			return nil, err
 		}
 		year := c.now.In(workday.Shanghai).Year()
 		if kind != ManifestReturn {

@@ -69,6 +69,9 @@ func applyManifestCreated(s proj.Store, e *chain.Event, d *ManifestCreatedData) 
 			return err
 		}
 	}
+	if d.Approval != nil {
+		m.Approval = (*ApprovalRef)(d.Approval)
+	}
 	for _, g := range d.DangerousGoods {
 		m.DangerousGoods = append(m.DangerousGoods, DangerousGoods(g))
 	}
@@ -87,6 +90,9 @@ func applyManifestCreated(s proj.Store, e *chain.Event, d *ManifestCreatedData) 
 		}
 	}
 	if err := addPending(s, &m, m.Total); err != nil {
+		return err
+	}
+	if err := useApproval(s, &m, m.Total); err != nil {
 		return err
 	}
 	others := append(append([]string{}, m.Carriers...), m.Receiver)
@@ -410,6 +416,9 @@ func applyCancel(s proj.Store, e *chain.Event, d *ManifestCancelledData) error {
 		return err
 	}
 	if err := addPending(s, m, -m.Total); err != nil {
+		return err
+	}
+	if err := useApproval(s, m, -m.Total); err != nil {
 		return err
 	}
 	for _, id := range m.WasteIDs {

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sort"
@@ -28,12 +29,16 @@ type PartyInput struct {
 	// ("HW01") and/or single codes, as a licence names them.
 	TransportScope []string `json:"transport_scope" validate:"max=100,dive,text=10"`
 	License        *License `json:"license"`
+	// Province and City are the 2-digit parts of its administrative
+	// division code (郑州: 41, 01); default the district's.
+	Province string `json:"province" validate:"text=2"`
+	City     string `json:"city" validate:"text=2"`
 }
 
 func applyPartyRegistered(s proj.Store, e *chain.Event, d *PartyRegisteredData) error {
 	p := Party{ID: d.ID, Name: d.Name, CreditCode: d.CreditCode, Roles: d.Roles, Street: d.Street, Address: d.Address,
 		Location: (*Location)(d.Location), Contact: Contact(d.Contact), TransportPermit: d.TransportPermit,
-		TransportScope: d.TransportScope, License: licenseOf(d.License), CreatedAt: e.RecordedAt}
+		TransportScope: d.TransportScope, License: licenseOf(d.License), Province: d.Province, City: d.City, CreatedAt: e.RecordedAt}
 	if err := setJSON(s, proj.PartyKey(p.ID), &p); err != nil {
 		return err
 	}
@@ -99,7 +104,8 @@ func (s *Service) RegisterParty(ctx context.Context, p Principal, in PartyInput)
 		}
 		d := PartyRegisteredData{ID: c.s.newID(), Name: in.Name, CreditCode: in.CreditCode, Roles: in.Roles,
 			Street: in.Street, Address: in.Address, Location: (*LocationData)(in.Location), Contact: ContactData(in.Contact),
-			TransportPermit: in.TransportPermit, TransportScope: in.TransportScope, License: licenseData(in.License)}
+			TransportPermit: in.TransportPermit, TransportScope: in.TransportScope, License: licenseData(in.License),
+			Province: cmp.Or(in.Province, c.s.prov), City: cmp.Or(in.City, c.s.city)}
 		if _, err := c.emit(EvPartyRegistered, d.ID, time.Time{}, d); err != nil {
 			return nil, err
 		}
@@ -120,6 +126,7 @@ func (s *Service) validateParty(in *PartyInput) error {
 		in.License.Number = strings.TrimSpace(in.License.Number)
 	}
 	checkTags(f, in)
+	regionProblem(f, in)
 	if err := ident.ValidateCreditCode(in.CreditCode); err != nil {
 		f.put("credit_code", creditProblem(err))
 	}

@@ -67,6 +67,11 @@ type Party struct {
 	// codes); empty when not recorded, which covers every code.
 	TransportScope []string `json:"transport_scope,omitempty"`
 	License        *License `json:"license,omitempty"`
+	// Province and City are the 2-digit parts of its administrative
+	// division code (郑州: 41, 01); empty for a party registered before
+	// they were recorded, which is the district's.
+	Province string `json:"province,omitempty"`
+	City     string `json:"city,omitempty"`
 	// LicenseHistory holds every earlier licence, oldest first.
 	LicenseHistory []License `json:"license_history,omitempty"`
 	// ReceivedThisYear is what a receiver has accepted in the current
@@ -290,7 +295,9 @@ type Manifest struct {
 	DangerousGoods    []DangerousGoods `json:"dangerous_goods,omitempty"`
 	// Paper is set when the manifest was entered from a paper one (补录):
 	// its times are the paper's.
-	Paper          *Paper        `json:"paper,omitempty"`
+	Paper *Paper `json:"paper,omitempty"`
+	// Approval is the cross-province approval it goes under, if any.
+	Approval       *ApprovalRef  `json:"approval,omitempty"`
 	Status         string        `json:"status"`
 	Holder         string        `json:"holder"` // party with custody now
 	CarrierIndex   int           `json:"carrier_index"`

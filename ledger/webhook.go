@@ -313,6 +313,9 @@ func (s *Service) EventVisibleTo(p Principal, e *chain.Event) (bool, error) {
 		case strings.HasPrefix(typ, "webhook."):
 			w, err := loadWebhook(r, e.Subject)
 			visible = err == nil && w.Party == p.Party
+		case strings.HasPrefix(typ, "approval."):
+			a, err := loadApproval(r, e.Subject)
+			visible = err == nil && (a.Generator == p.Party || a.Receiver == p.Party)
 		case strings.HasPrefix(typ, "party."):
 			visible = e.Subject == p.Party
 		}

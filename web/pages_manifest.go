@@ -130,8 +130,11 @@ type newManifestData struct {
 	// PaperNo, PaperReason and PaperAt: a back-entry of a paper manifest
 	// (补录), its number, why, and when it was filled in.
 	PaperNo, PaperReason, PaperAt string
-	Error                         string
-	Fields                        map[string]string
+	// ApprovalNo, ApprovalBy and ApprovalTo: the cross-province approval
+	// named (its number, authority and expiry).
+	ApprovalNo, ApprovalBy, ApprovalTo string
+	Error                              string
+	Fields                             map[string]string
 }
 
 // DGClasses are the classes the form offers (GB 6944).
@@ -282,6 +285,10 @@ func (h *Handler) newManifest(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.PaperNo, d.PaperReason, d.PaperAt = r.PostFormValue("paper_number"), r.PostFormValue("paper_reason"), r.PostFormValue("paper_at")
+	d.ApprovalNo, d.ApprovalBy, d.ApprovalTo = r.PostFormValue("approval_number"), r.PostFormValue("approval_authority"), r.PostFormValue("approval_valid_to")
+	if d.ApprovalNo != "" || d.ApprovalBy != "" || d.ApprovalTo != "" {
+		in.Approval = &ledger.ApprovalRef{Number: d.ApprovalNo, Authority: d.ApprovalBy, ValidTo: d.ApprovalTo}
+	}
 	var err error
 	if d.PaperNo != "" || d.PaperReason != "" || d.PaperAt != "" {
 		in.Paper = &ledger.PaperInput{Number: d.PaperNo, EnteredReason: d.PaperReason}

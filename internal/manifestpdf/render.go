@@ -193,6 +193,9 @@ func (w *writer) header() {
 		w.setFont(9)
 		w.pairs(textW, [][2]string{{"纸质联单编号", pe.Number}, {"补录原因", pe.Reason}})
 	}
+	if a := m.Approval; a != nil {
+		w.pairs(textW, [][2]string{{"跨省转移审批", a.Number}, {"批准机关", a.Authority + " · 有效期至 " + a.ValidTo}})
+	}
 	if m.CancelReason != "" {
 		w.pairs(textW, [][2]string{{"取消原因", m.CancelReason}})
 	}

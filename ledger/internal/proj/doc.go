@@ -53,6 +53,8 @@
 //	mo/<batch id>              the id of the open manifest the batch is on
 //	mpn/<paper number>         the id of the manifest entered from that paper
 //	                           manifest (a back-entry, 补录)
+//	apv/<id>                   cross-province approval: JSON (ledger.Approval)
+//	apn/<number>               the id of the approval with that number
 //	mc/<id>                    correction request: JSON (ledger.Correction)
 //	a/<id>                     alert: JSON (ledger.Alert)
 //	ac/<kind>/<subject>        the id of the open alert of that kind about subject

@@ -23,6 +23,8 @@ const (
 	prefixManifestNo  = "mn/"              // mn/<year><province><city>: last manifest serial
 	prefixOpenMan     = "mo/"              // mo/<batch id>: id of the open manifest holding it
 	prefixPaperNo     = "mpn/"             // mpn/<paper number>: id of the manifest entered from it
+	prefixApproval    = "apv/"             // apv/<id>: cross-province approval record
+	prefixApprovalNo  = "apn/"             // apn/<number>: id of the approval with that number
 	prefixCorrection  = "mc/"              // mc/<id>: correction request record
 	prefixAlert       = "a/"               // a/<id>: alert record
 	prefixAlertCond   = "ac/"              // ac/<kind>/<subject>: id of the open alert
@@ -115,6 +117,17 @@ func OpenManifestKey(batch string) []byte { return []byte(prefixOpenMan + batch)
 // PaperNoKey is the key holding the id of the manifest entered from the
 // paper manifest numbered number.
 func PaperNoKey(number string) []byte { return []byte(prefixPaperNo + number) }
+
+// ApprovalKey is the key of cross-province approval id's record.
+func ApprovalKey(id string) []byte { return []byte(prefixApproval + id) }
+
+// ApprovalNoKey is the key holding the id of the approval numbered number.
+func ApprovalNoKey(number string) []byte { return []byte(prefixApprovalNo + number) }
+
+// EachApproval calls fn with every approval record, in id order.
+func EachApproval(s Store, fn func(record []byte) error) error {
+	return s.Scan([]byte(prefixApproval), func(_, v []byte) error { return fn(v) })
+}
 
 // CorrectionKey is the key of correction request id's record.
 func CorrectionKey(id string) []byte { return []byte(prefixCorrection + id) }
