@@ -211,6 +211,18 @@ func rolesDay(t *testing.T, width, height int, mobile bool) {
 	if m, _ := f.svc.Manifest(ctx, carrier, mB.ID); m.Status != ledger.ManifestInTransit {
 		t.Fatalf("a tap on 确认送达 without confirming left the manifest %s", m.Status)
 	}
+	// Ticked and sent at once, at the pickup point: refused as implausible,
+	// and the driver may send again later.
+	car.do(chromedp.Click(chromedp.CSS("#confirm-deliver")), chromedp.Click(chromedp.CSS("#send")))
+	car.waitJS(`document.querySelector("#result").classList.contains("bad")`)
+	if m, _ := f.svc.Manifest(ctx, carrier, mB.ID); m.Status != ledger.ManifestInTransit {
+		t.Fatalf("a delivery at the pickup point 0 minutes after pickup left the manifest %s", m.Status)
+	}
+	if got := car.text("#result"); !strings.Contains(got, "被拒绝") || len(foreignWords(got)) > 0 {
+		t.Errorf("the refused delivery says %q, want why in Chinese", got)
+	}
+	car.waitJS(`!document.querySelector("#send").disabled`)
+	fits(car, "driver-deliver-refused")
 	clock.Advance(40 * time.Minute)
 	car.travel(40*time.Minute, 34.6790, 113.7260) // at the receiver's gate
 	car.open("/manifests/" + mB.ID + "/scan")

@@ -152,6 +152,7 @@
           var extra = [].concat(d.missing || [], d.unexpected || []).join(" ");
           var msg = document.documentElement.lang === "en" ? e.message : (e.message_zh || T.tError);
           show("bad", T.tError + " " + (msg || r.status) + (extra ? " " + extra : ""));
+          if (send && confirmBox) send.disabled = !confirmBox.checked; // refused: the driver may try again
         }
         return flush();
       });
