@@ -1,0 +1,121 @@
+package web
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/hwledger/hwledger/ledger"
+)
+
+// TestBrowserPaperAndCrossProvince: on a 390 px phone a generator files,
+// through the new-manifest form, a manifest entered from paper (its number,
+// reason and the paper's time, a batch's dangerous-goods class and UN
+// number, the emergency measures) and the manifest page says 补录; then a
+// manifest to a receiver in Hubei: without an approval the form comes back
+// naming the approval and nothing is filed; with the approval the bureau
+// registered it is filed and its page shows the approval.
+func TestBrowserPaperAndCrossProvince(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	admin, err := f.svc.Authenticate("admin-token-for-web-tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := f.svc.Now().Year()
+	wuhan, err := f.svc.RegisterParty(ctx, admin, ledger.PartyInput{Name: "武汉青山危废处置有限公司", CreditCode: credit(t, 140),
+		Roles: []ledger.Role{ledger.RoleReceiver}, Street: "青山", Address: "武汉市青山区工人村路 8 号", Province: "42", City: "01",
+		Contact: ledger.Contact{Name: "刘工", Phone: "02786000000"},
+		License: &ledger.License{Number: "鄂环许可危废字42010001", Codes: []string{"HW08"}, Methods: []string{"D10"}, CapacityTonnes: 100,
+			ValidFrom: time.Date(year-1, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), ValidTo: time.Date(year+2, 12, 31, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	validTo := f.svc.Now().In(shanghai).AddDate(0, 6, 0).Format(time.DateOnly)
+	if _, err := f.svc.RegisterApproval(ctx, f.principal(t, "inspector"), ledger.ApprovalInput{Number: "豫环跨审〔2026〕7号",
+		Authority: "河南省生态环境厅", Generator: f.ids["gen"], Receiver: wuhan.ID, Codes: []string{"HW08"}, QuantityT: 1,
+		ValidFrom: f.svc.Now().In(shanghai).AddDate(0, -1, 0).Format(time.DateOnly), ValidTo: validTo}); err != nil {
+		t.Fatal(err)
+	}
+	paperBatch := register(t, f, "gen", "900-214-08", 120_000, 2)
+	crossBatch := register(t, f, "gen", "900-249-08", 80_000, 1)
+	registered := f.svc.Now()
+	if err := f.svc.AdvanceClock(ctx, 72*time.Hour); err != nil { // the system was down for three days
+		t.Fatal(err)
+	}
+
+	bctx := newBrowser(t)
+	gen := openSession(t, bctx, f.srv.URL, t.TempDir())
+	gen.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	gen.signIn(f.tokens["gen"], "/wastes")
+	noOverflow := func(what string) {
+		t.Helper()
+		if w := eval[int](gen, `document.documentElement.scrollWidth`); w > 390 {
+			t.Errorf("%s: the page is %d px wide at 390 px", what, w)
+		}
+	}
+
+	// The paper manifest, entered three days later with the paper's time.
+	filled := registered.Add(time.Hour).In(shanghai)
+	gen.open("/manifests/new?waste=" + paperBatch.ID)
+	gen.set("#receiver", f.ids["receiver"])
+	gen.set("select[name='dg_class."+paperBatch.ID+"']", "3")
+	gen.set("input[name='un_number."+paperBatch.ID+"']", "UN1270")
+	gen.set("#emergency-measures", "泄漏时用沙土围堵吸附，禁止明火")
+	gen.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("#paper").open = true`))
+	gen.set("#paper-number", "豫纸0099")
+	gen.set("#paper-reason", "系统停机，先用纸质联单")
+	gen.set("#paper-at", filled.Format(dateTimeLocal))
+	gen.set("input[name=planned_pickup_at]", filled.Add(time.Hour).Format(dateTimeLocal))
+	noOverflow("the new-manifest form")
+	gen.click("#submit-manifest")
+	if !strings.HasPrefix(gen.path(), "/manifests/") || strings.HasSuffix(gen.path(), "/new") {
+		t.Fatalf("the paper manifest was not filed: at %s\n%s", gen.path(), gen.text("main"))
+	}
+	page := gen.text("main")
+	for _, want := range []string{"补录", "豫纸0099", "系统停机，先用纸质联单", "危险货物 3 · UN1270", "泄漏时用沙土围堵吸附，禁止明火"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the paper manifest's page does not show %q:\n%s", want, page)
+		}
+	}
+	noOverflow("the paper manifest")
+	paper, err := f.svc.Manifest(ctx, f.principal(t, "gen"), strings.TrimPrefix(gen.path(), "/manifests/"))
+	if err != nil || paper.Paper == nil || paper.Paper.Number != "豫纸0099" {
+		t.Fatalf("paper manifest %+v %v", paper, err)
+	}
+	if want := filled.Truncate(time.Minute); !paper.LastOccurredAt.Equal(want) {
+		t.Errorf("the manifest was filed at %s, want the paper's %s", paper.LastOccurredAt, want)
+	}
+
+	// To Hubei: refused without the approval, filed with it.
+	gen.open("/manifests/new?waste=" + crossBatch.ID)
+	if opt := gen.text("#receiver option[value='" + wuhan.ID + "']"); !strings.Contains(opt, "省 42") {
+		t.Errorf("the receiver list does not mark the province: %q", opt)
+	}
+	gen.set("#receiver", wuhan.ID)
+	size := f.svc.Log().Size()
+	gen.click("#submit-manifest")
+	if msg := gen.text("#manifest-error"); !strings.Contains(msg, "跨省转移") || !strings.Contains(msg, "42") {
+		t.Fatalf("without an approval the form says %q", msg)
+	}
+	if f.svc.Log().Size() != size {
+		t.Fatal("a refused cross-province manifest appended to the ledger")
+	}
+	noOverflow("the refused cross-province form")
+	gen.set("#approval-number", "豫环跨审〔2026〕7号")
+	gen.set("#approval-authority", "河南省生态环境厅")
+	gen.set("#approval-valid-to", validTo)
+	gen.click("#submit-manifest")
+	if gen.text("#manifest-error") != "" {
+		t.Fatalf("with the approval the form says %q", gen.text("#manifest-error"))
+	}
+	if ref := gen.text("#approval-ref"); !strings.Contains(ref, "豫环跨审〔2026〕7号") || !strings.Contains(ref, "河南省生态环境厅") {
+		t.Errorf("the manifest page shows the approval as %q", ref)
+	}
+	noOverflow("the cross-province manifest")
+	gen.open("/parties/" + wuhan.ID)
+	if r := gen.text("#party-region"); !strings.Contains(r, "42") || !strings.Contains(r, "01") {
+		t.Errorf("the party page shows the region as %q", r)
+	}
+}
