@@ -287,6 +287,7 @@ type wasteData struct {
 	Methods  []catalog.Method // methods the receiver may use on it, when it may dispose
 	Category catalog.Category
 	Code     catalog.Code
+	Alerts   []*ledger.Alert // about this batch, asking for attention now
 }
 
 // wastePage shows one batch. A batch the party may not see is "not found".
@@ -311,6 +312,20 @@ func (h *Handler) wastePage(w http.ResponseWriter, r *http.Request) {
 	d.Code, _ = e.Lookup(x.Code)
 	if x.Status == ledger.WasteReceived && x.Receiver == st.p.Party {
 		d.Methods = disposalMethods(st.party, x)
+	}
+	f := ledger.AlertFilter{}
+	if st.p.SeesAll() {
+		f.Party = x.Generator // not every alert of the district
+	}
+	alerts, err := h.currentAlerts(r.Context(), st.p, f)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, a := range alerts {
+		if a.Subject == x.ID {
+			d.Alerts = append(d.Alerts, a)
+		}
 	}
 	h.render(w, r, http.StatusOK, "waste", "waste.title", d)
 }

@@ -297,6 +297,18 @@ func (v *view) Kind(k string) string { return v.T("kind." + k) }
 // AlertMessage is what an alert says is wrong, in the page's language.
 func (v *view) AlertMessage(a *ledger.Alert) string { return alertMessage(v.Lang, a) }
 
+// ClockLeft says how much of a storage clock is left: overdue by so many
+// hours, hours when under 72, else days.
+func (v *view) ClockLeft(d deadline) string {
+	switch {
+	case d.Level == "over":
+		return v.Tf("dl.overdue", d.Abs())
+	case d.Hours < 72:
+		return v.Tf("dl.hours", d.Hours)
+	}
+	return v.Tf("dl.days", d.DaysLeft())
+}
+
 // Form is a physical form (solid, liquid…) in the page's language.
 func (v *view) Form(f string) string { return v.T("form." + f) }
 

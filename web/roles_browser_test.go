@@ -142,6 +142,18 @@ func rolesDay(t *testing.T, width, height int, mobile bool) {
 	if got := js(gen, `document.querySelector("#my-alerts").innerText`); !strings.Contains(got, "贮存超期") {
 		t.Errorf("the nurse's page shows no overdue alert of hers:\n%s", got)
 	}
+	// Each batch's page says what is left and names its own alerts.
+	gen.click(`#pick li.row-over a.title`)
+	if got := gen.text("#waste-alerts"); !strings.Contains(got, "贮存超期") {
+		t.Errorf("the overdue batch's page names no alert: %q", got)
+	}
+	fits(gen, "nurse-overdue-batch")
+	gen.open("/wastes")
+	gen.click(`#pick li.row-warn a.title`)
+	if got := gen.text("#clock-left"); !strings.Contains(got, "剩 13 小时") || eval[int](gen, `document.querySelectorAll("#waste-alerts").length`) != 0 {
+		t.Errorf("the amber batch's page says %q (and no alert)", got)
+	}
+	gen.open("/wastes")
 	gen.do(chromedp.Click(chromedp.CSS("#soon-only")))
 	gen.click(`.filters button[type=submit]`)
 	if got := js(gen, `[...document.querySelectorAll("#pick li.card")].map(li => li.className.replace("card row-", "")).join(",")`); got != "warn" {
