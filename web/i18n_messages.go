@@ -628,6 +628,7 @@ var messages = map[string][2]string{
 	"ev.correction.refused":    {"拒绝更正", "Correction refused"},
 	"ev.manifest.corrected":    {"联单已更正", "Manifest corrected"},
 	"ev.plan.filed":            {"备案管理计划", "Management plan filed"},
+	"ev.approval.registered":   {"登记跨省转移审批", "Cross-province approval registered"},
 	"ev.declaration.filed":     {"提交申报", "Declaration filed"},
 	"ev.alert.raised":          {"预警", "Alert raised"},
 	"ev.alert.resolved":        {"预警解除", "Alert resolved"},
