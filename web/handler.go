@@ -162,6 +162,8 @@ func (h *Handler) routes() error {
 	m.HandleFunc("GET /ranking.csv", h.rankingCSV)
 	m.HandleFunc("GET /compliance", h.compliancePage)
 	m.HandleFunc("POST /parties/{id}/class", h.setClass)
+	m.HandleFunc("GET /parties/new", h.newPartyPage)
+	m.HandleFunc("POST /parties/new", h.newParty)
 	m.HandleFunc("GET /parties/{id}", h.partyPage)
 	m.HandleFunc("GET /trace", h.traceFind)
 	m.HandleFunc("GET /trace/{id}", h.tracePage)

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -9,7 +12,9 @@ import (
 	"github.com/hwledger/hwledger/ledger"
 )
 
-// TestBrowserPaperAndCrossProvince: on a 390 px phone a generator files,
+// TestBrowserPaperAndCrossProvince: on a 390 px phone an admin registers a
+// receiver in Hubei on the party form (a bad province code comes back
+// named); a generator files,
 // through the new-manifest form, a manifest entered from paper (its number,
 // reason and the paper's time, a batch's dangerous-goods class and UN
 // number, the emergency measures) and the manifest page says 补录; then a
@@ -19,18 +24,51 @@ import (
 func TestBrowserPaperAndCrossProvince(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	admin, err := f.svc.Authenticate("admin-token-for-web-tests")
-	if err != nil {
-		t.Fatal(err)
-	}
 	year := f.svc.Now().Year()
-	wuhan, err := f.svc.RegisterParty(ctx, admin, ledger.PartyInput{Name: "武汉青山危废处置有限公司", CreditCode: credit(t, 140),
-		Roles: []ledger.Role{ledger.RoleReceiver}, Street: "青山", Address: "武汉市青山区工人村路 8 号", Province: "42", City: "01",
-		Contact: ledger.Contact{Name: "刘工", Phone: "02786000000"},
-		License: &ledger.License{Number: "鄂环许可危废字42010001", Codes: []string{"HW08"}, Methods: []string{"D10"}, CapacityTonnes: 100,
-			ValidFrom: time.Date(year-1, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), ValidTo: time.Date(year+2, 12, 31, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)}})
-	if err != nil {
-		t.Fatal(err)
+	bctx := newBrowser(t)
+
+	// The admin registers the receiver in Hubei on the party form: a
+	// province code of one digit comes back named, then it is registered.
+	adm := openSession(t, bctx, f.srv.URL, t.TempDir())
+	adm.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	adm.signIn("admin-token-for-web-tests", "/dashboard")
+	adm.click("a[href='/parties/new']")
+	if bad := foreignWords(eval[string](adm, walkText)); len(bad) > 0 {
+		t.Errorf("Latin-script words on the party form: %v", bad)
+	}
+	if w := eval[int](adm, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the party form is %d px wide at 390 px", w)
+	}
+	adm.set("#pn-name", "武汉青山危废处置有限公司")
+	adm.set("#pn-credit", credit(t, 140))
+	adm.do(chromedp.Click(chromedp.CSS("#pn-roles input[value=receiver]")))
+	adm.set("#pn-province", "4")
+	adm.set("#pn-city", "01")
+	adm.set("#pn-address", "武汉市青山区工人村路 8 号")
+	adm.set("#pn-contact", "刘工")
+	adm.set("#pn-phone", "02786000000")
+	adm.set("#pn-lic-number", "鄂环许可危废字42010001")
+	adm.set("#pn-lic-codes", "HW08")
+	adm.set("#pn-lic-methods", "D10")
+	adm.set("#pn-lic-capacity", "100")
+	adm.set("#pn-lic-from", fmt.Sprintf("%d-01-01", year-1))
+	adm.set("#pn-lic-to", fmt.Sprintf("%d-12-31", year+2))
+	size := f.svc.Log().Size()
+	adm.click("#pn-submit")
+	if errs := eval[string](adm, `document.body.innerText`); !strings.Contains(errs, "省级行政区划代码") || f.svc.Log().Size() != size {
+		t.Fatalf("a one-digit province was not refused by name, or was recorded:\n%s", errs)
+	}
+	adm.set("#pn-province", "42")
+	adm.click("#pn-submit")
+	if !strings.HasPrefix(adm.path(), "/parties/") || strings.HasSuffix(adm.path(), "/new") {
+		t.Fatalf("the party was not registered: at %s\n%s", adm.path(), eval[string](adm, `document.body.innerText`))
+	}
+	if r := adm.text("#party-region"); !strings.Contains(r, "42") || !strings.Contains(r, "01") {
+		t.Errorf("the party page shows the region as %q", r)
+	}
+	wuhan, err := f.svc.Party(ctx, strings.TrimPrefix(adm.path(), "/parties/"))
+	if err != nil || wuhan.Province != "42" || wuhan.City != "01" || wuhan.License == nil || wuhan.License.CapacityTonnes != 100 {
+		t.Fatalf("registered %+v %v", wuhan, err)
 	}
 	validTo := f.svc.Now().In(shanghai).AddDate(0, 6, 0).Format(time.DateOnly)
 	if _, err := f.svc.RegisterApproval(ctx, f.principal(t, "inspector"), ledger.ApprovalInput{Number: "豫环跨审〔2026〕7号",
@@ -45,7 +83,6 @@ func TestBrowserPaperAndCrossProvince(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	bctx := newBrowser(t)
 	gen := openSession(t, bctx, f.srv.URL, t.TempDir())
 	gen.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	gen.signIn(f.tokens["gen"], "/wastes")
@@ -94,7 +131,7 @@ func TestBrowserPaperAndCrossProvince(t *testing.T) {
 		t.Errorf("the receiver list does not mark the province: %q", opt)
 	}
 	gen.set("#receiver", wuhan.ID)
-	size := f.svc.Log().Size()
+	size = f.svc.Log().Size()
 	gen.click("#submit-manifest")
 	if msg := gen.text("#manifest-error"); !strings.Contains(msg, "跨省转移") || !strings.Contains(msg, "42") {
 		t.Fatalf("without an approval the form says %q", msg)
@@ -114,8 +151,30 @@ func TestBrowserPaperAndCrossProvince(t *testing.T) {
 		t.Errorf("the manifest page shows the approval as %q", ref)
 	}
 	noOverflow("the cross-province manifest")
-	gen.open("/parties/" + wuhan.ID)
-	if r := gen.text("#party-region"); !strings.Contains(r, "42") || !strings.Contains(r, "01") {
-		t.Errorf("the party page shows the region as %q", r)
+}
+
+// TestPartyFormAdminOnly: the party form is for admins: another party
+// gets 403 and may not post it, and nothing is recorded.
+func TestPartyFormAdminOnly(t *testing.T) {
+	f := newFixture(t)
+	c := client(t)
+	csrf := signIn(t, f, c, f.tokens["inspector"])
+	res, err := c.Get(f.srv.URL + "/parties/new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("an inspector opening the party form: %s", res.Status)
+	}
+	size := f.svc.Log().Size()
+	res, err = c.PostForm(f.srv.URL+"/parties/new", url.Values{"csrf": {csrf}, "name": {"某单位"}, "credit_code": {credit(t, 141)},
+		"role": {"generator"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden || f.svc.Log().Size() != size {
+		t.Errorf("an inspector posting the party form: %s, log %d → %d", res.Status, size, f.svc.Log().Size())
 	}
 }

@@ -150,6 +150,9 @@ func navFor(p ledger.Principal, path string) []navItem {
 	if p.Has(ledger.RoleAdmin) || p.PersonRole == ledger.PersonManager {
 		add("/people", "nav.people")
 	}
+	if p.Has(ledger.RoleAdmin) {
+		add("/parties/new", "nav.newparty")
+	}
 	if p.Person != nil && p.Session != "" {
 		add("/account", "nav.account")
 	}
