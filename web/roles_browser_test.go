@@ -261,6 +261,15 @@ func rolesDay(t *testing.T, width, height int, mobile bool) {
 		t.Errorf("the first carrier is told %q, want to hand over to %s", got, car2.Name)
 	}
 	fits(car, "driver-handover-next")
+	// It still sends the GPS track while it holds the load.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if m, err := f.svc.Manifest(ctx, carrier, mE.ID); err == nil && m.TrackPoints > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first of two carriers, holding the load, sends no GPS point")
+		}
+	}
 	car.open("/manifests")
 	if got := js(car, `[...document.querySelectorAll("#today .today-item")].filter(li => li.querySelector(".manifest-link").textContent === "`+mE.Number+`").map(li => li.innerText).join("")`); strings.Contains(got, "确认送达") || !strings.Contains(got, "交接给下一家运输单位") {
 		t.Errorf("today's row of E: %q, want a handover and no delivery", got)

@@ -202,8 +202,9 @@
     enqueue(action, body);
   });
 
-  // While this carrier holds the load, send a GPS point every 5 minutes.
-  if (action === "deliver" && navigator.geolocation) {
+  // While this carrier holds the load (to deliver it, or to hand it over
+  // to the next carrier), send a GPS point every 5 minutes.
+  if (root.dataset.holding === "1" && navigator.geolocation) {
     var last = 0;
     navigator.geolocation.watchPosition(function (p) {
       var t = Date.now();
