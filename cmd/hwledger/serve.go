@@ -95,7 +95,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("data", "./data", "data directory (created if missing)")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
-	demoFlag := fs.Bool("demo", false, "seed a demo district into an empty data dir; tokens go to DIR/demo-tokens.json")
+	demoFlag := fs.Bool("demo", false, "seed a demo district into an empty data dir; its people's sign-ins go to DIR/demo-people.json, tokens to DIR/demo-tokens.json")
 	testClock := fs.Bool("test-clock", false, "enable POST /api/v1/admin/clock (tests and demos only)")
 	cfgFile := fs.String("config", "", "JSON config file (rules, intervals; see serve_config.go)")
 	catalogFile := fs.String("catalog", "", "CSV of a later edition of the waste list, in the form of the built-in 2021 table with \"# edition:\" and \"# in_force:\" lines")
@@ -262,7 +262,7 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 		case fresh:
 			fmt.Fprintln(stdout, "seeding the demo district (this takes a little while)…")
 			start := time.Now()
-			toks, err := demo.Seed(ctx, svc, demo.Options{Dir: o.dir})
+			toks, err := demo.Seed(ctx, svc, demo.Options{Dir: o.dir, People: true})
 			if err != nil {
 				return fmt.Errorf("seed the demo district: %w", err)
 			}
@@ -348,6 +348,9 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 	}
 	fmt.Fprintf(stdout, "  metrics: %s\n", metricsURL)
 	fmt.Fprintf(stdout, "  admin token: %s\n", tokSource)
+	if people := filepath.Join(o.dir, demo.PeopleFile); fileExists(people) {
+		fmt.Fprintf(stdout, "  demo people: %s (sign in with a username and password from it)\n", people)
+	}
 	if fileExists(demoTokens) {
 		fmt.Fprintf(stdout, "  demo tokens: %s\n", demoTokens)
 	}

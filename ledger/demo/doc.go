@@ -13,5 +13,6 @@
 // goroutines at once so that the ledger's writer can group the commits.
 //
 // Seed is used by `hwledger serve --demo`; it writes each demo party's
-// token to demo-tokens.json.
+// token to demo-tokens.json and, with Options.People, the people who sign
+// in for each party (people.go) to demo-people.json.
 package demo

@@ -57,7 +57,7 @@ func fileFilings(ctx context.Context, s *ledger.Service, r *rand.Rand, d *distri
 			low := i%15 == 3 // forecasts less than it then transferred
 			sec := planFor(g, ci.Class, codes[y], codes[year], low)
 			at := due.Add(-time.Duration(r.IntN(20*24)) * time.Hour)
-			if _, err := s.FilePlan(ctx, g.P, g.ID, ledger.PlanInput{Year: y, Sections: sec, OccurredAt: &at}); err != nil {
+			if _, err := s.FilePlan(ctx, g.filer(), g.ID, ledger.PlanInput{Year: y, Sections: sec, OccurredAt: &at}); err != nil {
 				return fmt.Errorf("demo: plan %d of %s: %w", y, g.In.Name, err)
 			}
 		}
@@ -81,11 +81,11 @@ func fileFilings(ctx context.Context, s *ledger.Service, r *rand.Rand, d *distri
 			if at.Before(per.End()) {
 				at = per.End().Add(time.Hour)
 			}
-			dr, err := s.DeclarationDraft(ctx, g.P, g.ID, per.String())
+			dr, err := s.DeclarationDraft(ctx, g.filer(), g.ID, per.String())
 			if err != nil {
 				return err
 			}
-			if _, err := s.FileDeclaration(ctx, g.P, g.ID, ledger.DeclarationInput{Period: per.String(), Figures: dr.Figures,
+			if _, err := s.FileDeclaration(ctx, g.filer(), g.ID, ledger.DeclarationInput{Period: per.String(), Figures: dr.Figures,
 				Note: "按台账如实申报", OccurredAt: &at}); err != nil {
 				return fmt.Errorf("demo: declaration %s of %s: %w", per, g.In.Name, err)
 			}

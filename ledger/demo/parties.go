@@ -91,6 +91,8 @@ type party struct {
 	ID       string
 	P        ledger.Principal
 	Token    string
+	// Manager is the party's manager when the demo has people (filer).
+	Manager ledger.Principal
 }
 
 // district is every demo party.

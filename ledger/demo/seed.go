@@ -19,6 +19,10 @@ type Options struct {
 	// Seed seeds the random draw; 0 means 1. The same seed and the same
 	// service clock give the same district.
 	Seed int64
+	// People adds every party's people (people.go) before the history,
+	// which they then make, and writes them to Dir/demo-people.json. It
+	// costs a few seconds of argon2id.
+	People bool
 }
 
 // Token is a demo party's bearer token, as written to demo-tokens.json.
@@ -67,6 +71,13 @@ func Seed(ctx context.Context, s *ledger.Service, opts Options) ([]Token, error)
 	if err := d.register(ctx, s, admin); err != nil {
 		return nil, err
 	}
+	var people []*demoPerson
+	if opts.People {
+		if people, err = addPeople(ctx, s, admin, d, opts.Seed); err != nil {
+			return nil, err
+		}
+		actAsPeople(d, people)
+	}
 	if err := registerBatches(ctx, s, pl.trips); err != nil {
 		return nil, err
 	}
@@ -88,8 +99,17 @@ func Seed(ctx context.Context, s *ledger.Service, opts Options) ([]Token, error)
 		tokens = append(tokens, Token{Role: string(p.Role), PartyID: p.ID, PartyName: p.In.Name, Token: p.Token})
 	}
 	if opts.Dir != "" {
-		if err := writeTokens(filepath.Join(opts.Dir, TokensFile), tokens); err != nil {
+		if err := writeJSON(filepath.Join(opts.Dir, TokensFile), tokens); err != nil {
 			return tokens, err
+		}
+		if opts.People {
+			list := make([]DemoPerson, len(people))
+			for i, dp := range people {
+				list[i] = dp.DemoPerson
+			}
+			if err := writeJSON(filepath.Join(opts.Dir, PeopleFile), list); err != nil {
+				return tokens, err
+			}
 		}
 	}
 	return tokens, nil
@@ -116,22 +136,22 @@ func adminPrincipal(ctx context.Context, s *ledger.Service) (ledger.Principal, e
 	return ledger.Principal{Party: admin.ID, Roles: []ledger.Role{ledger.RoleAdmin}}, nil
 }
 
-// writeTokens writes tokens as an indented JSON array readable only by the
-// owner, replacing any earlier file.
-func writeTokens(path string, tokens []Token) error {
-	b, err := json.MarshalIndent(tokens, "", "  ")
+// writeJSON writes v (the tokens, the people) as indented JSON readable
+// only by the owner, replacing any earlier file.
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
-		return fmt.Errorf("demo: write tokens: %w", err)
+		return fmt.Errorf("demo: write %s: %w", filepath.Base(path), err)
 	}
 	if err := os.Chmod(tmp, 0o600); err != nil {
-		return fmt.Errorf("demo: write tokens: %w", err)
+		return fmt.Errorf("demo: write %s: %w", filepath.Base(path), err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("demo: write tokens: %w", err)
+		return fmt.Errorf("demo: write %s: %w", filepath.Base(path), err)
 	}
 	return nil
 }
