@@ -325,7 +325,12 @@ func rolesDay(t *testing.T, width, height int, mobile bool) {
 	if n := filter("kind=discrepancy"); n != 0 {
 		t.Errorf("discrepancy alerts: %d, want 0", n)
 	}
-	// Acknowledged while the batch is still overdue: it stays, acknowledged.
+	// Acknowledged while the batch is still overdue: it stays, acknowledged
+	// (on a dashboard open meanwhile too, live).
+	live := session()
+	live.signIn(f.tokens["inspector"], "/dashboard")
+	live.waitJS(`document.querySelector("#live").classList.contains("on")`)
+	openBefore := strings.TrimSpace(live.text("#open-count"))
 	insp.open("/alerts?kind=storage_overdue")
 	insp.set(`#alerts li.alert-item input[name="note"]`, "已电话通知，今日转运")
 	insp.click(`#alerts li.alert-item button[type="submit"]`)
@@ -334,6 +339,13 @@ func rolesDay(t *testing.T, width, height int, mobile bool) {
 	}
 	if got := js(insp, `[...document.querySelectorAll("#alerts li.alert-item.acked")].map(li => li.innerText).join("")`); !strings.Contains(got, "已确认") || !strings.Contains(got, "已电话通知，今日转运") {
 		t.Errorf("the acknowledged alert still overdue: %q, want it listed as acknowledged", got)
+	}
+	live.waitJS(`document.querySelector("#alerts li.alert-item.k-storage_overdue.acked")`)
+	if got := js(live, `document.querySelector("#alerts li.alert-item.k-storage_overdue.acked").innerText`); !strings.Contains(got, "已电话通知，今日转运") {
+		t.Errorf("the live dashboard shows the acknowledged alert as %q", got)
+	}
+	if got := strings.TrimSpace(live.text("#open-count")); got == openBefore {
+		t.Errorf("the live open count stayed %s after an acknowledgement", got)
 	}
 	gen.open("/wastes")
 	if got := js(gen, `document.querySelector("#my-alerts").innerText`); !strings.Contains(got, "已确认") {
