@@ -252,7 +252,15 @@ func TestCrossProvince(t *testing.T) {
 	ts.must(http.StatusOK, "GET", "/api/v1/approvals", d.gen2.token, nil, &list)
 	assert.Empty(t, list.Items, "another generator sees none")
 	ts.must(http.StatusOK, "POST", "/api/v1/manifests/"+m.ID+"/cancel", d.gen.token, map[string]any{"reason": "改期"}, nil)
-	ts.must(http.StatusCreated, "POST", "/api/v1/manifests", d.gen.token, second, nil)
+	var m2 ledger.Manifest
+	ts.must(http.StatusCreated, "POST", "/api/v1/manifests", d.gen.token, second, &m2)
+	// Refused in Wuhan, the drum goes back to its generator on a return,
+	// which needs no approval.
+	ts.ship(&m2, d.car1, wh, map[string]bool{w5.ID: false})
+	var back ledger.Manifest
+	ts.must(http.StatusCreated, "POST", "/api/v1/manifests", wh.token, ts.legBody("return", d.gen, d.car1, w5), &back)
+	assert.Equal(t, ledger.ManifestReturn, back.Kind)
+	assert.Nil(t, back.Approval)
 	// Within the province no approval is needed.
 	ts.manifest(d.gen, d.recv, []actor{d.car1}, w10)
 }

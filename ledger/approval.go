@@ -180,8 +180,8 @@ func (s *Service) RegisterApproval(ctx context.Context, p Principal, in Approval
 			return nil, invalid("number", Text{"审批编号 %s 已登记", "approval %s is already registered"}, in.Number)
 		}
 		gen, err := loadParty(c.tx, in.Generator)
-		if err != nil || !(gen.HasRole(RoleGenerator) || gen.HasRole(RoleCollector)) {
-			return nil, invalid("generator", Text{"没有产废单位或收集单位 %s", "no generator or collector %s"}, in.Generator)
+		if err != nil || !(gen.HasRole(RoleGenerator) || gen.HasRole(RoleCollector) || gen.HasRole(RoleReceiver)) {
+			return nil, invalid("generator", Text{"没有移出单位 %s（产废单位、收集单位，或改送拒收废物的接收单位）", "no consignor %s (a generator, a collector, or a receiver redirecting refused waste)"}, in.Generator)
 		}
 		recv, err := loadParty(c.tx, in.Receiver)
 		if err != nil || !recv.Receives() {
@@ -224,12 +224,16 @@ func (s *Service) Approvals(ctx context.Context, p Principal) ([]*Approval, erro
 	return out, err
 }
 
-// approvalProblem says why a manifest from consignor to recv of the
-// batches ws, totalling total, filed on filed and planned for planned,
-// may not go under ref (or without one, to another province); nil when
-// it may.
-func (c *cmd) approvalProblem(ref *ApprovalRef, consignor, recv *Party, ws []*Waste, total Grams, filed, planned time.Time) error {
+// approvalProblem says why a manifest of kind from consignor to recv of
+// the batches ws, totalling total, filed on filed and planned for
+// planned, may not go under ref (or without one, to another province);
+// nil when it may. A return takes refused waste back to where it came
+// from and needs none.
+func (c *cmd) approvalProblem(kind string, ref *ApprovalRef, consignor, recv *Party, ws []*Waste, total Grams, filed, planned time.Time) error {
 	from, to := c.s.provinceOf(consignor), c.s.provinceOf(recv)
+	if kind == ManifestReturn && ref == nil {
+		return nil
+	}
 	refuse := func(t Text, args ...any) error {
 		e := ruleErr(Text{"approval：" + t.Zh, "approval: " + t.En}, args...)
 		e.Details = map[string]any{"field": "approval", "rule": "cross_province_approval"}

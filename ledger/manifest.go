@@ -127,7 +127,7 @@ func (s *Service) CreateManifest(ctx context.Context, p Principal, in ManifestIn
 				return nil, invalid("occurred_at", Text{"不能早于批次 %s 的上一步时间", "must not be earlier than batch %s's previous event"}, w.Label)
 			}
 		}
-		if err := c.approvalProblem(in.Approval, consignor, recv, batches, m.Total, occurred, m.PlannedPickupAt); err != nil {
+		if err := c.approvalProblem(kind, in.Approval, consignor, recv, batches, m.Total, occurred, m.PlannedPickupAt); err != nil {
 			return nil, err
 		}
 		year := c.now.In(workday.Shanghai).Year()
