@@ -13,7 +13,7 @@ help: ## list the targets
 build: ## build bin/hwledger
 	$(GO) build -o $(BIN) ./cmd/hwledger
 
-run: build ## build, then serve a demo district from ./data and say where to log in
+run: build ## build, then serve a demo district from ./data and say where to sign in (data/demo-people.json)
 	$(BIN) serve --data $(DATA) --addr $(ADDR) --demo
 
 # Debian packages the tests need: Chromium for the browser tests; a CJK font
