@@ -23,7 +23,8 @@ type inventoryData struct {
 	Code       string
 	Overdue    bool // only batches past their limit
 	Soon       bool // only batches whose bar is amber (即将到期)
-	Held       bool // a party's own batches still held, by storage deadline
+	Held       bool // a generator's own batches still held, by storage deadline
+	HeldFirst  bool // a generator's list: Held unless ?status= says otherwise
 	Statuses   []string
 	NextCursor string
 	Names      names
@@ -58,9 +59,9 @@ func (d inventoryData) EmptyKey() string {
 
 // inventory lists the generator's batches (inspectors: all) with a
 // deadline bar each, filtered by status, code, overdue and due soon. A
-// party's own list starts with every batch it still holds, the nearest
+// generator's list starts with every batch it still holds, the nearest
 // storage deadline first (?status=all: every batch, as the ledger pages
-// them); an inspector's is the ledger's pages.
+// them); an inspector's or a collector's is the ledger's pages.
 func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 	st, ok := h.need(w, r, ledger.RoleGenerator, ledger.RoleCollector, ledger.RoleInspector, ledger.RoleAdmin)
 	if !ok {
@@ -83,7 +84,9 @@ func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
 	}
 	now, rules := h.svc.Now(), h.svc.Rules()
 	d := inventoryData{Status: status, Code: f.Code, Overdue: overdue, Soon: q.Get("soon") == "1", Statuses: ledger.WasteStatuses, Names: n,
-		Held: status == "" && !st.p.SeesAll()}
+		HeldFirst: !st.p.SeesAll() && st.p.Has(ledger.RoleGenerator)}
+	d.Held = d.HeldFirst && status == ""
+	d.Soon = d.Soon && d.HeldFirst // a generator's batches are few; a district's are paged
 	var items []*ledger.Waste
 	if d.Held {
 		for _, s := range heldStatuses {
