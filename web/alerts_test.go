@@ -66,3 +66,25 @@ func TestAlertsPage(t *testing.T) {
 	assert.Contains(t, dash, `<li class="alert-item k-storage_overdue acked"`)
 	assert.Contains(t, get(g, "/wastes"), `class="alert-line k-storage_overdue acked"`, "the generator sees it acknowledged too")
 }
+
+// An empty inventory says what its filter found.
+func TestInventoryEmptySaysWhatTheFilterFound(t *testing.T) {
+	f := newFixture(t)
+	c := client(t)
+	signIn(t, f, c, f.tokens["gen"])
+	for path, want := range map[string]string{
+		"/wastes":                     translate(langZh, "inv.empty.held"),
+		"/wastes?status=all":          translate(langZh, "inv.empty"),
+		"/wastes?overdue=1":           "没有超期的批次。",
+		"/wastes?soon=1":              "没有即将到期的批次。",
+		"/wastes?code=900-041-49":     "没有代码为 900-041-49 的批次。",
+		"/wastes?status=disposed":     "没有状态为「已处置」的批次。",
+		"/manifests?status=delivered": "没有状态为「已送达」的联单。",
+	} {
+		res, err := c.Get(f.srv.URL + path)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		assert.Contains(t, string(b), `<p id="empty-text">`+want+`</p>`, path)
+	}
+}
