@@ -263,4 +263,14 @@ func TestCrossProvince(t *testing.T) {
 	assert.Nil(t, back.Approval)
 	// Within the province no approval is needed.
 	ts.manifest(d.gen, d.recv, []actor{d.car1}, w10)
+
+	// An admin corrects a party's codes: registered in Hubei by mistake,
+	// the receiver is in Zhengzhou and needs no approval from then on.
+	region := "/api/v1/parties/" + wh.id + "/region"
+	ts.refused(http.StatusForbidden, "forbidden", "PUT", region, d.insp.token, map[string]any{"province": "41", "city": "01"})
+	a = ts.refused(http.StatusBadRequest, "validation_failed", "PUT", region, ts.admin, map[string]any{"province": "41", "city": "1"})
+	assert.Contains(t, a.String(), `"city"`)
+	ts.must(http.StatusOK, "PUT", region, ts.admin, map[string]any{"province": "41", "city": "01"}, &whP)
+	assert.Equal(t, [2]string{"41", "01"}, [2]string{whP.Province, whP.City})
+	ts.manifest(d.gen, wh, []actor{d.car1}, wOther)
 }

@@ -26,6 +26,7 @@ func (s *Server) partyRoutes() []route {
 		{method: http.MethodGet, path: "/parties", handler: s.listParties},
 		{method: http.MethodGet, path: "/parties/:id", handler: s.getParty},
 		{method: http.MethodPut, path: "/parties/:id/license", roles: admin, handler: s.renewLicense},
+		{method: http.MethodPut, path: "/parties/:id/region", roles: admin, handler: s.setRegion},
 		{method: http.MethodPost, path: "/parties/:id/tokens", handler: s.createToken},
 		{method: http.MethodDelete, path: "/tokens/:id", handler: s.revokeToken},
 	}
@@ -97,6 +98,15 @@ func (s *Server) renewLicense(c echo.Context) error {
 		return err
 	}
 	p, err := s.svc.RenewLicense(c.Request().Context(), principal(c), c.Param("id"), in)
+	return respond(c, p, err)
+}
+
+func (s *Server) setRegion(c echo.Context) error {
+	var in ledger.RegionInput
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.SetRegion(c.Request().Context(), principal(c), c.Param("id"), in)
 	return respond(c, p, err)
 }
 

@@ -299,3 +299,61 @@ func regionProblem(f fieldErrors, in *PartyInput) {
 		}
 	}
 }
+
+// RegionInput changes a party's province and city codes (PUT
+// /parties/{id}/region).
+type RegionInput struct {
+	Province   string     `json:"province" validate:"required,text=2"`
+	City       string     `json:"city" validate:"required,text=2"`
+	OccurredAt *time.Time `json:"occurred_at"`
+}
+
+// RegionSetData is the data of party.region_set: the party's province
+// and city codes from then on.
+type RegionSetData struct {
+	Province string `json:"province"`
+	City     string `json:"city"`
+}
+
+func applyRegionSet(s proj.Store, e *chain.Event, d *RegionSetData) error {
+	p, err := loadParty(s, e.Subject)
+	if err != nil {
+		return err
+	}
+	p.Province, p.City = d.Province, d.City
+	return setJSON(s, proj.PartyKey(p.ID), p)
+}
+
+// SetRegion records a party's province and city codes (admin only): for
+// a party registered in the wrong place, or before they were recorded.
+// Manifests already filed keep the approval they were filed under.
+func (s *Service) SetRegion(ctx context.Context, p Principal, partyID string, in RegionInput) (*Party, error) {
+	p, err := p.actAs(RoleAdmin, "only an admin changes a party's region")
+	if err != nil {
+		return nil, err
+	}
+	f := fieldErrors{}
+	checkTags(f, &in)
+	pin := PartyInput{Province: in.Province, City: in.City}
+	regionProblem(f, &pin)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	return exec(ctx, s, p, func(c *cmd) (*Party, error) {
+		if _, err := loadParty(c.tx, partyID); err != nil {
+			return nil, err
+		}
+		occurred, err := c.occurred(in.OccurredAt, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.emit(EvRegionSet, partyID, occurred, RegionSetData{Province: pin.Province, City: pin.City}); err != nil {
+			return nil, err
+		}
+		party, err := loadParty(c.tx, partyID)
+		if err != nil {
+			return nil, err
+		}
+		return withClass(c.tx, party, c.now)
+	})
+}

@@ -31,6 +31,9 @@ const (
 	// EvClassSet: an inspector sets a party's management class, with the
 	// reason (ClassSetData). Subject: the party.
 	EvClassSet = "party.class_set"
+	// EvRegionSet: an admin records a party's province and city codes
+	// (RegionSetData). Subject: the party.
+	EvRegionSet = "party.region_set"
 	// EvTokenCreated: an admin or the party's manager issues a bearer
 	// token to a party, optionally bound to one of its people; the data
 	// holds its SHA-256, never the token (TokenCreatedData). Subject: the
@@ -156,6 +159,7 @@ var eventTypes = map[string]eventType{
 	EvCorrectionRefused:   on[CorrectionRefusedData](applyCorrectionRefused),
 	EvManifestCorrected:   on[ManifestCorrectedData](applyManifestCorrected),
 	EvApprovalRegistered:  on[ApprovalRegisteredData](applyApprovalRegistered),
+	EvRegionSet:           on[RegionSetData](applyRegionSet),
 	EvAlertRaised:         on[AlertRaisedData](applyAlertRaised),
 	EvAlertResolved:       on[AlertResolvedData](applyAlertResolved),
 	EvAlertAcked:          on[AlertAcknowledgedData](applyAlertAcked),

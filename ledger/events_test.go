@@ -148,6 +148,8 @@ func goldenStory(t *testing.T) [][]byte {
 		Address: "武汉市", Province: "42", City: "01", License: &License{Number: "鄂环许可危废字42010001", Codes: []string{"HW08"},
 			Methods: []string{"D10"}, CapacityTonnes: 100, ValidFrom: "2024-01-01", ValidTo: "2028-12-31"}})
 	require.NoError(t, err)
+	_, err = s.SetRegion(ctx, f.admin, f.gen2.Party, RegionInput{Province: "41", City: "02"})
+	require.NoError(t, err)
 	_, err = s.RegisterApproval(ctx, f.insp, ApprovalInput{Number: "豫环审跨〔2026〕1号", Authority: "河南省生态环境厅",
 		Generator: f.gen.Party, Receiver: wuhan.ID, Codes: []string{"HW08"}, QuantityT: 5, ValidFrom: "2026-01-01", ValidTo: "2026-12-31"})
 	require.NoError(t, err)

@@ -613,6 +613,7 @@ var messages = map[string][2]string{
 	"pnew.licfrom":       {"有效期起", "Valid from"},
 	"pnew.licto":         {"有效期止", "Valid to"},
 	"pnew.submit":        {"登记单位", "Register the party"},
+	"party.setregion":    {"保存行政区划代码", "Save the division codes"},
 	"party.region":       {"行政区划", "Division"},
 	"party.regioncodes":  {"省 %s · 市 %s", "province %s · city %s"},
 	"party.contact":      {"联系人", "Contact"},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -176,5 +177,39 @@ func TestPartyFormAdminOnly(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusForbidden || f.svc.Log().Size() != size {
 		t.Errorf("an inspector posting the party form: %s, log %d → %d", res.Status, size, f.svc.Log().Size())
+	}
+}
+
+// TestPartyRegionForm: on a party's page an admin changes its province
+// and city codes; a bad code comes back named on the page, nothing
+// recorded; an inspector may not.
+func TestPartyRegionForm(t *testing.T) {
+	f := newFixture(t)
+	post := func(tok string, v url.Values) (*http.Response, string) {
+		t.Helper()
+		c := client(t)
+		v.Set("csrf", signIn(t, f, c, tok))
+		res, err := c.PostForm(f.srv.URL+"/parties/"+f.ids["receiver"]+"/region", v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	size := f.svc.Log().Size()
+	if res, _ := post(f.tokens["inspector"], url.Values{"province": {"42"}, "city": {"01"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an inspector changing a region: %s", res.Status)
+	}
+	res, body := post("admin-token-for-web-tests", url.Values{"province": {"42"}, "city": {"1"}})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "市级行政区划代码") || f.svc.Log().Size() != size {
+		t.Fatalf("a one-digit city: %s, log %d → %d\n%s", res.Status, size, f.svc.Log().Size(), body)
+	}
+	if res, _ = post("admin-token-for-web-tests", url.Values{"province": {"42"}, "city": {"01"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("an admin changing a region: %s", res.Status)
+	}
+	p, err := f.svc.Party(t.Context(), f.ids["receiver"])
+	if err != nil || p.Province != "42" || p.City != "01" {
+		t.Fatalf("after the change: %+v %v", p, err)
 	}
 }
