@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -40,6 +41,7 @@ type alertsData struct {
 	Streets             []string        // inspectors: the district's streets
 	Parties             []*ledger.Party // inspectors: every party, by name
 	Open                int             // how many of Items are open (not acknowledged)
+	Back                string          // this page with its filters: where an acknowledgement returns
 }
 
 // Filtered reports whether any filter is set.
@@ -54,7 +56,16 @@ func (h *Handler) alertsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	d := alertsData{Kind: q.Get("kind"), Street: strings.TrimSpace(q.Get("street")), Party: q.Get("party"), Kinds: ledger.AlertKinds}
+	d := alertsData{Kind: q.Get("kind"), Street: strings.TrimSpace(q.Get("street")), Party: q.Get("party"), Kinds: ledger.AlertKinds,
+		Back: r.URL.Path}
+	if f := (url.Values{"kind": {d.Kind}, "street": {d.Street}, "party": {d.Party}}); d.Filtered() {
+		for k, v := range f {
+			if v[0] == "" {
+				delete(f, k)
+			}
+		}
+		d.Back += "?" + f.Encode()
+	}
 	var err error
 	if d.Names, err = h.partyNames(r.Context()); err != nil {
 		h.fail(w, r, err)

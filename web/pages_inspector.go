@@ -30,6 +30,9 @@ type dashboardData struct {
 // Filtered: the dashboard's alert list has no filter.
 func (dashboardData) Filtered() bool { return false }
 
+// Back is where an acknowledgement made here returns.
+func (dashboardData) Back() string { return "/dashboard" }
+
 // dashboard is the inspector's overview: open alerts (live), the district
 // map with loads in transit, and this year's assessment charts.
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {

@@ -334,8 +334,8 @@ func rolesDay(t *testing.T, width, height int, mobile bool) {
 	insp.open("/alerts?kind=storage_overdue")
 	insp.set(`#alerts li.alert-item input[name="note"]`, "已电话通知，今日转运")
 	insp.click(`#alerts li.alert-item button[type="submit"]`)
-	if p := insp.path(); p != "/alerts" {
-		t.Errorf("after acknowledging at %s, want back on /alerts", p)
+	if u := eval[string](insp, `location.pathname + location.search`); u != "/alerts?kind=storage_overdue" {
+		t.Errorf("after acknowledging at %s, want back on the filtered list", u)
 	}
 	if got := js(insp, `[...document.querySelectorAll("#alerts li.alert-item.acked")].map(li => li.innerText).join("")`); !strings.Contains(got, "已确认") || !strings.Contains(got, "已电话通知，今日转运") {
 		t.Errorf("the acknowledged alert still overdue: %q, want it listed as acknowledged", got)
