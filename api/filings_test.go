@@ -137,7 +137,8 @@ func TestLedgerBookAndDeclarationsOverHTTP(t *testing.T) {
 	g := byRecord[ledger.BookGeneration]
 	assert.True(t, w.GeneratedAt.Equal(g.Time))
 	assert.Equal(t, at[ledger.EvWasteRegistered].Index, g.EventIndex)
-	assert.Equal(t, "张三", g.Person, "the generator's contact until events name a person")
+	assert.Equal(t, "顺达汽修", g.Person, "a token bound to no person: the party, not a guessed person")
+	assert.Empty(t, g.PersonID)
 	day := w.GeneratedAt.In(shanghai).Format("20060102")
 	assert.Equal(t, "HWCS"+day+"90004149"+w.Label[34:], g.RecordCode)
 	in := byRecord[ledger.BookStorageIn]

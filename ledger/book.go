@@ -28,8 +28,11 @@ import (
 // and lead to the label: HWCS, HWRK, HWCK, HWZXLY/HWZXCZ and HWWWLY/HWWWCZ
 // (LY utilisation, an R method; CZ disposal). Each record names the source
 // record it follows (入库 → 产生, 出库 → 入库, 利用处置 → 出库). The person
-// is the one recorded on the event (actor.person), else the acting party's
-// contact.
+// (经办人) is the one recorded on the event (actor.person), else, when a
+// token bound to no person acted, the acting party's name: the 台账 does
+// not guess a person. A 出库's generator-side person is whoever filed the
+// manifest (the 移出人), its carrier-side the person who scanned the
+// pickup, else the driver named on it.
 
 // Record types of the 台账, in the standard's order.
 const (
@@ -63,7 +66,8 @@ type BookRow struct {
 	// facility's type (A.4).
 	Facility     string `json:"facility,omitempty"`
 	FacilityType string `json:"facility_type,omitempty"`
-	// Person did it; PersonID when the event names a person.
+	// Person did it (经办人): the event's person, else the acting party's
+	// name; PersonID when the event names a person.
 	Person   string `json:"person"`
 	PersonID string `json:"person_id,omitempty"`
 	// Carrier is the carrying side's person (运送部门经办人) of a pickup.
@@ -148,7 +152,8 @@ func (b *book) partyOf(id string) *Party {
 	return p
 }
 
-// actor reads who did event index: the person, else the party's contact.
+// actor reads who did event index: the person, else the acting party's
+// name.
 func (b *book) actor(index uint64) (name, id string, typ string) {
 	raw, err := proj.RawEvent(b.r, index)
 	if err != nil {
@@ -162,7 +167,7 @@ func (b *book) actor(index uint64) (name, id string, typ string) {
 		return a.Actor.Person.Name, a.Actor.Person.ID, a.Type
 	}
 	if p := b.partyOf(a.Actor.Party); p != nil {
-		return p.Contact.Name, "", a.Type
+		return p.Name, "", a.Type
 	}
 	return "", "", a.Type
 }
@@ -274,7 +279,7 @@ func (b *book) departures(s *Service, record string, emit func(BookRow) error) e
 				if d, err := b.registration(w.Seq); err == nil {
 					row.SourceCode = recordCode("HWRK", d.LastOccurredAt, w.Label)
 				}
-				row.Person = b.party.Contact.Name
+				row.Person, row.PersonID, _ = b.actor(m.Seq)
 				carrier, id, _ := b.actor(pickup.EventIndex)
 				row.Carrier = carrier
 				if pickup.Driver != "" && id == "" {
