@@ -2,9 +2,11 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/hwledger/hwledger/internal/manifestpdf/pdftest"
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/workday"
 	"github.com/stretchr/testify/assert"
@@ -94,7 +96,7 @@ func (ts *testServer) paperAlerts(d *district) []*ledger.Alert {
 // entered again is refused with 422 naming paper.number, nothing appended;
 // paper without occurred_at is 400.
 func TestPaperBackEntry(t *testing.T) {
-	ts := newTestServer(t)
+	ts := newTestServer(t, withPDFFont(t))
 	d := ts.district()
 	w1, w2, w3 := ts.waste(d.gen, "900-214-08", 10), ts.waste(d.gen, "900-249-08", 5), ts.waste(d.gen, "900-214-08", 4)
 	filled := ts.clock.Now().Add(time.Hour).UTC()
@@ -141,6 +143,10 @@ func TestPaperBackEntry(t *testing.T) {
 	}
 	got := pickup(&onTime)
 	assert.True(t, got.Custody[0].At.Equal(picked), "the pickup keeps the paper's time")
+	pdf := ts.must(http.StatusOK, "GET", "/api/v1/manifests/"+onTime.ID+".pdf", d.gen.token, nil, nil)
+	text := strings.Join(pdftest.Pages(t, pdf.body), "\n")
+	assert.Equal(t, 3, strings.Count(text, "补录（据纸质联单录入）"), "each part of the PDF says 补录")
+	assert.Contains(t, text, "豫0001")
 	assert.Empty(t, ts.paperAlerts(d), "entered on the 10th working day: on time")
 
 	ts.advance(time.Minute)
@@ -171,7 +177,7 @@ func (ts *testServer) wuhan() actor {
 // approval and nothing appended; it is accepted with a covering approval,
 // whose quantity then counts what was filed under it.
 func TestCrossProvince(t *testing.T) {
-	ts := newTestServer(t)
+	ts := newTestServer(t, withPDFFont(t))
 	d := ts.district()
 	var gen ledger.Party
 	ts.must(http.StatusOK, "GET", "/api/v1/parties/"+d.gen.id, d.gen.token, nil, &gen)
@@ -241,6 +247,8 @@ func TestCrossProvince(t *testing.T) {
 	ts.must(http.StatusCreated, "POST", "/api/v1/manifests", d.gen.token, ts.manifestBody(wh, d.car1, ref("豫跨〔2026〕1号", "2026-12-31"), w10), &m)
 	require.NotNil(t, m.Approval)
 	assert.Equal(t, ledger.ApprovalRef{Number: "豫跨〔2026〕1号", Authority: "河南省生态环境厅", ValidTo: "2026-12-31"}, *m.Approval)
+	pdf := ts.must(http.StatusOK, "GET", "/api/v1/manifests/"+m.ID+".pdf", d.gen.token, nil, nil)
+	assert.Contains(t, strings.Join(pdftest.Pages(t, pdf.body), "\n"), "豫跨〔2026〕1号", "the PDF names the approval")
 	// 10 kg of 12 used: 5 more do not fit until the first is cancelled.
 	second := ts.manifestBody(wh, d.car1, ref("豫跨〔2026〕1号", "2026-12-31"), w5)
 	ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", "/api/v1/manifests", d.gen.token, second)
