@@ -191,13 +191,16 @@ func TestBrowserInspectorTOTP(t *testing.T) {
 	s.wantText("#totp-suggested", "")
 	s.click("#totp-start")
 	s.fits("authenticator enrolment")
-	secret := strings.TrimSpace(s.text("#totp-secret"))
+	first := strings.TrimSpace(s.text("#totp-secret"))
 	s.set("#totp-code", "000000")
 	s.click("#totp-confirm")
 	s.wantText("main", "不是身份验证器当前的动态码")
 	// The refused code left the enrolment pending: start again.
 	s.click("#totp-start")
-	secret = strings.TrimSpace(s.text("#totp-secret"))
+	secret := strings.TrimSpace(s.text("#totp-secret"))
+	if len(secret) < 16 || secret == first {
+		t.Fatalf("a new enrolment shows a new secret: %q after %q", secret, first)
+	}
 	code, err := ledger.TOTPCode(secret, clock.Now())
 	if err != nil {
 		t.Fatal(err)
