@@ -42,7 +42,7 @@ func TestEveryFormFieldHasALabel(t *testing.T) {
 	for _, in := range []any{ledger.WasteInput{}, ledger.DisposeInput{}, ledger.ManifestInput{}, ledger.CustodyInput{},
 		ledger.DeliverInput{}, ledger.ReceiveInput{}, ledger.CancelInput{}, ledger.AckInput{}, ledger.PlanInput{},
 		ledger.DeclarationInput{}, ledger.ClassInput{}, ledger.ConsolidateInput{}, ledger.CorrectionInput{},
-		ledger.DecisionInput{}, ledger.PersonInput{}, ledger.PasswordInput{}, ledger.TOTPConfirmInput{}, ledger.PartyInput{}} {
+		ledger.DecisionInput{}, ledger.PersonInput{}, ledger.PasswordInput{}, ledger.TOTPConfirmInput{}, ledger.PartyInput{}, ledger.ApprovalInput{}, ledger.RegionInput{}} {
 		inputFields(reflect.TypeOf(in), "", &fields)
 	}
 	slices.Sort(fields)

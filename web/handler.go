@@ -166,6 +166,7 @@ func (h *Handler) routes() error {
 	m.HandleFunc("POST /parties/new", h.newParty)
 	m.HandleFunc("GET /parties/{id}", h.partyPage)
 	m.HandleFunc("POST /parties/{id}/region", h.setRegion)
+	m.HandleFunc("POST /parties/{id}/approvals", h.registerApproval)
 	m.HandleFunc("GET /trace", h.traceFind)
 	m.HandleFunc("GET /trace/{id}", h.tracePage)
 	m.HandleFunc("GET /ledger", h.ledgerPage)

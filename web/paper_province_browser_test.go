@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/hwledger/hwledger/ledger"
 )
 
 // TestBrowserPaperAndCrossProvince: on a 390 px phone an admin registers a
@@ -71,11 +70,34 @@ func TestBrowserPaperAndCrossProvince(t *testing.T) {
 	if err != nil || wuhan.Province != "42" || wuhan.City != "01" || wuhan.License == nil || wuhan.License.CapacityTonnes != 100 {
 		t.Fatalf("registered %+v %v", wuhan, err)
 	}
+	// The inspector registers the province's approval on the receiver's
+	// page: a quantity that is no number comes back named.
 	validTo := f.svc.Now().In(shanghai).AddDate(0, 6, 0).Format(time.DateOnly)
-	if _, err := f.svc.RegisterApproval(ctx, f.principal(t, "inspector"), ledger.ApprovalInput{Number: "豫环跨审〔2026〕7号",
-		Authority: "河南省生态环境厅", Generator: f.ids["gen"], Receiver: wuhan.ID, Codes: []string{"HW08"}, QuantityT: 1,
-		ValidFrom: f.svc.Now().In(shanghai).AddDate(0, -1, 0).Format(time.DateOnly), ValidTo: validTo}); err != nil {
-		t.Fatal(err)
+	insp := openSession(t, bctx, f.srv.URL, t.TempDir())
+	insp.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	insp.signIn(f.tokens["inspector"], "/dashboard")
+	insp.open("/parties/" + wuhan.ID)
+	insp.set("#ap-generator", f.ids["gen"])
+	insp.set("#ap-number", "豫环跨审〔2026〕7号")
+	insp.set("#ap-authority", "河南省生态环境厅")
+	insp.set("#ap-codes", "HW08")
+	insp.set("#ap-quantity", "一吨")
+	insp.set("#ap-from", f.svc.Now().In(shanghai).AddDate(0, -1, 0).Format(time.DateOnly))
+	insp.set("#ap-to", validTo)
+	insp.click("#ap-submit")
+	if body := eval[string](insp, `document.body.innerText`); !strings.Contains(body, "批准数量（吨）") || strings.Contains(insp.text("#approval-list"), "7号") {
+		t.Fatalf("a quantity in words was not refused by name:\n%s", body)
+	}
+	insp.set("#ap-quantity", "1")
+	insp.click("#ap-submit")
+	if l := insp.text("#approval-list"); !strings.Contains(l, "豫环跨审〔2026〕7号") || !strings.Contains(l, "郑州顺达汽车维修有限公司") {
+		t.Fatalf("the receiver's page lists the approvals as %q", l)
+	}
+	if bad := foreignWords(eval[string](insp, walkText)); len(bad) > 0 {
+		t.Errorf("Latin-script words on the receiver's page: %v", bad)
+	}
+	if w := eval[int](insp, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the receiver's page is %d px wide at 390 px", w)
 	}
 	paperBatch := register(t, f, "gen", "900-214-08", 120_000, 2)
 	crossBatch := register(t, f, "gen", "900-249-08", 80_000, 1)
