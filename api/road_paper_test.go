@@ -115,6 +115,10 @@ func TestPaperBackEntry(t *testing.T) {
 	a := ts.refused(http.StatusBadRequest, "validation_failed", "POST", "/api/v1/manifests", d.gen.token, noTime)
 	assert.Contains(t, a.String(), `"occurred_at"`)
 
+	blank := paper(" ", w3)
+	a = ts.refused(http.StatusBadRequest, "validation_failed", "POST", "/api/v1/manifests", d.gen.token, blank)
+	assert.Contains(t, a.String(), `"paper.number"`)
+
 	ts.advance(due.Add(-time.Minute).Sub(ts.clock.Now()))
 	var onTime, late ledger.Manifest
 	ts.must(http.StatusCreated, "POST", "/api/v1/manifests", d.gen.token, paper("豫0001", w1), &onTime)
@@ -243,6 +247,15 @@ func TestCrossProvince(t *testing.T) {
 		assert.Contains(t, e.Error.Message, c.says, c.name)
 	}
 
+	// A malformed approval is a 400 naming its field.
+	for field, body := range map[string]map[string]any{
+		"approval.number":    {"approval": map[string]any{"number": " ", "authority": "河南省生态环境厅", "valid_to": "2026-12-31"}},
+		"approval.authority": {"approval": map[string]any{"number": "豫跨〔2026〕1号", "valid_to": "2026-12-31"}},
+		"approval.valid_to":  {"approval": map[string]any{"number": "豫跨〔2026〕1号", "authority": "河南省生态环境厅", "valid_to": "2026/12/31"}},
+	} {
+		a := ts.refused(http.StatusBadRequest, "validation_failed", "POST", "/api/v1/manifests", d.gen.token, ts.manifestBody(wh, d.car1, body, w10))
+		assert.Contains(t, a.String(), `"`+field+`"`, field)
+	}
 	var m ledger.Manifest
 	ts.must(http.StatusCreated, "POST", "/api/v1/manifests", d.gen.token, ts.manifestBody(wh, d.car1, ref("豫跨〔2026〕1号", "2026-12-31"), w10), &m)
 	require.NotNil(t, m.Approval)

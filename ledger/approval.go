@@ -282,8 +282,10 @@ func checkApprovalRef(f fieldErrors, ref *ApprovalRef) {
 		return
 	}
 	ref.Number, ref.Authority, ref.ValidTo = strings.TrimSpace(ref.Number), strings.TrimSpace(ref.Authority), strings.TrimSpace(ref.ValidTo)
-	if ref.ValidTo == "" {
-		f.add("approval.valid_to", Text{"必填", "is required"})
+	for field, v := range map[string]string{"approval.number": ref.Number, "approval.authority": ref.Authority, "approval.valid_to": ref.ValidTo} {
+		if v == "" {
+			f.add(field, Text{"必填", "is required"})
+		}
 	}
 }
 

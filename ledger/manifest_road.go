@@ -25,6 +25,11 @@ func checkManifestLines(f fieldErrors, in *ManifestInput) {
 	in.EmergencyMeasures = strings.TrimSpace(in.EmergencyMeasures)
 	if pp := in.Paper; pp != nil {
 		pp.Number, pp.EnteredReason = strings.TrimSpace(pp.Number), strings.TrimSpace(pp.EnteredReason)
+		for field, v := range map[string]string{"paper.number": pp.Number, "paper.entered_reason": pp.EnteredReason} {
+			if v == "" {
+				f.add(field, Text{"必填", "is required"})
+			}
+		}
 		if in.OccurredAt == nil || in.OccurredAt.IsZero() {
 			f.add("occurred_at", Text{"补录纸质联单时必须填写纸质联单的填写时间", "is required with paper: when the paper manifest was filled in"})
 		}
@@ -38,6 +43,7 @@ func checkManifestLines(f fieldErrors, in *ManifestInput) {
 		l.UNNumber = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(l.UNNumber), " ", ""))
 		switch {
 		case l.WasteID == "":
+			f.add(field+".waste_id", Text{"必填", "is required"})
 		case !slices.Contains(in.WasteIDs, l.WasteID):
 			f.add(field+".waste_id", Text{"应为 waste_ids 中的一个批次", "must be one of waste_ids"})
 		case seen[l.WasteID]:
