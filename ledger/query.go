@@ -276,6 +276,10 @@ func (s *Service) Manifests(ctx context.Context, p Principal, f ManifestFilter, 
 	}
 	list := proj.AllManifests
 	switch {
+	case f.Status == ManifestSubmitted || f.Status == ManifestInTransit || f.Status == ManifestDelivered:
+		// Manifests under way are few in the district, however many a
+		// party has filed over the years: read those and keep the party's.
+		list = proj.ManifestsInStatus(f.Status)
 	case f.Party != "":
 		list = proj.ManifestsOfParty(f.Party)
 	case f.Status != "":
