@@ -94,7 +94,8 @@ func (f *fixture) manifest(p Principal, rx Principal, carriers []Principal, ws .
 }
 
 func scan(m *Manifest) CustodyInput {
-	return CustodyInput{Labels: append([]string{}, m.Labels...), VehiclePlate: "豫A12345", Driver: "李四", Location: &Location{34.75, 113.68}}
+	return CustodyInput{Labels: append([]string{}, m.Labels...), VehiclePlate: "豫A12345", Driver: "李四", VehiclePermit: "豫交运管郑字410104000001号",
+		Location: &Location{34.75, 113.68}}
 }
 
 func yes() *bool { b := true; return &b }
