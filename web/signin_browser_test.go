@@ -29,6 +29,15 @@ func (s *browserSession) fits(name string) {
 	}
 }
 
+// zhOnly fails the test when the page shows Latin-script words (the
+// Chinese walk's rule, zh_walk_test.go).
+func (s *browserSession) zhOnly(name string) {
+	s.t.Helper()
+	if bad := foreignWords(eval[string](s, walkText)); len(bad) > 0 {
+		s.t.Errorf("%s (%s): Latin-script words on a Chinese page: %v", name, s.url(), bad)
+	}
+}
+
 // signInPassword fills the sign-in form with a username (or mobile
 // number) and password, and the authenticator's code when given.
 func (s *browserSession) signInPassword(username, password, code string) {
@@ -94,6 +103,7 @@ func TestBrowserSignInPeople(t *testing.T) {
 	mgr := openSession(t, bctx, f.srv.URL, shots).atWidth()
 	mgr.open("/signin")
 	mgr.fits("sign-in")
+	mgr.zhOnly("sign-in")
 	mgr.signInPassword("Wang.JL", np.Password, "")
 	mgr.wantPath("/password")
 	mgr.wantText("#forced", "初始密码")
@@ -104,6 +114,7 @@ func TestBrowserSignInPeople(t *testing.T) {
 	mgr.changePassword(np.Password, "1234567890")
 	mgr.wantPath("/password")
 	mgr.wantText("main", "太常见")
+	mgr.zhOnly("a weak password refused")
 	mgr.changePassword(np.Password, "顺达汽修王经理的密码")
 	mgr.wantPath("/wastes")
 	mgr.wantText("#me", "王建国")
@@ -114,6 +125,7 @@ func TestBrowserSignInPeople(t *testing.T) {
 	// The manager adds an operator and reads out the one-time password.
 	mgr.open("/people")
 	mgr.fits("people")
+	mgr.zhOnly("people")
 	mgr.set("#p-name", "李师傅")
 	mgr.set("#p-phone", "13803710102")
 	mgr.set("#p-username", "li.op")
@@ -123,6 +135,10 @@ func TestBrowserSignInPeople(t *testing.T) {
 	if len(oneTime) != 14 {
 		t.Fatalf("one-time password %q", oneTime)
 	}
+	mgr.fits("a person added")
+	mgr.zhOnly("a person added")
+	mgr.open("/account")
+	mgr.zhOnly("account")
 
 	op := openSession(t, bctx, f.srv.URL, shots).atWidth()
 	op.signInPassword("13803710102", oneTime, "")
@@ -144,6 +160,7 @@ func TestBrowserSignInPeople(t *testing.T) {
 	op.wantText("#signin-error", "锁定")
 	op.wantText("#signin-error", "15 分钟")
 	op.fits("locked")
+	op.zhOnly("locked")
 	op.signInPassword("li.op", "李师傅每天称重用的密码", "")
 	op.wantText("#signin-error", "锁定")
 
@@ -191,6 +208,7 @@ func TestBrowserInspectorTOTP(t *testing.T) {
 	s.wantText("#totp-suggested", "")
 	s.click("#totp-start")
 	s.fits("authenticator enrolment")
+	s.zhOnly("authenticator enrolment")
 	first := strings.TrimSpace(s.text("#totp-secret"))
 	s.set("#totp-code", "000000")
 	s.click("#totp-confirm")
