@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -146,6 +149,34 @@ func TestBrowserPaperAndCrossProvince(t *testing.T) {
 	}
 	if want := filled.Truncate(time.Minute); !paper.LastOccurredAt.Equal(want) {
 		t.Errorf("the manifest was filed at %s, want the paper's %s", paper.LastOccurredAt, want)
+	}
+
+	// The carrier enters the pickup with the paper's time on its phone
+	// (in Shanghai time).
+	car := openSession(t, bctx, f.srv.URL, t.TempDir())
+	car.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Asia/Shanghai"})
+			return err
+		}))
+	car.signIn(f.tokens["carrier"], "/manifests")
+	car.open("/manifests/" + paper.ID + "/scan")
+	if !strings.Contains(car.text("#paper-step"), "豫纸0099") {
+		t.Fatalf("the scan page of a paper manifest does not ask for the paper's time:\n%s", car.text("main"))
+	}
+	car.set("#typed", paperBatch.Label)
+	car.do(chromedp.Click(chromedp.CSS("#add")))
+	car.waitJS(`document.querySelectorAll("#expect li.done").length === 1`)
+	car.set("#plate", "豫A·D3721")
+	car.set("#driver", "赵师傅")
+	pickedUp := filled.Add(2 * time.Hour).Truncate(time.Minute)
+	car.set("#paper-time", pickedUp.Format(dateTimeLocal))
+	car.waitJS(`!document.querySelector("#geo").textContent.includes("…")`)
+	car.do(chromedp.Click(chromedp.CSS("#send")))
+	car.waitJS(`document.querySelector("#result") && document.querySelector("#result").textContent.includes("→")`)
+	picked, err := f.svc.Manifest(ctx, f.principal(t, "gen"), paper.ID)
+	if err != nil || len(picked.Custody) != 1 || !picked.Custody[0].At.Equal(pickedUp) {
+		t.Fatalf("the paper pickup: %+v %v, want it at %s", picked, err, pickedUp)
 	}
 
 	// To Hubei: refused without the approval, filed with it.

@@ -177,6 +177,9 @@
   }
   if (send) send.addEventListener("click", function () {
     var now = new Date().toISOString();
+    // A manifest entered from paper: the step keeps the paper's time.
+    var paperTime = $("paper-time");
+    if (paperTime && paperTime.value) now = new Date(paperTime.value).toISOString();
     if (action === "deliver") {
       if (!confirmBox || !confirmBox.checked) { show("bad", T.tConfirm); return; }
       send.disabled = true;
