@@ -218,14 +218,17 @@ func walkPages(t *testing.T, s *browserSession, who string, seeds ...string) {
 }
 
 // walkSeeds are pages no link leads to (forms that GET them): the account,
-// a search by party name and, for a generator, the manifest form and the
-// label sheet with its stored batches chosen.
+// a search by party name, filtered alerts and, for a generator, its
+// inventory's filters, the manifest form and the label sheet with its
+// stored batches chosen.
 func walkSeeds(t *testing.T, svc *ledger.Service, tk demo.Token) []string {
 	t.Helper()
-	seeds := []string{"/account", "/trace?q=" + url.QueryEscape("管城")}
+	seeds := []string{"/account", "/trace?q=" + url.QueryEscape("管城"), "/alerts?kind=" + ledger.AlertStorageOverdue,
+		"/alerts?kind=" + ledger.AlertDiscrepancy}
 	if tk.Role != string(ledger.RoleGenerator) {
 		return seeds
 	}
+	seeds = append(seeds, "/wastes?soon=1", "/wastes?overdue=1", "/wastes?status=all")
 	p, err := svc.Authenticate(tk.Token)
 	if err != nil {
 		t.Fatal(err)
