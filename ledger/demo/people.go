@@ -111,8 +111,8 @@ func otherName(r *rand.Rand, not string) string {
 }
 
 // addPeople adds the district's people, one by one so that the ledger
-// order is deterministic, then signs each in and sets their demo
-// password (and authenticator) at once, as they would. It returns the
+// order is deterministic, and signs each in to set their demo password
+// (and authenticator) at once, as they would. It returns the
 // people with their principals.
 func addPeople(ctx context.Context, s *ledger.Service, admin ledger.Principal, d *district, seed int64) ([]*demoPerson, error) {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x7065_6f70_6c65)) // "people"
@@ -121,26 +121,22 @@ func addPeople(ctx context.Context, s *ledger.Service, admin ledger.Principal, d
 		return nil, err
 	}
 	people := plannedPeople(r, d, adminParty)
-	oneTime := make([]string, len(people))
+	// Setting each password appends nothing to the ledger: it runs while
+	// the next people are added (argon2id hashes are most of the time,
+	// and the ledger.hashSlots bound how many run at once).
+	var wg sync.WaitGroup
+	errs := make([]error, len(people))
 	for i, dp := range people {
 		np, err := s.AddPerson(ctx, admin, dp.PartyID, ledger.PersonInput{Name: dp.Person, Phone: dp.phone,
 			Username: dp.Username, Role: dp.role})
 		if err != nil {
+			wg.Wait()
 			return nil, fmt.Errorf("demo: add %s to %s: %w", dp.Username, dp.PartyName, err)
 		}
-		oneTime[i] = np.Password
-	}
-	// Setting the passwords appends nothing to the ledger: it may run in
-	// parallel (the argon2id hashes are most of the time).
-	var wg sync.WaitGroup
-	errs := make([]error, len(people))
-	sem := make(chan struct{}, 4)
-	for i, dp := range people {
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			errs[i] = dp.activate(ctx, s, oneTime[i])
+			defer wg.Done()
+			errs[i] = dp.activate(ctx, s, np.Password)
 		}()
 	}
 	wg.Wait()
