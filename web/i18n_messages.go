@@ -476,6 +476,7 @@ var messages = map[string][2]string{
 	"scan.driver":        {"驾驶员", "Driver"},
 	"scan.escort":        {"押运员", "Escort"},
 	"scan.paperhelp":     {"本联单据纸质联单补录：请填写纸质联单上这一环节的时间（不填则为现在）。提货晚于纸质联单时间 10 个工作日录入的，系统预警。", "This manifest is entered from paper: give the time the paper records for this step (empty: now). A pickup entered more than 10 working days after the paper's time raises an alert."},
+	"recv.paperhelp":     {"本联单据纸质联单补录：请填写纸质联单上的接收时间（不填则为现在）。", "This manifest is entered from paper: give the receipt time the paper records (empty: now)."},
 	"scan.papertime":     {"纸质联单上的时间", "Time on the paper manifest"},
 	"scan.vehiclepermit": {"道路运输证号", "Vehicle's road transport certificate"},
 	"scan.geowait":       {"正在获取位置…", "Getting the location…"},

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hwledger/hwledger/ledger"
 	"github.com/hwledger/hwledger/ledger/catalog"
@@ -41,6 +42,9 @@ type receiveData struct {
 	Names  names
 	Error  string
 	Fields map[string]string
+	// PaperAt is the time on the paper a receipt of a manifest entered
+	// from paper was sent with.
+	PaperAt string
 }
 
 // receivePage shows the receipt form, prefilled with what was declared.
@@ -108,6 +112,13 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 			row.CntError, bad = translate(st.lang, "err.count"), true
 		}
 		in.Lines = append(in.Lines, line)
+	}
+	if d.PaperAt = r.PostFormValue("paper_at"); d.PaperAt != "" && d.M.Paper != nil {
+		if at, err := time.ParseInLocation(dateTimeLocal, d.PaperAt, shanghai); err != nil {
+			d.Fields, bad = map[string]string{"occurred_at": translate(st.lang, "err.datetime")}, true
+		} else {
+			in.OccurredAt = &at
+		}
 	}
 	if !bad {
 		_, err := h.svc.Receive(r.Context(), st.p, d.M.ID, in)

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/hwledger/hwledger/ledger"
 )
 
 // TestBrowserPaperAndCrossProvince: on a 390 px phone an admin registers a
@@ -264,5 +265,50 @@ func TestPartyRegionForm(t *testing.T) {
 	p, err := f.svc.Party(t.Context(), f.ids["receiver"])
 	if err != nil || p.Province != "42" || p.City != "01" {
 		t.Fatalf("after the change: %+v %v", p, err)
+	}
+}
+
+// TestPaperReceiptForm: the receipt form of a manifest entered from paper
+// asks for the time on the paper, and the receipt keeps it.
+func TestPaperReceiptForm(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	gen, car, rx := f.principal(t, "gen"), f.principal(t, "carrier"), f.principal(t, "receiver")
+	w := register(t, f, "gen", "900-214-08", 20_000, 1)
+	start := f.svc.Now()
+	if err := f.svc.AdvanceClock(ctx, 48*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	at := func(d time.Duration) *time.Time { x := start.Add(d); return &x }
+	m, err := f.svc.CreateManifest(ctx, gen, ledger.ManifestInput{WasteIDs: []string{w.ID}, Carriers: []string{car.Party},
+		Receiver: rx.Party, PlannedPickupAt: *at(time.Hour), OccurredAt: at(time.Minute),
+		Paper: &ledger.PaperInput{Number: "豫纸0100", EnteredReason: "停电"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = f.svc.Pickup(ctx, car, m.ID, ledger.CustodyInput{Labels: m.Labels, VehiclePlate: "豫A12345", Driver: "赵师傅", OccurredAt: at(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = f.svc.Deliver(ctx, car, m.ID, ledger.DeliverInput{OccurredAt: at(2 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	c := client(t)
+	csrf := signIn(t, f, c, f.tokens["receiver"])
+	if code, body := page(t, f, c, "/manifests/"+m.ID+"/receive"); code != http.StatusOK || !strings.Contains(body, `id="paper-time"`) {
+		t.Fatalf("the receipt form of a paper manifest: %d, no paper time", code)
+	}
+	received := start.Add(3 * time.Hour).In(shanghai).Truncate(time.Minute)
+	res, err := c.PostForm(f.srv.URL+"/manifests/"+m.ID+"/receive", url.Values{"csrf": {csrf}, "kg_" + w.ID: {"20"},
+		"count_" + w.ID: {"1"}, "accept_" + w.ID: {"yes"}, "paper_at": {received.Format(dateTimeLocal)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("receipt: %s", res.Status)
+	}
+	got, err := f.svc.Manifest(ctx, rx, m.ID)
+	if err != nil || got.ReceivedAt == nil || !got.ReceivedAt.Equal(received) {
+		t.Fatalf("received at %v (%v), want the paper's %s", got.ReceivedAt, err, received)
 	}
 }
