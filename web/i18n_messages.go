@@ -666,6 +666,7 @@ var messages = map[string][2]string{
 	"ev.party.registered":      {"单位登记", "Party registered"},
 	"ev.party.license_renewed": {"许可证更新", "Licence renewed"},
 	"ev.party.class_set":       {"核定管理类别", "Management class set"},
+	"ev.party.region_set":      {"更正所在省市", "Province and city corrected"},
 	"ev.token.created":         {"发放令牌", "Token issued"},
 	"ev.token.revoked":         {"吊销令牌", "Token revoked"},
 	"ev.person.added":          {"添加人员", "Person added"},
