@@ -268,6 +268,9 @@ func runServe(ctx context.Context, o serveOptions, stdout io.Writer, logger *slo
 			}
 			fmt.Fprintf(stdout, "seeded %d demo parties and %d ledger events in %s\n", len(toks), svc.Log().Size(),
 				time.Since(start).Round(time.Millisecond))
+		case fileExists(demoTokens) && !fileExists(filepath.Join(o.dir, demo.PeopleFile)):
+			fmt.Fprintf(stdout, "demo district already seeded, by an earlier version without people: "+
+				"stop, delete %s and run again to sign in as the demo's people\n", o.dir)
 		case fileExists(demoTokens):
 			fmt.Fprintln(stdout, "demo district already seeded")
 		default:
