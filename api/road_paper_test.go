@@ -275,6 +275,18 @@ func TestCrossProvince(t *testing.T) {
 	ts.must(http.StatusOK, "POST", "/api/v1/manifests/"+m.ID+"/cancel", d.gen.token, map[string]any{"reason": "改期"}, nil)
 	var m2 ledger.Manifest
 	ts.must(http.StatusCreated, "POST", "/api/v1/manifests", d.gen.token, second, &m2)
+	// A partial pickup leaves a batch behind: it no longer counts.
+	wa, wb := ts.waste(d.gen, "900-214-08", 1), ts.waste(d.gen, "900-214-08", 1)
+	var m3 ledger.Manifest
+	ts.must(http.StatusCreated, "POST", "/api/v1/manifests", d.gen.token,
+		ts.manifestBody(wh, d.car2, ref("豫跨〔2026〕1号", "2026-12-31"), wa, wb), &m3)
+	ts.must(http.StatusOK, "GET", "/api/v1/approvals", d.insp.token, nil, &list)
+	assert.Equal(t, ledger.KgToGrams(7), list.Items[0].Used, "5 kg and 2 kg filed")
+	partial := scanBody(&m3)
+	partial["labels"], partial["left_behind_reason"] = []string{wa.Label}, "车辆已满"
+	ts.must(http.StatusOK, "POST", "/api/v1/manifests/"+m3.ID+"/pickup", d.car2.token, partial, nil)
+	ts.must(http.StatusOK, "GET", "/api/v1/approvals", d.insp.token, nil, &list)
+	assert.Equal(t, ledger.KgToGrams(6), list.Items[0].Used, "the batch left behind no longer counts")
 	// Refused in Wuhan, the drum goes back to its generator on a return,
 	// which needs no approval.
 	ts.ship(&m2, d.car1, wh, map[string]bool{w5.ID: false})

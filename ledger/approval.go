@@ -34,8 +34,9 @@ type Approval struct {
 	QuantityT float64  `json:"quantity_t"`
 	ValidFrom string   `json:"valid_from"`
 	ValidTo   string   `json:"valid_to"`
-	// Used is what the open and closed manifests filed under it declared
-	// at filing; Manifests are their ids, oldest first.
+	// Used is what the manifests filed under it declared at filing, less
+	// what a partial pickup left behind (cancelled ones not counted);
+	// Manifests are their ids, oldest first.
 	Used         Grams     `json:"used_kg"`
 	Manifests    []string  `json:"manifests"`
 	RegisteredAt time.Time `json:"registered_at"`

@@ -137,6 +137,11 @@ func applyPickedUp(s proj.Store, e *chain.Event, d *ManifestPickedUpData) error 
 	if err := addPending(s, m, -leftTotal); err != nil {
 		return err
 	}
+	if leftTotal > 0 { // what stays behind no longer counts against the approval
+		if err := useApproval(s, m, -leftTotal); err != nil {
+			return err
+		}
+	}
 	return updateWastes(s, m, at, func(w *Waste) error {
 		w.Status = WasteInTransit
 		if m.Kind != ManifestReturn { // a return brings it back into its generator's storage
