@@ -287,6 +287,14 @@ func TestCrossProvince(t *testing.T) {
 	ts.must(http.StatusOK, "POST", "/api/v1/manifests/"+m3.ID+"/pickup", d.car2.token, partial, nil)
 	ts.must(http.StatusOK, "GET", "/api/v1/approvals", d.insp.token, nil, &list)
 	assert.Equal(t, ledger.KgToGrams(6), list.Items[0].Used, "the batch left behind no longer counts")
+	// A correction may not take the manifest outside its approval.
+	for _, change := range []map[string]any{{"waste_id": wa.ID, "quantity_kg": 10}, {"waste_id": wa.ID, "code": "900-249-08"}} {
+		a := ts.refused(http.StatusUnprocessableEntity, "rule_violation", "POST", "/api/v1/manifests/"+m3.ID+"/corrections", d.car2.token,
+			map[string]any{"changes": map[string]any{"lines": []any{change}}, "reason": "称重有误"})
+		assert.Contains(t, a.String(), `"cross_province_approval"`, "%v", change)
+	}
+	ts.must(http.StatusCreated, "POST", "/api/v1/manifests/"+m3.ID+"/corrections", d.car2.token,
+		map[string]any{"changes": map[string]any{"lines": []any{map[string]any{"waste_id": wa.ID, "quantity_kg": 2}}}, "reason": "称重有误"}, nil)
 	// Refused in Wuhan, the drum goes back to its generator on a return,
 	// which needs no approval.
 	ts.ship(&m2, d.car1, wh, map[string]bool{w5.ID: false})

@@ -360,3 +360,39 @@ func (s *Service) SetRegion(ctx context.Context, p Principal, partyID string, in
 		return withClass(c.tx, party, c.now)
 	})
 }
+
+// correctionApprovalProblem refuses a correction of manifest m, which
+// goes under a cross-province approval, that would take it outside the
+// approval: a code it does not cover, or a declared quantity past what it
+// has room for.
+func (c *cmd) correctionApprovalProblem(m *Manifest, changes CorrectionChangesData) error {
+	if m.Approval == nil {
+		return nil
+	}
+	a, err := loadApprovalByNumber(c.tx, m.Approval.Number)
+	if err != nil {
+		return err
+	}
+	refuse := func(t Text, args ...any) error {
+		e := ruleErr(Text{"approval：" + t.Zh, "approval: " + t.En}, args...)
+		e.Details = map[string]any{"field": "approval", "rule": "cross_province_approval"}
+		return e
+	}
+	total := m.Total
+	for _, l := range changes.Lines {
+		if l.Code != nil && !codeIn(a.Codes, *l.Code) {
+			return refuse(Text{"联单 %s 按审批 %s 转移，审批不包括废物代码 %s", "manifest %s goes under approval %s, which does not cover code %s"}, m.Number, a.Number, *l.Code)
+		}
+		if l.Quantity != nil {
+			w, err := loadWaste(c.tx, l.WasteID)
+			if err != nil {
+				return err
+			}
+			total += *l.Quantity - w.Quantity
+		}
+	}
+	if allowed := KgToGrams(a.QuantityT * 1000); total > m.Total && a.Used-m.Total+total > allowed {
+		return refuse(Text{"联单 %s 按审批 %s 转移，审批批准 %g 吨，更正后将超出", "manifest %s goes under approval %s, which covers %g t: the corrected quantity passes it"}, m.Number, a.Number, a.QuantityT)
+	}
+	return nil
+}

@@ -183,6 +183,9 @@ func (s *Service) RequestCorrection(ctx context.Context, p Principal, id string,
 		if err != nil {
 			return nil, err
 		}
+		if err := c.correctionApprovalProblem(m, changes); err != nil {
+			return nil, err
+		}
 		occurred, err := c.occurred(in.OccurredAt, m.LastOccurredAt)
 		if err != nil {
 			return nil, err
