@@ -80,7 +80,7 @@ func runTrip(ctx context.Context, s *ledger.Service, tp *tripPlan) error {
 	}
 	file := func(at time.Time) (*ledger.Manifest, error) {
 		m, err := s.CreateManifest(ctx, tp.Gen.P, ledger.ManifestInput{WasteIDs: ids, Carriers: carriers,
-			Receiver: tp.To.ID, PlannedPickupAt: tp.Planned, OccurredAt: &at})
+			Receiver: tp.To.ID, PlannedPickupAt: tp.Planned, Paper: tp.Paper, Approval: tp.Approval, OccurredAt: &at})
 		if err != nil {
 			return nil, fmt.Errorf("file manifest: %w", err)
 		}
@@ -101,6 +101,7 @@ func runTrip(ctx context.Context, s *ledger.Service, tp *tripPlan) error {
 			return err
 		}
 	}
+	tp.ManifestID = m.ID
 	if tp.Pickup.IsZero() {
 		return nil
 	}

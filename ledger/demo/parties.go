@@ -101,6 +101,9 @@ type district struct {
 	Transporters []*party // [0] medical, [1..] dangerous goods
 	Receivers    [3]*party
 	Inspector    *party
+	// Collector and Remote (a receiver in Wuhan) are the cases' (cases.go).
+	Collector *party
+	Remote    *party
 }
 
 // all returns every party in registration order.
@@ -108,7 +111,11 @@ func (d *district) all() []*party {
 	out := append([]*party(nil), d.Generators...)
 	out = append(out, d.Transporters...)
 	out = append(out, d.Receivers[:]...)
-	return append(out, d.Inspector)
+	out = append(out, d.Inspector)
+	if d.Collector != nil {
+		out = append(out, d.Collector, d.Remote)
+	}
+	return out
 }
 
 // newDistrict draws the demo parties. now dates the receivers' licences.

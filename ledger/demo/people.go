@@ -98,6 +98,12 @@ func plannedPeople(r *rand.Rand, d *district, admin *ledger.Party) []*demoPerson
 	group("rx", d.Receivers[:])
 	add(d.Inspector, d.Inspector.ID, d.Inspector.In.Name, "inspector", d.Inspector.In.Contact.Name, ledger.PersonInspector)
 	add(nil, admin.ID, admin.Name, "admin", otherName(r, ""), ledger.PersonAdmin)
+	// The cases' parties (cases.go), drawn after everyone else.
+	if d.Collector != nil {
+		group("col", []*party{d.Collector})
+		add(d.Remote, d.Remote.ID, d.Remote.In.Name, "rx04.manager", d.Remote.In.Contact.Name, ledger.PersonManager)
+		add(d.Remote, d.Remote.ID, d.Remote.In.Name, "rx04.operator", otherName(r, d.Remote.In.Contact.Name), ledger.PersonOperator)
+	}
 	return out
 }
 

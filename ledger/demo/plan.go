@@ -53,6 +53,11 @@ type tripPlan struct {
 	Handover     time.Time
 	Deliver      time.Time
 	Receive      time.Time
+	// Paper and Approval are the manifest's paper record and
+	// cross-province approval, if any; ManifestID is set once filed.
+	Paper      *ledger.PaperInput
+	Approval   *ledger.ApprovalRef
+	ManifestID string
 }
 
 // Stages a trip may be stopped after.

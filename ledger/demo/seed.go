@@ -67,6 +67,8 @@ func Seed(ctx context.Context, s *ledger.Service, opts Options) ([]Token, error)
 	d := newDistrict(r, now)
 	pl := &planner{r: r, now: now, d: d}
 	pl.plan()
+	rc := rand.New(rand.NewPCG(uint64(opts.Seed), caseStream))
+	newCaseParties(rc, d, now)
 
 	if err := d.register(ctx, s, admin); err != nil {
 		return nil, err
@@ -88,6 +90,9 @@ func Seed(ctx context.Context, s *ledger.Service, opts Options) ([]Token, error)
 		return nil, err
 	}
 	if err := fileFilings(ctx, s, r, d, now); err != nil {
+		return nil, err
+	}
+	if err := runCases(ctx, s, rc, d, now); err != nil {
 		return nil, err
 	}
 	if _, err := s.Sweep(ctx); err != nil {

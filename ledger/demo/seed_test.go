@@ -79,7 +79,7 @@ func TestMain(m *testing.M) {
 }
 
 var allStatuses = []string{ledger.WasteStored, ledger.WasteManifested, ledger.WasteInTransit, ledger.WasteDelivered,
-	ledger.WasteReceived, ledger.WasteDisposed, ledger.WasteRejected}
+	ledger.WasteReceived, ledger.WasteDisposed, ledger.WasteRejected, ledger.WasteConsolidated}
 
 // wastes lists every batch matching f, page by page.
 func wastes(t testing.TB, s *ledger.Service, p ledger.Principal, f ledger.WasteFilter) []*ledger.Waste {
@@ -169,8 +169,8 @@ func TestSeedParties(t *testing.T) {
 		}
 	}
 	rs := count(ledger.RoleReceiver)
-	if len(rs) != 3 {
-		t.Errorf("%d receivers, want 3", len(rs))
+	if len(rs) != 4 {
+		t.Errorf("%d receivers, want 4 (3 in the district, 1 in Wuhan)", len(rs))
 	}
 	for _, r := range rs {
 		if r.License == nil || len(r.License.Codes) == 0 || len(r.License.Methods) == 0 || r.License.CapacityTonnes <= 0 {
