@@ -63,8 +63,10 @@ func safeMethod(m string) bool { return m == http.MethodGet || m == http.MethodH
 //
 // A session whose password is a one-time password may only call the routes
 // marked beforeChange (the session itself and the password change):
-// anything else is 403 password_change_required.
-func (s *Server) requireAuth(public, beforeChange bool, roles []ledger.Role) echo.MiddlewareFunc {
+// anything else is 403 password_change_required. An inspector's or admin's
+// session without an authenticator may only call those and the routes
+// marked enrolling: anything else is 403 totp_enrolment_required.
+func (s *Server) requireAuth(public, beforeChange, enrolling bool, roles []ledger.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if err := s.authenticate(c, !public); err != nil {
@@ -72,6 +74,9 @@ func (s *Server) requireAuth(public, beforeChange bool, roles []ledger.Role) ech
 			}
 			if principal(c).MustChangePassword && !beforeChange && !public {
 				return ledger.ErrPasswordChangeRequired
+			}
+			if principal(c).MustEnrolTOTP && !beforeChange && !enrolling && !public {
+				return ledger.ErrTOTPEnrolmentRequired
 			}
 			if len(roles) > 0 {
 				p := principal(c)

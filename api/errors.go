@@ -30,6 +30,7 @@ const (
 	CodeNotAcceptable     = httpx.CodeNotAcceptable
 	CodeTOTPRequired      = httpx.CodeTOTPRequired
 	CodePasswordChange    = httpx.CodePasswordChange
+	CodeTOTPEnrolment     = httpx.CodeTOTPEnrolment
 	CodeTooManyAttempts   = httpx.CodeTooManyAttempts
 )
 

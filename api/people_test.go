@@ -199,6 +199,11 @@ func TestSignInTOTPOverHTTP(t *testing.T) {
 	ts.with(s, http.StatusOK, "GET", "/api/v1/session", nil).decode(t, &info)
 	assert.True(t, info.TOTPSuggested)
 	assert.Equal(t, []ledger.Role{ledger.RoleInspector}, info.Roles)
+	// Without an authenticator the inspector may only enrol one (or
+	// change the password, or sign out).
+	a := ts.with(s, http.StatusForbidden, "GET", "/api/v1/wastes", nil)
+	assert.Equal(t, CodeTOTPEnrolment, a.errCode())
+	ts.with(s, http.StatusForbidden, "GET", "/api/v1/alerts", nil)
 
 	var en ledger.TOTPEnrolment
 	ts.with(s, http.StatusOK, "POST", "/api/v1/people/"+np.Person.ID+"/totp", nil).decode(t, &en)
@@ -208,8 +213,10 @@ func TestSignInTOTPOverHTTP(t *testing.T) {
 	require.NoError(t, err)
 	ts.with(s, http.StatusOK, "POST", "/api/v1/people/"+np.Person.ID+"/totp/confirm", map[string]any{"code": code})
 
+	ts.with(s, http.StatusOK, "GET", "/api/v1/wastes", nil) // enrolled: the same session works
+
 	size := ts.size()
-	a := ts.do("POST", "/api/v1/session", "", map[string]any{"username": "chen", "password": "陈科长巡查用的密码"})
+	a = ts.do("POST", "/api/v1/session", "", map[string]any{"username": "chen", "password": "陈科长巡查用的密码"})
 	require.Equal(t, http.StatusUnauthorized, a.status)
 	assert.Equal(t, ledger.CodeTOTPRequired, a.errCode())
 	a = ts.do("POST", "/api/v1/session", "", map[string]any{"username": "chen", "password": "陈科长巡查用的密码", "totp": "000000"})

@@ -25,10 +25,14 @@ type route struct {
 	// beforeChange: a session must change its one-time password before
 	// anything else, but may call this route first.
 	beforeChange bool
-	roles        []ledger.Role // any of these; empty: any authenticated party
-	stream       bool          // long-lived (SSE): no request deadline
-	enabled      func() bool   // nil: always; else false answers 404
-	handler      echo.HandlerFunc
+	// enrolling: an inspector or admin without an authenticator must
+	// enrol one before anything else, but may call this route (and the
+	// beforeChange ones) first.
+	enrolling bool
+	roles     []ledger.Role // any of these; empty: any authenticated party
+	stream    bool          // long-lived (SSE): no request deadline
+	enabled   func() bool   // nil: always; else false answers 404
+	handler   echo.HandlerFunc
 }
 
 // routes assembles the whole table.

@@ -28,8 +28,8 @@ func (s *Server) peopleRoutes() []route {
 		{method: http.MethodGet, path: "/people/:id", handler: s.getPerson},
 		{method: http.MethodPost, path: "/people/:id/disable", handler: s.disablePerson},
 		{method: http.MethodPost, path: "/people/:id/reset-password", handler: s.resetPassword},
-		{method: http.MethodPost, path: "/people/:id/totp", handler: s.startTOTP},
-		{method: http.MethodPost, path: "/people/:id/totp/confirm", handler: s.confirmTOTP},
+		{method: http.MethodPost, path: "/people/:id/totp", enrolling: true, handler: s.startTOTP},
+		{method: http.MethodPost, path: "/people/:id/totp/confirm", enrolling: true, handler: s.confirmTOTP},
 		{method: http.MethodDelete, path: "/people/:id/totp", handler: s.removeTOTP},
 		{method: http.MethodGet, path: "/parties/:id/tokens", handler: s.listTokens},
 	}

@@ -158,7 +158,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	e.GET("/healthz", s.healthz)
 	if !cfg.MetricsElsewhere {
-		e.GET("/metrics", echo.WrapHandler(m.handler()), s.requireAuth(false, false, metricsRoles))
+		e.GET("/metrics", echo.WrapHandler(m.handler()), s.requireAuth(false, false, false, metricsRoles))
 	}
 	e.GET(BasePath+"/openapi.json", s.openAPIHandler)
 	if cfg.Web != nil {
@@ -245,7 +245,7 @@ func (s *Server) chain(r route) echo.HandlerFunc {
 	if r.method != http.MethodGet && r.method != http.MethodHead {
 		mw = append(mw, s.refuseWhenReadOnly)
 	}
-	mw = append(mw, s.requireAuth(r.public, r.beforeChange, r.roles), s.idempotency)
+	mw = append(mw, s.requireAuth(r.public, r.beforeChange, r.enrolling, r.roles), s.idempotency)
 	if !r.stream {
 		mw = append(mw, s.deadline)
 	}

@@ -206,6 +206,10 @@ func exec[T any](ctx context.Context, s *Service, p Principal, fn func(c *cmd) (
 		var zero T
 		return zero, ErrPasswordChangeRequired
 	}
+	if p.MustEnrolTOTP {
+		var zero T
+		return zero, ErrTOTPEnrolmentRequired
+	}
 	_, err := s.log.Submit(ctx, func(tx *chain.Tx) error {
 		c := &cmd{s: s, tx: tx, p: p, now: tx.Now(), client: clientOf(ctx)}
 		var ik []byte

@@ -133,6 +133,7 @@ func (s *Service) SessionPrincipal(ctx context.Context, id string) (Principal, e
 		}
 		pr = personPrincipal(party, person)
 		pr.Session, pr.MustChangePassword = h, a != nil && a.MustChange
+		pr.MustEnrolTOTP = needsTOTP(person.Role) && (a == nil || a.TOTPSecret == "")
 		seen = ss.SeenAt
 		return nil
 	})
@@ -169,6 +170,7 @@ func (s *Service) SignOut(ctx context.Context, p Principal, everywhere bool) err
 	if p.Person == nil || p.Session == "" {
 		return nil
 	}
+	p.MustChangePassword, p.MustEnrolTOTP = false, false // signing out is always allowed
 	_, err := exec(WithIdempotency(ctx, "", ""), s, p, func(c *cmd) (struct{}, error) {
 		kind := SecSignOut
 		if everywhere {

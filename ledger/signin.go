@@ -70,8 +70,9 @@ type SessionInfo struct {
 	Party              *Party  `json:"party"`
 	Roles              []Role  `json:"roles"`
 	MustChangePassword bool    `json:"must_change_password"`
-	// TOTPRequired: the person is an inspector or admin without an
-	// enrolled authenticator, and should enrol one.
+	// TOTPSuggested: the person is an inspector or admin without an
+	// enrolled authenticator, who must enrol one before anything else
+	// (until then every other call is 403 totp_enrolment_required).
 	TOTPSuggested bool `json:"totp_suggested"`
 }
 
@@ -131,6 +132,15 @@ func (e *TooManyAttemptsError) MessageZh() string {
 // password and must choose a new one first (403
 // password_change_required).
 var ErrPasswordChangeRequired = errors.New("change the one-time password first (POST /api/v1/session/password)")
+
+// ErrTOTPEnrolmentRequired: an inspector or admin signed in without an
+// authenticator; they may only enrol one (POST /people/{id}/totp, then
+// its confirm), change their password, or sign out (403
+// totp_enrolment_required).
+var ErrTOTPEnrolmentRequired = errors.New("enrol an authenticator first (POST /api/v1/people/{id}/totp, then /totp/confirm)")
+
+// needsTOTP: the person roles whose sign-in must have a second factor.
+func needsTOTP(r PersonRole) bool { return r == PersonInspector || r == PersonAdmin }
 
 // addressLimiter counts failed sign-ins per address in fixed windows, in
 // memory: a restart forgets them (account locks are stored).
@@ -363,7 +373,7 @@ func sessionInfo(s proj.Store, personID string, a *account) (*SessionInfo, error
 	}
 	p := personOf(r, a)
 	return &SessionInfo{Person: p, Party: party, Roles: personRoles(party, r.Role), MustChangePassword: p.MustChangePassword,
-		TOTPSuggested: (r.Role == PersonInspector || r.Role == PersonAdmin) && !p.TOTP}, nil
+		TOTPSuggested: needsTOTP(r.Role) && !p.TOTP}, nil
 }
 
 // Session says who the session p signed in with is.
@@ -433,7 +443,7 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, in PasswordIn
 			invalid("current", Text{"当前密码不对", "is not your password"}))
 	}
 	hash := hashPassword(in.New)
-	p.MustChangePassword = false
+	p.MustChangePassword, p.MustEnrolTOTP = false, false
 	return exec(WithIdempotency(ctx, "", ""), s, p, func(c *cmd) (*SessionInfo, error) {
 		a, _, err := loadAccount(c.tx, person.ID)
 		if err != nil {

@@ -161,6 +161,11 @@ func TestSignInTOTPForInspector(t *testing.T) {
 	info, err := f.s.Session(f.ctx, p)
 	require.NoError(t, err)
 	assert.True(t, info.TOTPSuggested)
+	// Until they enrol, an inspector may do nothing else: nothing appended.
+	before := f.s.Log().Size()
+	_, err = f.s.SubscribeWebhook(f.ctx, p, WebhookInput{URL: "https://bureau.example/hook"})
+	assert.ErrorIs(t, err, ErrTOTPEnrolmentRequired)
+	assert.Equal(t, before, f.s.Log().Size())
 
 	// Only oneself enrols.
 	_, err = f.s.StartTOTP(f.ctx, f.admin, np.Person.ID)
@@ -192,6 +197,10 @@ func TestSignInTOTPForInspector(t *testing.T) {
 	si, err := f.s.SignIn(f.ctx, SignInInput{Username: "chen", Password: "陈科长巡查用的密码", TOTP: code})
 	require.NoError(t, err)
 	assert.False(t, si.TOTPSuggested)
+	enrolled, err := f.s.SessionPrincipal(f.ctx, si.SessionID)
+	require.NoError(t, err)
+	_, err = f.s.SubscribeWebhook(f.ctx, enrolled, WebhookInput{URL: "https://bureau.example/hook"})
+	require.NoError(t, err, "signed in with the second factor, the inspector works")
 
 	// A lost phone: an admin removes it; a manager of another party cannot.
 	_, err = f.s.RemoveTOTP(f.ctx, f.gen, np.Person.ID)

@@ -70,6 +70,7 @@ func (s *Service) StartTOTP(ctx context.Context, p Principal, id string) (*TOTPE
 	if err := selfOnly(p, id); err != nil {
 		return nil, err
 	}
+	p.MustEnrolTOTP = false // enrolling is what it asks for
 	return exec(WithIdempotency(ctx, "", ""), s, p, func(c *cmd) (*TOTPEnrolment, error) {
 		person, err := loadPersonRecord(c.tx, id)
 		if err != nil {
@@ -101,6 +102,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, p Principal, id string, in TO
 	if !totpPattern.MatchString(in.Code) {
 		return nil, invalid("code", Text{"须为身份验证器显示的 6 位数字", "must be the 6 digits the authenticator shows"})
 	}
+	p.MustEnrolTOTP = false
 	return exec(WithIdempotency(ctx, "", ""), s, p, func(c *cmd) (*Person, error) {
 		person, err := loadPersonRecord(c.tx, id)
 		if err != nil {

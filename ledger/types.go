@@ -421,6 +421,10 @@ type Principal struct {
 	// MustChangePassword: the person signed in with a one-time password
 	// and may do nothing but change it (or sign out).
 	MustChangePassword bool `json:"-"`
+	// MustEnrolTOTP: an inspector or admin signed in without an
+	// authenticator, who may do nothing but enrol one (or change the
+	// password, or sign out): their sign-in must need a second factor.
+	MustEnrolTOTP bool `json:"-"`
 	// acting is the role the command in progress acts in (actAs).
 	acting Role
 }

@@ -102,6 +102,8 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case si.MustChangePassword:
 		next = "/password"
+	case si.TOTPSuggested:
+		next = "/account"
 	case next == "":
 		next = homeOf(ledger.Principal{Roles: si.Roles})
 	}

@@ -197,6 +197,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	if st.signedIn && st.p.MustEnrolTOTP && !beforeTOTPEnrolment(r.URL.Path) {
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/account", http.StatusSeeOther)
+		} else {
+			h.renderError(w, r, http.StatusForbidden, "err.totp_enrolment_required")
+		}
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodPost && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

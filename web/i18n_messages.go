@@ -48,7 +48,7 @@ var messages = map[string][2]string{
 	"account.totp":               {"身份验证器", "Authenticator"},
 	"account.totp_on":            {"已绑定", "enrolled"},
 	"account.totp_off":           {"未绑定", "not enrolled"},
-	"account.totp_suggested":     {"监管人员和管理员请绑定身份验证器：之后登录需要动态码。", "Inspectors and admins should enrol an authenticator: sign-in then needs its code."},
+	"account.totp_suggested":     {"监管人员和管理员须先绑定身份验证器，才能使用其他功能：之后登录需要密码和动态码。", "Inspectors and admins must enrol an authenticator before anything else: sign-in then needs the password and its code."},
 	"account.totp_enrol":         {"绑定身份验证器", "Enrol an authenticator"},
 	"account.totp_replace":       {"换一个身份验证器", "Replace the authenticator"},
 	"account.totp_scan":          {"用身份验证器 App 扫描二维码，或手动输入密钥，然后填写它显示的 6 位动态码。", "Scan the QR code with an authenticator app, or type the secret, then enter the 6-digit code it shows."},
@@ -114,6 +114,7 @@ var messages = map[string][2]string{
 
 	"err.totp_required":            {"请输入身份验证器中的 6 位动态码。", "Enter the 6-digit code of your authenticator app."},
 	"err.password_change_required": {"请先修改初始密码。", "Change your one-time password first."},
+	"err.totp_enrolment_required":  {"请先在“我的账号”绑定身份验证器。", "Enrol an authenticator on your account page first."},
 	"err.too_many_attempts":        {"登录失败次数过多，请稍后再试。", "Too many failed sign-ins: try again later."},
 
 	"f.status":    {"状态", "Status"},

@@ -17,6 +17,14 @@ func beforePasswordChange(path string) bool {
 	return path == "/password" || path == "/signout" || len(path) > 8 && path[:8] == "/static/"
 }
 
+// beforeTOTPEnrolment are the paths an inspector or admin without an
+// authenticator may open: enrolling one on the account page, changing the
+// password, signing out.
+func beforeTOTPEnrolment(path string) bool {
+	return beforePasswordChange(path) || path == "/account" || path == "/account/totp" ||
+		path == "/account/totp/confirm" || path == "/account/signout-everywhere"
+}
+
 type passwordData struct {
 	Forced bool
 	Error  string

@@ -20,6 +20,7 @@ import (
 //	401 totp_required       a sign-in with the right password needs the authenticator's code
 //	403 forbidden           the party may not do this
 //	403 password_change_required  the session's password is a one-time password: change it first
+//	403 totp_enrolment_required   an inspector's or admin's session without an authenticator: enrol one first
 //	404 not_found           no such resource, or one the caller may not see
 //	405 method_not_allowed  the route exists, the method does not
 //	406 not_acceptable      no answer in a content type the Accept header allows
@@ -53,11 +54,12 @@ const (
 	CodeReadOnly          = "read_only"
 	CodeTOTPRequired      = "totp_required"
 	CodePasswordChange    = "password_change_required"
+	CodeTOTPEnrolment     = "totp_enrolment_required"
 	CodeTooManyAttempts   = "too_many_attempts"
 )
 
 // Codes lists every error code, in the order of the table above.
-var Codes = []string{CodeValidation, CodeUnauthenticated, CodeTOTPRequired, CodeForbidden, CodePasswordChange,
+var Codes = []string{CodeValidation, CodeUnauthenticated, CodeTOTPRequired, CodeForbidden, CodePasswordChange, CodeTOTPEnrolment,
 	CodeNotFound, CodeMethodNotAllowed, CodeNotAcceptable, CodeInvalidTransition, CodeConflict, CodeTooLarge,
 	CodeRuleViolation, CodeTooManyAttempts, CodeTooManyStreams, CodeInternal, CodeTimeout, CodeUnavailable, CodeReadOnly}
 
@@ -133,6 +135,9 @@ func Problem(err error) (int, ErrorDetail) {
 			RetryAfter: int((tm.RetryAfter + time.Second - 1) / time.Second)}
 	case errors.Is(err, ledger.ErrPasswordChangeRequired):
 		return http.StatusForbidden, ErrorDetail{Code: CodePasswordChange, Message: err.Error(), MessageZh: "请先修改初始密码（POST /api/v1/session/password）"}
+	case errors.Is(err, ledger.ErrTOTPEnrolmentRequired):
+		return http.StatusForbidden, ErrorDetail{Code: CodeTOTPEnrolment, Message: err.Error(),
+			MessageZh: "监管和管理人员须先绑定身份验证器（POST /api/v1/people/{id}/totp，再确认）"}
 	case errors.As(err, &he):
 		return he.Status, ErrorDetail{Code: he.Code, Message: he.Message, Fields: he.Fields}
 	case errors.As(err, &mbe):

@@ -186,6 +186,9 @@ func (dp *demoPerson) activate(ctx context.Context, s *ledger.Service, oneTime s
 			return fail("authenticator", err)
 		}
 		dp.TOTPSecret, dp.TOTPURI = en.Secret, en.URI
+		if p, err = s.SessionPrincipal(ctx, si.SessionID); err != nil { // now with the second factor
+			return fail("session", err)
+		}
 	}
 	// The demo's own session ends; the principal acts for the person in
 	// the district's history, as their signed-in browser would have.
