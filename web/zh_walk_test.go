@@ -149,6 +149,14 @@ func TestBrowserChineseWalk(t *testing.T) {
 	if len(walkers) < 5 {
 		t.Fatalf("the demo gave %d kinds of party, want at least 5", len(walkers))
 	}
+	// Every case of the demo has its pages (caseSeeds) for the bureau.
+	admin, err := svc.Authenticate("admin-token-for-the-walk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cases := caseSeeds(t, svc, admin); len(cases) != 9 {
+		t.Errorf("the demo's cases give the bureau %d pages, want 9 (return, redirect, paper, cross-province and its correction form and receiver, a consolidated source, its batch and trace): %v", len(cases), cases)
+	}
 	chosen := false // some generator's manifest form was walked with batches chosen
 	for _, tk := range walkers {
 		s := openSession(t, bctx, srv, shots)
@@ -224,15 +232,16 @@ func walkPages(t *testing.T, s *browserSession, who string, seeds ...string) {
 func walkSeeds(t *testing.T, svc *ledger.Service, tk demo.Token) []string {
 	t.Helper()
 	seeds := []string{"/account", "/trace?q=" + url.QueryEscape("管城"), "/alerts?kind=" + ledger.AlertStorageOverdue,
-		"/alerts?kind=" + ledger.AlertDiscrepancy}
-	if tk.Role != string(ledger.RoleGenerator) {
-		return seeds
-	}
-	seeds = append(seeds, "/wastes?soon=1", "/wastes?overdue=1", "/wastes?status=all")
+		"/alerts?kind=" + ledger.AlertDiscrepancy, "/alerts?kind=" + ledger.AlertPaperLate, "/corrections"}
 	p, err := svc.Authenticate(tk.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
+	seeds = append(seeds, caseSeeds(t, svc, p)...)
+	if tk.Role != string(ledger.RoleGenerator) {
+		return seeds
+	}
+	seeds = append(seeds, "/wastes?soon=1", "/wastes?overdue=1", "/wastes?status=all")
 	stored, err := svc.Wastes(t.Context(), p, ledger.WasteFilter{Party: p.Party, Status: ledger.WasteStored}, ledger.Page{Limit: 3})
 	if err != nil {
 		t.Fatal(err)
@@ -245,6 +254,61 @@ func walkSeeds(t *testing.T, svc *ledger.Service, tk demo.Token) []string {
 		return seeds
 	}
 	return append(seeds, "/manifests/new?"+q.Encode(), "/labels?id="+strings.Join(q["waste"], "&id="), "/wastes?status=stored")
+}
+
+// caseSeeds are the pages of the demo's cases (ledger/demo/cases.go) p
+// may see, which the walk's link budget may not reach: the first return,
+// redirect, paper entry and cross-province manifest, a manifest's
+// correction form, a consolidated batch with its trace, the receiver in
+// another province, and for a collector its consolidation form.
+func caseSeeds(t *testing.T, svc *ledger.Service, p ledger.Principal) []string {
+	t.Helper()
+	var out []string
+	seen := map[string]bool{}
+	add := func(kind, page string) {
+		if !seen[kind] {
+			seen[kind] = true
+			out = append(out, page)
+		}
+	}
+	pg := ledger.Page{Limit: 500}
+	for {
+		l, err := svc.Manifests(t.Context(), p, ledger.ManifestFilter{}, pg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range l.Items {
+			switch {
+			case m.Kind == ledger.ManifestReturn, m.Kind == ledger.ManifestRedirect:
+				add(m.Kind, "/manifests/"+m.ID)
+			case m.Paper != nil:
+				add("paper", "/manifests/"+m.ID)
+			case m.Approval != nil:
+				add("approval", "/manifests/"+m.ID)
+				add("correct", "/manifests/"+m.ID+"/correct")
+				if p.SeesAll() {
+					add("remote", "/parties/"+m.Receiver)
+				}
+			}
+		}
+		if l.NextCursor == "" {
+			break
+		}
+		pg.Cursor = l.NextCursor
+	}
+	ws, err := svc.Wastes(t.Context(), p, ledger.WasteFilter{Status: ledger.WasteConsolidated}, ledger.Page{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range ws.Items {
+		add("source", "/wastes/"+w.ID)
+		add("consolidated", "/wastes/"+w.ConsolidatedInto)
+		add("trace", "/trace/"+w.ConsolidatedInto)
+	}
+	if p.Has(ledger.RoleCollector) {
+		add("consolidate", "/wastes/consolidate")
+	}
+	return out
 }
 
 // walkOpen navigates to u, once more if the first load was aborted (a

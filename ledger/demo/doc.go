@@ -5,7 +5,11 @@
 // three licensed receivers (medical waste disposal, general incineration and
 // landfill, used-oil recycling); an inspector; and a year of waste batches
 // and transfer manifests in every status, some overdue and some with
-// significant discrepancies.
+// significant discrepancies. Then the ways transfers go wrong (cases.go):
+// a licensed collector consolidating small clinics' bags, a refused drum
+// returned and another redirected, corrections applied, refused and
+// pending, paper manifests entered in time and late, and a transfer to a
+// receiver in Wuhan under a cross-province approval.
 //
 // Everything is drawn from a math/rand/v2 generator with a fixed seed and
 // every time is relative to the service clock, so two seeds with the same

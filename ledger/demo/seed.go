@@ -47,7 +47,9 @@ var ErrNoAdmin = errors.New("demo: no admin party; bootstrap the ledger before s
 // Seed fills an empty ledger (only the admin party, from Bootstrap) with the
 // demo district: 45 generators over the district's 12 streets, 4 carriers,
 // 3 receivers with licences, an inspector, a token for each, and about a
-// year of waste batches and manifests ending at s.Now(), in every status.
+// year of waste batches and manifests ending at s.Now(), in every status;
+// then, from a stream of their own, the cases of cases.go with a collector
+// and a receiver in Hubei.
 // It then sweeps once so that overdue alerts are raised. It returns the
 // parties' tokens and, when opts.Dir is set, writes them to
 // opts.Dir/demo-tokens.json (mode 0600).
