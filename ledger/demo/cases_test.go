@@ -10,19 +10,9 @@ import (
 // allManifests lists every manifest the admin sees.
 func allManifests(t *testing.T, s *ledger.Service, p ledger.Principal) []*ledger.Manifest {
 	t.Helper()
-	var out []*ledger.Manifest
-	pg := ledger.Page{Limit: 500}
-	for {
-		l, err := s.Manifests(context.Background(), p, ledger.ManifestFilter{}, pg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, l.Items...)
-		if l.NextCursor == "" {
-			return out
-		}
-		pg.Cursor = l.NextCursor
-	}
+	return every(t, func(pg ledger.Page) (ledger.List[*ledger.Manifest], error) {
+		return s.Manifests(context.Background(), p, ledger.ManifestFilter{}, pg)
+	})
 }
 
 // partyNamed finds a seeded party by name.

@@ -84,10 +84,18 @@ var allStatuses = []string{ledger.WasteStored, ledger.WasteManifested, ledger.Wa
 // wastes lists every batch matching f, page by page.
 func wastes(t testing.TB, s *ledger.Service, p ledger.Principal, f ledger.WasteFilter) []*ledger.Waste {
 	t.Helper()
-	var out []*ledger.Waste
+	return every(t, func(pg ledger.Page) (ledger.List[*ledger.Waste], error) {
+		return s.Wastes(context.Background(), p, f, pg)
+	})
+}
+
+// every reads every page of a list.
+func every[T any](t testing.TB, list func(ledger.Page) (ledger.List[T], error)) []T {
+	t.Helper()
+	var out []T
 	pg := ledger.Page{Limit: 500}
 	for {
-		l, err := s.Wastes(context.Background(), p, f, pg)
+		l, err := list(pg)
 		if err != nil {
 			t.Fatal(err)
 		}
