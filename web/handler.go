@@ -108,6 +108,8 @@ func (h *Handler) routes() error {
 	m.HandleFunc("GET /people", h.peoplePage)
 	m.HandleFunc("POST /people", h.addPerson)
 	m.HandleFunc("POST /people/{id}/{action}", h.personAction)
+	m.HandleFunc("POST /tokens", h.addToken)
+	m.HandleFunc("POST /tokens/{id}/revoke", h.revokeToken)
 	m.HandleFunc("GET /ui/catalog.json", h.catalogJSON)
 
 	// Generator.

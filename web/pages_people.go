@@ -7,8 +7,10 @@ import (
 )
 
 // The people page: a party's manager (or an admin, for the admin's own
-// party) lists, adds, disables and resets the party's people. A one-time
-// password is shown once, on the page that follows the step.
+// party) lists, adds, disables and resets the party's people, and issues
+// and revokes its API tokens (for one of its people, or for a machine).
+// A one-time password or a new token is shown once, on the page that
+// follows the step.
 
 type peopleData struct {
 	People []*ledger.Person
@@ -18,6 +20,10 @@ type peopleData struct {
 	Fields map[string]string
 	Form   ledger.PersonInput
 	Roles  []string // the roles the form offers
+	// Tokens are the party's API tokens, newest first; NewToken is the
+	// one just issued, shown this once.
+	Tokens   []ledger.Token
+	NewToken string
 }
 
 // needManager is need for a manager (a person) or an admin.
@@ -40,6 +46,10 @@ func (h *Handler) renderPeople(w http.ResponseWriter, r *http.Request, st *state
 		return
 	}
 	d.People = people
+	if d.Tokens, err = h.svc.Tokens(r.Context(), st.p, st.p.Party); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	d.Roles = []string{string(ledger.PersonOperator), string(ledger.PersonManager)}
 	if st.p.Has(ledger.RoleAdmin) {
 		d.Roles = append(d.Roles, string(ledger.PersonInspector), string(ledger.PersonAdmin))
@@ -103,4 +113,39 @@ func (h *Handler) personAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/people", http.StatusSeeOther)
+}
+
+// addToken issues an API token for the party: for one of its people (the
+// token acts as them and stops when they are disabled) or, without a
+// person, for a machine.
+func (h *Handler) addToken(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.needManager(w, r)
+	if !ok {
+		return
+	}
+	in := ledger.TokenInput{Person: r.PostFormValue("person"), Label: r.PostFormValue("label")}
+	_, tok, err := h.svc.CreateToken(clientContext(r), st.p, st.p.Party, in)
+	if err != nil {
+		status, key, _, fields := classify(st.lang, err)
+		if status >= 500 {
+			h.fail(w, r, err)
+			return
+		}
+		h.renderPeople(w, r, st, status, peopleData{Error: key, Fields: fields})
+		return
+	}
+	h.renderPeople(w, r, st, http.StatusCreated, peopleData{NewToken: tok})
+}
+
+// revokeToken revokes one of the party's API tokens.
+func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request) {
+	st, ok := h.needManager(w, r)
+	if !ok {
+		return
+	}
+	if err := h.svc.RevokeToken(clientContext(r), st.p, r.PathValue("id")); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/people#tokens", http.StatusSeeOther)
 }
