@@ -254,6 +254,9 @@ func (c *caseRun) refusals(ctx context.Context) error {
 		Received: rb.Received, ContainerCount: rb.In.Container.Count, Accepted: &yes}}}); err != nil {
 		return fmt.Errorf("receive redirect %s: %w", m.Number, err)
 	}
+	if disposed.After(c.now) {
+		return nil // not yet recycled
+	}
 	if _, err := c.s.Dispose(ctx, oil.P, rb.ID, ledger.DisposeInput{Method: "R9", Quantity: rb.Received, OccurredAt: &disposed}); err != nil {
 		return fmt.Errorf("dispose redirected %s: %w", rb.Label, err)
 	}
