@@ -66,12 +66,13 @@ func Fonts(t testing.TB, pdf []byte) string {
 	return string(out)
 }
 
-// QR renders page (from 1) at 150 dpi and decodes the QR code on it.
+// QR renders the top right of page (from 1), where the code is printed,
+// at 300 dpi, as a printer would, and decodes the QR code there.
 func QR(t testing.TB, pdf []byte, page int) string {
 	t.Helper()
 	dir := t.TempDir()
 	n := strconv.Itoa(page)
-	cmd := exec.Command(tool(t, "pdftoppm"), "-png", "-r", "150", "-f", n, "-l", n, "-singlefile", write(t, pdf), filepath.Join(dir, "p"))
+	cmd := exec.Command(tool(t, "pdftoppm"), "-png", "-r", "300", "-x", "1240", "-y", "0", "-W", "1240", "-H", "1000", "-f", n, "-l", n, "-singlefile", write(t, pdf), filepath.Join(dir, "p"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v %s", err, out)
 	}
