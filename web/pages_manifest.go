@@ -306,12 +306,12 @@ func (h *Handler) newManifest(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/manifests/"+m.ID, http.StatusSeeOther)
 			return
 		}
-		status, key, detail, fields := classify(st.lang, err)
+		status, msg, fields := formError(st.lang, err)
 		if status == http.StatusInternalServerError || status == http.StatusUnauthorized {
 			h.fail(w, r, err)
 			return
 		}
-		d.Error, d.Fields = strings.TrimSpace(translate(st.lang, key)+" "+detail), fields
+		d.Error, d.Fields = msg, fields
 	}
 	if err := h.fillNewManifest(r, st, &d, in.WasteIDs); err != nil {
 		h.fail(w, r, err)
@@ -452,12 +452,12 @@ func (h *Handler) cancelManifest(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/manifests/"+id, http.StatusSeeOther)
 			return
 		}
-		status, key, detail, fields := classify(st.lang, err)
+		status, msg, fields := formError(st.lang, err)
 		if status != http.StatusBadRequest && status != http.StatusUnprocessableEntity && status != http.StatusConflict {
 			h.fail(w, r, err)
 			return
 		}
-		form.CancelError = strings.TrimSpace(translate(st.lang, key) + " " + detail)
+		form.CancelError = msg
 		for _, msg := range fields {
 			form.CancelError += " " + msg
 		}

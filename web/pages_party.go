@@ -91,12 +91,12 @@ func (h *Handler) setRegion(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/parties/"+id, http.StatusSeeOther)
 		return
 	}
-	status, key, detail, fields := classify(st.lang, err)
+	status, msg, fields := formError(st.lang, err)
 	if status == http.StatusInternalServerError || status == http.StatusUnauthorized || status == http.StatusNotFound {
 		h.fail(w, r, err)
 		return
 	}
-	h.showParty(w, r, st, status, partyData{Error: strings.TrimSpace(translate(st.lang, key) + " " + detail), Fields: fields})
+	h.showParty(w, r, st, status, partyData{Error: msg, Fields: fields})
 }
 
 // registerApproval records, from a receiver's page, a province's approval
@@ -123,11 +123,11 @@ func (h *Handler) registerApproval(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/parties/"+id+"#approvals", http.StatusSeeOther)
 		return
 	}
-	status, key, detail, fields := classify(st.lang, err)
+	status, msg, fields := formError(st.lang, err)
 	if status == http.StatusInternalServerError || status == http.StatusUnauthorized {
 		h.fail(w, r, err)
 		return
 	}
-	d.Error, d.Fields = strings.TrimSpace(translate(st.lang, key)+" "+detail), fields
+	d.Error, d.Fields = msg, fields
 	h.showParty(w, r, st, status, d)
 }

@@ -75,11 +75,11 @@ func (h *Handler) newParty(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/parties/"+p.ID, http.StatusSeeOther)
 		return
 	}
-	status, key, detail, fields := classify(st.lang, err)
+	status, msg, fields := formError(st.lang, err)
 	if status == http.StatusInternalServerError || status == http.StatusUnauthorized {
 		h.fail(w, r, err)
 		return
 	}
-	d.Error, d.Fields = strings.TrimSpace(translate(st.lang, key)+" "+detail), fields
+	d.Error, d.Fields = msg, fields
 	h.render(w, r, status, "party_new", "pnew.title", d)
 }

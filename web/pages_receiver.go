@@ -126,12 +126,12 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/manifests/"+d.M.ID, http.StatusSeeOther)
 			return
 		}
-		status, key, detail, fields := classify(st.lang, err)
+		status, msg, fields := formError(st.lang, err)
 		if status == http.StatusInternalServerError || status == http.StatusUnauthorized || status == http.StatusNotFound {
 			h.fail(w, r, err)
 			return
 		}
-		d.Error, d.Fields = strings.TrimSpace(translate(st.lang, key)+" "+detail), fields
+		d.Error, d.Fields = msg, fields
 	}
 	h.render(w, r, http.StatusBadRequest, "receive", "recv.title", d)
 }

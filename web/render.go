@@ -201,6 +201,14 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.render(w, r, status, "error", "err.title", errorData{Key: key, Detail: detail, Fields: fields})
 }
 
+// formError is classify for a form shown again: the status, the message
+// the form shows (the code's message and any safe detail) and the field
+// errors, in lang.
+func formError(lang string, err error) (status int, msg string, fields map[string]string) {
+	status, key, detail, fields := classify(lang, err)
+	return status, strings.TrimSpace(translate(lang, key) + " " + detail), fields
+}
+
 // classify maps err with httpx.Problem, the map the API uses too, to its
 // status, the message key of its code ("err.<code>"), a detail that is safe
 // to show (a rule's or a transition's reason) and any field errors, the
