@@ -259,13 +259,7 @@ func (s *Service) validateWaste(in *WasteInput, e *catalog.Edition) (catalog.Cod
 				"{report_number, issued_by, issued_at}"}, code.Code)
 	}
 	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" {
-		in.Name = code.Name
-	}
 	in.MainComponents = strings.TrimSpace(in.MainComponents)
-	if in.MainComponents == "" {
-		in.MainComponents = code.Name
-	}
 	in.Container.Type = strings.TrimSpace(in.Container.Type)
 	in.Storage = strings.TrimSpace(in.Storage)
 	if in.Identification != nil {
@@ -274,6 +268,14 @@ func (s *Service) validateWaste(in *WasteInput, e *catalog.Edition) (catalog.Cod
 	}
 	if !wasteTagsHold(in) {
 		checkTags(f, in)
+	}
+	// The list's own name fills what the generator left empty (after the
+	// checks: it keeps every rule).
+	if in.Name == "" {
+		in.Name = code.Name
+	}
+	if in.MainComponents == "" {
+		in.MainComponents = code.Name
 	}
 	if in.Identification != nil {
 		s.checkIdentification(in.Identification, f)

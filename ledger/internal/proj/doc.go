@@ -40,10 +40,11 @@
 //	                           batch first changes; until then the data of
 //	                           its registration event is the batch, found
 //	                           through the seq its id carries (batchid.go)
-//	wn/<generator>/<code digits>/<yyyymmdd>
-//	                           label record: the seqs (be64) of the batches of
-//	                           that generator, code and day (Asia/Shanghai) in
-//	                           serial order; serial n is entry n−1
+//	wn/<generator>/<yyyymmdd>  label record: the batches of that generator and
+//	                           day (Asia/Shanghai), one section per waste code
+//	                           in code order, each the code's 8 digits, the
+//	                           number of its batches n (uvarint), then their n
+//	                           seqs (be64) in serial order; serial k is seq k−1
 //	m/<id>                     manifest: JSON (ledger.Manifest) without its track
 //	mt/<id>/<be64 n>           GPS point n of manifest id: JSON (ledger.TrackPoint)
 //	mts/<id>/<be64 slot>       empty: the track holds a point in that slot (its
@@ -74,9 +75,11 @@
 //	                           (an int64)
 //	ag/<yyyymmdd>/<party>      day aggregate (DayAgg): its 11 fields in order,
 //	                           each a signed varint (encoding/binary.AppendVarint)
-//	gm/<party>/<yyyymm>/<code> monthly figures of a generator's batches of a
-//	                           code (MonthAgg): its 5 fields in order, each a
-//	                           signed varint
+//	gm/<party>/<yyyymm>        monthly figures of a generator's batches, one
+//	                           section per waste code in code order, each the
+//	                           code's length (uvarint), the code, then its
+//	                           MonthAgg: its 5 fields in order, each a signed
+//	                           varint
 //	go/<party>/<yyyymm>/<receiver>/<code>/<method>
 //	                           what the generator handed to a receiver in the
 //	                           month of pickup, by the method the receiver

@@ -16,7 +16,7 @@ const (
 	prefixToken       = "t/"               // t/<sha256 hex of token>: token record
 	prefixTokenID     = "tid/"             // tid/<token id>: sha256 hex of the token
 	prefixWaste       = "w/"               // w/<id>: batch record, once the batch changed
-	prefixLabel       = "wn/"              // wn/<generator>/<code digits>/<yyyymmdd>: label record
+	prefixLabel       = "wn/"              // wn/<generator>/<yyyymmdd>: label record
 	prefixManifest    = "m/"               // m/<id>: manifest record
 	prefixTrack       = "mt/"              // mt/<id>/<be64 n>: GPS point n of a manifest
 	prefixTrackSlot   = "mts/"             // mts/<id>/<be64 slot>: a GPS point in that slot
@@ -37,7 +37,7 @@ const (
 	prefixCount       = "n/"               // n/<status>, n/overdue: number of batches
 	prefixAgg         = "ag/"              // ag/<yyyymmdd>/<party>: day aggregate
 	prefixIdem        = "i/"               // i/<party>/<key>: idempotency record; not a projection
-	prefixMonth       = "gm/"              // gm/<party>/<yyyymm>/<code>: monthly figures
+	prefixMonth       = "gm/"              // gm/<party>/<yyyymm>: monthly figures
 	prefixHanded      = "go/"              // go/<party>/<yyyymm>/<receiver>/<code>/<method>: quantity handed over
 	prefixPlan        = "pn/"              // pn/<id>: management plan record
 	prefixPlanVersion = "pv/"              // pv/<party>/<yyyy>/<be64 n>: id of version n of a plan
@@ -177,9 +177,9 @@ func IdemKey(party, key string) []byte { return []byte(prefixIdem + party + "/" 
 // countKey is the key of a count (counts.go).
 func countKey(name string) []byte { return []byte(prefixCount + name) }
 
-// labelKey is the key of a label record (labels.go).
-func labelKey(generator, digits, day string) []byte {
-	return []byte(prefixLabel + generator + "/" + digits + "/" + day)
+// labelKey is the key of a generator's label record of a day (labels.go).
+func labelKey(generator, day string) []byte {
+	return []byte(prefixLabel + generator + "/" + day)
 }
 
 // aggKey is the key of party's aggregate of a day (aggregate.go).
@@ -187,9 +187,9 @@ func aggKey(day time.Time, party string) []byte {
 	return []byte(prefixAgg + day.In(workday.Shanghai).Format("20060102") + "/" + party)
 }
 
-// monthKey is the key of party's monthly figures of code (monthly.go).
-func monthKey(party, month, code string) []byte {
-	return []byte(prefixMonth + party + "/" + month + "/" + code)
+// monthKey is the key of party's monthly figures (monthly.go).
+func monthKey(party, month string) []byte {
+	return []byte(prefixMonth + party + "/" + month)
 }
 
 // handedKey is the key of what party handed to receiver in month, of code,

@@ -33,19 +33,68 @@ func (a *MonthAgg) fields() []*int64 {
 // MonthKey is the month of t in Asia/Shanghai, "200601".
 func MonthKey(t time.Time) string { return t.In(workday.Shanghai).Format("200601") }
 
+// A monthly record holds every code of one party and month (doc.go): one
+// section per code in code order, each the code's length (uvarint), the
+// code, then its MonthAgg. One record per party and month, not per code,
+// so that the batches a generator registers together write one key for
+// their figures.
+
+// monthSection is one code's figures in a monthly record, and where they
+// are: rec[start:end].
+type monthSection struct {
+	code       string
+	agg        MonthAgg
+	start, end int
+}
+
+// nextMonth reads the section of monthly record rec (key k, for errors)
+// that starts at at.
+func nextMonth(k, rec []byte, at int) (monthSection, error) {
+	n, w := binary.Uvarint(rec[at:])
+	if w <= 0 || n == 0 || n > uint64(len(rec)-at-w) {
+		return monthSection{}, fmt.Errorf("corrupt monthly figures %q", k)
+	}
+	c := at + w + int(n)
+	sec := monthSection{code: string(rec[at+w : c]), start: at}
+	rest, err := readVarints(rec[c:], sec.agg.fields())
+	if err != nil {
+		return monthSection{}, fmt.Errorf("corrupt monthly figures %q: %w", k, err)
+	}
+	sec.end = len(rec) - len(rest)
+	return sec, nil
+}
+
 // BumpMonth applies fn to party's figures of code in the month at falls in.
 func BumpMonth(s Store, at time.Time, party, code string, fn func(a *MonthAgg)) error {
-	k := monthKey(party, MonthKey(at), code)
-	b, _, err := s.Peek(k)
+	k := monthKey(party, MonthKey(at))
+	rec, _, err := s.Peek(k)
 	if err != nil {
 		return err
 	}
-	var a MonthAgg
-	if err := decodeVarints(b, a.fields()); err != nil {
-		return fmt.Errorf("corrupt monthly figures %q: %w", k, err)
+	// The section of code, or an empty one where it belongs.
+	sec := monthSection{code: code, start: len(rec), end: len(rec)}
+	for i := 0; i < len(rec); {
+		next, err := nextMonth(k, rec, i)
+		if err != nil {
+			return err
+		}
+		if next.code >= code {
+			sec = next
+			if next.code != code {
+				sec = monthSection{code: code, start: i, end: i}
+			}
+			break
+		}
+		i = next.end
 	}
-	fn(&a)
-	return s.Set(k, appendVarints(nil, a.fields()))
+	fn(&sec.agg)
+	out := make([]byte, 0, len(rec)+len(code)+16)
+	out = append(out, rec[:sec.start]...)
+	out = binary.AppendUvarint(out, uint64(len(code)))
+	out = append(out, code...)
+	out = appendVarints(out, sec.agg.fields())
+	out = append(out, rec[sec.end:]...)
+	return s.Set(k, out)
 }
 
 // EachMonth calls fn with the monthly figures of party, by month then
@@ -56,15 +105,21 @@ func EachMonth(s Store, party string, fn func(party, month, code string, a Month
 		p += party + "/"
 	}
 	return s.Scan([]byte(p), func(k, v []byte) error {
-		parts := strings.Split(string(k[len(prefixMonth):]), "/")
-		if len(parts) != 3 {
+		who, month, ok := strings.Cut(string(k[len(prefixMonth):]), "/")
+		if !ok || len(month) != 6 {
 			return fmt.Errorf("corrupt monthly key %q", k)
 		}
-		var a MonthAgg
-		if err := decodeVarints(v, a.fields()); err != nil {
-			return fmt.Errorf("corrupt monthly figures %q: %w", k, err)
+		for i := 0; i < len(v); {
+			sec, err := nextMonth(k, v, i)
+			if err != nil {
+				return err
+			}
+			if err := fn(who, month, sec.code, sec.agg); err != nil {
+				return err
+			}
+			i = sec.end
 		}
-		return fn(parts[0], parts[1], parts[2], a)
+		return nil
 	})
 }
 
@@ -119,20 +174,28 @@ func appendVarints(b []byte, fs []*int64) []byte {
 	return b
 }
 
-// decodeVarints reads len(fs) signed varints (nil b: all zero).
+// decodeVarints reads len(fs) signed varints, which must be all of b (nil
+// b: all zero).
 func decodeVarints(b []byte, fs []*int64) error {
 	if len(b) == 0 {
 		return nil
 	}
+	rest, err := readVarints(b, fs)
+	if err == nil && len(rest) != 0 {
+		err = errors.New("trailing bytes")
+	}
+	return err
+}
+
+// readVarints reads len(fs) signed varints from the start of b and returns
+// the rest.
+func readVarints(b []byte, fs []*int64) ([]byte, error) {
 	for _, f := range fs {
 		v, n := binary.Varint(b)
 		if n <= 0 {
-			return errors.New("bad varint")
+			return nil, errors.New("bad varint")
 		}
 		*f, b = v, b[n:]
 	}
-	if len(b) != 0 {
-		return errors.New("trailing bytes")
-	}
-	return nil
+	return b, nil
 }
