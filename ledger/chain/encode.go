@@ -21,7 +21,12 @@ func (e *Event) encodeAppended() ([]byte, error) {
 	if !plainTime(e.RecordedAt) || !plainTime(e.OccurredAt) {
 		return e.Encode() // let encoding/json decide (and refuse) odd years
 	}
-	b := make([]byte, 0, 320+len(e.Data))
+	// The field names, the index, two times and prev take under 300 bytes.
+	n := 300 + len(e.ID) + len(e.Type) + len(e.Actor.Party) + len(e.Actor.Role) + len(e.Subject) + len(e.Data) + len(e.Prev)
+	if p := e.Actor.Person; p != nil {
+		n += 32 + len(p.ID) + len(p.Name)
+	}
+	b := make([]byte, 0, n)
 	b = append(b, `{"index":`...)
 	b = strconv.AppendUint(b, e.Index, 10)
 	b = append(b, `,"id":`...)

@@ -43,8 +43,10 @@
 //	wn/<generator>/<yyyymmdd>  label record: the batches of that generator and
 //	                           day (Asia/Shanghai), one section per waste code
 //	                           in code order, each the code's 8 digits, the
-//	                           number of its batches n (uvarint), then their n
-//	                           seqs (be64) in serial order; serial k is seq k−1
+//	                           number of its batches n and the length of their
+//	                           seqs in bytes (uvarints), then the n seqs in
+//	                           serial order as uvarints: the first seq, then
+//	                           each seq less the one before
 //	m/<id>                     manifest: JSON (ledger.Manifest) without its track
 //	mt/<id>/<be64 n>           GPS point n of manifest id: JSON (ledger.TrackPoint)
 //	mts/<id>/<be64 slot>       empty: the track holds a point in that slot (its

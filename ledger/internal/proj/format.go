@@ -15,7 +15,7 @@ import (
 // meta/projections; the ledger rebuilds the projections from the log when
 // a store holds another, so a change of layout needs no manual step and
 // verify keeps holding. Change it with every change of a key or value.
-const Format = 24
+const Format = 25
 
 // StoredFormat returns the projection format recorded in log's store (0:
 // none recorded).

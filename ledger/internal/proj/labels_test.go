@@ -71,7 +71,9 @@ func TestLabelRecord(t *testing.T) {
 	rec, ok, err := r.Get(labelKey("g1", "20260302"))
 	require.NoError(t, err)
 	require.True(t, ok)
-	want := "84100101\x02" + be64(11) + be64(14) + "90004149\x03" + be64(10) + be64(12) + be64(15) + "90025212\x01" + be64(13)
+	// Each code: digits, count, bytes of seqs, then the first seq and each
+	// one's distance from the one before (uvarints).
+	want := "84100101\x02\x02\x0b\x03" + "90004149\x03\x03\x0a\x02\x03" + "90025212\x01\x01\x0d"
 	assert.Equal(t, want, string(rec))
 
 	assert.ErrorContains(t, AddLabel(r, "g1", "90004149", "20260302", 3, 20), "serial 3 follows 3")
@@ -80,7 +82,14 @@ func TestLabelRecord(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, n, "a refused serial changes nothing")
 
-	require.NoError(t, r.Set(labelKey("g3", "20260302"), []byte("90004149\x05"+be64(1))))
+	assert.ErrorContains(t, AddLabel(r, "g1", "90004149", "20260302", 4, 15), "follows batch 15")
+
+	// A batch of the first day of a large ledger: seq 2^40, then one.
+	add("g4", "90004149", "20260302", 1<<40)
+	add("g4", "90004149", "20260302", 1<<40+1)
+	assert.Equal(t, uint64(1<<40+1), seq("g4", "90004149", "20260302", 2))
+
+	require.NoError(t, r.Set(labelKey("g3", "20260302"), []byte("90004149\x05\x01")))
 	_, err = LabelCount(r, "g3", "90004149", "20260302")
 	assert.ErrorContains(t, err, "corrupt label record")
 }

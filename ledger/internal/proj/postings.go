@@ -198,6 +198,15 @@ func blockRemove(s Store, list, suffix string) error {
 // is stored with each entry ("" for batches, which are found by seq:
 // batchid.go).
 func UpdateIndex(s Store, id string, before, after []Entry) error {
+	if len(before) == 0 {
+		for _, e := range after {
+			list, suffix := e.split()
+			if err := blockAdd(s, list, suffix, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	keep := make(map[Entry]bool, len(after))
 	for _, e := range after {
 		keep[e] = true
