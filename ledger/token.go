@@ -242,8 +242,10 @@ func (s *Service) Authenticate(token string) (Principal, error) {
 		if !ok || t.Revoked {
 			return ErrUnauthenticated
 		}
-		p, err := loadParty(r, t.Party)
-		if err != nil {
+		// Only who the party is and its roles: every request reads them,
+		// so not the whole record with its licences.
+		var p Party
+		if ok, err := getJSON(r, proj.PartyKey(t.Party), &partyRoles{&p.ID, &p.Roles}); err != nil || !ok {
 			return ErrUnauthenticated
 		}
 		if t.Person == "" {
@@ -254,11 +256,17 @@ func (s *Service) Authenticate(token string) (Principal, error) {
 		if err != nil || person.Status != PersonActive {
 			return ErrUnauthenticated
 		}
-		pr = personPrincipal(p, person)
+		pr = personPrincipal(&p, person)
 		pr.TokenID = t.ID
 		return nil
 	})
 	return pr, err
+}
+
+// partyRoles decodes the id and roles of a party record.
+type partyRoles struct {
+	ID    *string `json:"id"`
+	Roles *[]Role `json:"roles"`
 }
 
 // personPrincipal is person of party acting.
