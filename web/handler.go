@@ -192,19 +192,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if st.signedIn && st.p.MustChangePassword && !beforePasswordChange(r.URL.Path) {
-		if r.Method == http.MethodGet {
-			http.Redirect(w, r, "/password", http.StatusSeeOther)
-		} else {
-			h.renderError(w, r, http.StatusForbidden, "err.password_change_required")
-		}
+		h.holdAt(w, r, "/password", "err.password_change_required")
 		return
 	}
 	if st.signedIn && st.p.MustEnrolTOTP && !beforeTOTPEnrolment(r.URL.Path) {
-		if r.Method == http.MethodGet {
-			http.Redirect(w, r, "/account", http.StatusSeeOther)
-		} else {
-			h.renderError(w, r, http.StatusForbidden, "err.totp_enrolment_required")
-		}
+		h.holdAt(w, r, "/account", "err.totp_enrolment_required")
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodPost && r.Method != http.MethodHead {
@@ -225,4 +217,14 @@ func staticHandler(fsys fs.FS) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		fsrv.ServeHTTP(w, r)
 	})
+}
+
+// holdAt keeps a person who must do something first on page: a page
+// request is sent there, anything else refused with message key.
+func (h *Handler) holdAt(w http.ResponseWriter, r *http.Request, page, key string) {
+	if r.Method == http.MethodGet {
+		http.Redirect(w, r, page, http.StatusSeeOther)
+		return
+	}
+	h.renderError(w, r, http.StatusForbidden, key)
 }

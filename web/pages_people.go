@@ -74,12 +74,7 @@ func (h *Handler) addPerson(w http.ResponseWriter, r *http.Request) {
 		Username: r.PostFormValue("username"), Role: ledger.PersonRole(r.PostFormValue("role"))}
 	np, err := h.svc.AddPerson(clientContext(r), st.p, st.p.Party, in)
 	if err != nil {
-		status, key, _, fields := classify(st.lang, err)
-		if status >= 500 {
-			h.fail(w, r, err)
-			return
-		}
-		h.renderPeople(w, r, st, status, peopleData{Error: key, Fields: fields, Form: in})
+		h.peopleRefused(w, r, st, err, peopleData{Form: in})
 		return
 	}
 	h.renderPeople(w, r, st, http.StatusCreated, peopleData{New: np})
@@ -126,15 +121,23 @@ func (h *Handler) addToken(w http.ResponseWriter, r *http.Request) {
 	in := ledger.TokenInput{Person: r.PostFormValue("person"), Label: r.PostFormValue("label")}
 	_, tok, err := h.svc.CreateToken(clientContext(r), st.p, st.p.Party, in)
 	if err != nil {
-		status, key, _, fields := classify(st.lang, err)
-		if status >= 500 {
-			h.fail(w, r, err)
-			return
-		}
-		h.renderPeople(w, r, st, status, peopleData{Error: key, Fields: fields})
+		h.peopleRefused(w, r, st, err, peopleData{})
 		return
 	}
 	h.renderPeople(w, r, st, http.StatusCreated, peopleData{NewToken: tok})
+}
+
+// peopleRefused shows the people page again with the ledger's reason for
+// refusing a form (d holds what to show filled in); a server fault goes to
+// the error page.
+func (h *Handler) peopleRefused(w http.ResponseWriter, r *http.Request, st *state, err error, d peopleData) {
+	status, key, _, fields := classify(st.lang, err)
+	if status >= 500 {
+		h.fail(w, r, err)
+		return
+	}
+	d.Error, d.Fields = key, fields
+	h.renderPeople(w, r, st, status, d)
 }
 
 // revokeToken revokes one of the party's API tokens.

@@ -12,9 +12,7 @@ import (
 // Day aggregates add up per party and day (Asia/Shanghai), read back by
 // day range; a corrupt value is an error, not zeros.
 func TestDayAggregates(t *testing.T) {
-	db, err := badger.Open(badger.DefaultOptions("").WithInMemory(true).WithLogger(nil))
-	require.NoError(t, err)
-	defer db.Close()
+	db := memDB(t)
 	r := newReplayTx(db, nil)
 	// 2026-03-01 23:30 UTC is 2026-03-02 in Shanghai.
 	day := time.Date(2026, 3, 1, 23, 30, 0, 0, time.UTC)
@@ -45,7 +43,7 @@ func TestDayAggregates(t *testing.T) {
 	assert.Empty(t, read("20260301", "20260301"))
 
 	require.NoError(t, db.Update(func(txn *badger.Txn) error { return txn.Set(aggKey(day, "p3"), []byte{0x80}) }))
-	err = db.View(func(txn *badger.Txn) error {
+	err := db.View(func(txn *badger.Txn) error {
 		return (&Snapshot{txn}).EachDayAgg("20260302", "20260302", func(string, DayAgg) error { return nil })
 	})
 	assert.ErrorContains(t, err, "corrupt aggregate")

@@ -7,16 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
 	"github.com/stretchr/testify/require"
 )
 
 // The deadline index against a model: random adds (some twice), removes,
 // then what is due at random instants, in order, each entry once.
 func TestDeadlineIndexMatchesAModel(t *testing.T) {
-	db, err := badger.Open(badger.DefaultOptions("").WithInMemory(true).WithLogger(nil))
-	require.NoError(t, err)
-	defer db.Close()
+	db := memDB(t)
 	r := newReplayTx(db, nil)
 	rng := rand.New(rand.NewSource(3))
 	base := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

@@ -3,7 +3,6 @@ package proj
 import (
 	"testing"
 
-	"github.com/dgraph-io/badger/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -12,9 +11,7 @@ import (
 // order, whatever order the codes come in; a serial out of turn and a
 // corrupt record are errors, and other generators and days stay apart.
 func TestLabelRecord(t *testing.T) {
-	db, err := badger.Open(badger.DefaultOptions("").WithInMemory(true).WithLogger(nil))
-	require.NoError(t, err)
-	defer db.Close()
+	db := memDB(t)
 	r := newReplayTx(db, nil)
 	add := func(gen, digits, day string, seq uint64) {
 		t.Helper()

@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -13,9 +12,7 @@ import (
 // record per party and month, read back by party then month then code; a
 // corrupt record is an error, not zeros.
 func TestMonthlyFigures(t *testing.T) {
-	db, err := badger.Open(badger.DefaultOptions("").WithInMemory(true).WithLogger(nil))
-	require.NoError(t, err)
-	defer db.Close()
+	db := memDB(t)
 	r := newReplayTx(db, nil)
 	// 2026-02-28 16:30 UTC is 2026-03-01 in Shanghai.
 	march := time.Date(2026, 2, 28, 16, 30, 0, 0, time.UTC)

@@ -15,9 +15,7 @@ import (
 // order, some replacing), removes, then every list read back whole, newest
 // first, and from random cursors.
 func TestPostingBlocksMatchAModel(t *testing.T) {
-	db, err := badger.Open(badger.DefaultOptions("").WithInMemory(true).WithLogger(nil))
-	require.NoError(t, err)
-	defer db.Close()
+	db := memDB(t)
 	rng := rand.New(rand.NewSource(7))
 	lists := []string{"ws/stored/", "wp/p1/", "wg/"}
 	model := map[string]map[string]string{} // list → suffix → id
